@@ -1,0 +1,198 @@
+package org.vxdb.index.spi;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.vxdb.index.IndexArguments;
+import org.vxdb.index.IndexSpec;
+import org.vxdb.index.SearchParams;
+import org.vxdb.index.VectorIndex;
+
+/**
+ * The half of every {@link VectorIndex} that does not depend on the provider: argument checks,
+ * the closed state, and the read/write lock that lets searches run together while writes and
+ * close wait for them. Subclasses receive only validated arguments.
+ */
+public abstract class AbstractVectorIndex implements VectorIndex {
+
+    private final IndexSpec spec;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    protected AbstractVectorIndex(IndexSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public final IndexSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public final boolean isTrained() {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            return trained();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public final void train(MemorySegment vectors) {
+        int n = IndexArguments.vectorCount(vectors, spec, "training");
+        IndexArguments.checkFinite(vectors, spec.dimension(), "training");
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            if (spec.requiresTraining() && n < minimumTrainingVectors()) {
+                throw new IllegalArgumentException(spec.description() + " needs at least " + minimumTrainingVectors()
+                        + " training vectors, got " + n);
+            }
+            doTrain(vectors, n);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public final void add(MemorySegment ids, MemorySegment vectors) {
+        int n = IndexArguments.idCount(ids);
+        IndexArguments.checkRowsMatchIds(vectors, n, spec);
+        IndexArguments.checkFinite(vectors, spec.dimension(), "added");
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            ensureTrained("add to");
+            doAdd(ids, vectors, n);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public final void search(MemorySegment queries, int k, SearchParams params, MemorySegment outIds,
+                             MemorySegment outDistances) {
+        int nq = IndexArguments.vectorCount(queries, spec, "queries");
+        IndexArguments.checkK(k);
+        IndexArguments.checkFinite(queries, spec.dimension(), "query");
+        long cells = (long) nq * k;
+        IndexArguments.checkOutput(outIds, cells, ValueLayout.JAVA_LONG, "ids");
+        IndexArguments.checkOutput(outDistances, cells, ValueLayout.JAVA_FLOAT, "distances");
+        SearchParams p = params == null ? SearchParams.DEFAULT : params;
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            ensureTrained("search");
+            doSearch(queries, nq, k, p, outIds, outDistances);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public final long remove(MemorySegment ids) {
+        int n = IndexArguments.idCount(ids);
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            return doRemove(ids, n);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public final long count() {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            return doCount();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public final void reset() {
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            doReset();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public final void save(Path path) {
+        if (path == null) {
+            throw new IllegalArgumentException("save path is null");
+        }
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            doSave(path);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public final void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            doClose();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return provider() + " " + spec;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(spec.description() + " index is closed");
+        }
+    }
+
+    private void ensureTrained(String action) {
+        if (!trained()) {
+            throw new IllegalStateException("cannot " + action + " an untrained " + spec.description()
+                    + " index: call train() with at least " + minimumTrainingVectors() + " vectors first");
+        }
+    }
+
+    /** Fewest vectors {@link #train} accepts; IVF needs one per list. */
+    protected int minimumTrainingVectors() {
+        return spec.type().isIvf() ? spec.nlist() : 1;
+    }
+
+    protected abstract boolean trained();
+
+    protected abstract void doTrain(MemorySegment vectors, int n);
+
+    protected abstract void doAdd(MemorySegment ids, MemorySegment vectors, int n);
+
+    protected abstract void doSearch(MemorySegment queries, int nq, int k, SearchParams params,
+                                     MemorySegment outIds, MemorySegment outDistances);
+
+    protected abstract long doRemove(MemorySegment ids, int n);
+
+    protected abstract long doCount();
+
+    protected abstract void doReset();
+
+    protected abstract void doSave(Path path);
+
+    protected abstract void doClose();
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what VxDB needs from Debian/Ubuntu packages; safe to run again (installs only what is
+# missing). FAISS comes from libfaiss-dev (static libfaiss.a + headers), linked with OpenMP and
+# OpenBLAS into our JNI library at build time.
+#   ops/install-deps.sh           install what is missing (root, or sudo)
+#   ops/install-deps.sh --check   only report; exit 1 when something is missing
+set -euo pipefail
+
+PACKAGES=(libfaiss-dev libopenblas-dev libgomp1 g++ make unzip curl ca-certificates)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=ops/find-jdk.sh
+source "$ROOT/ops/find-jdk.sh"
+
+if [[ "${1:-}" == "--check" ]]; then
+  status=0
+  if ((${#missing[@]})); then echo "missing packages: ${missing[*]}"; status=1; fi
+  vxdb_find_jdk25 >/dev/null || status=1
+  exit $status
+fi
+
+if ((${#missing[@]})); then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-deps: apt-get not found; install these packages by hand: ${missing[*]}" >&2
+    exit 1
+  fi
+  SUDO=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || { echo "install-deps: run as root (or install sudo) to install: ${missing[*]}" >&2; exit 1; }
+    SUDO=(sudo)
+  fi
+  echo "install-deps: installing ${missing[*]}" >&2
+  "${SUDO[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "install-deps: native packages present" >&2
+fi
+
+JDK="$(vxdb_find_jdk25)" || exit 1
+echo "install-deps: JDK 25 at $JDK" >&2
