@@ -210,7 +210,7 @@ public final class LinearIndex extends AbstractVectorIndex {
     @Override
     protected void doSave(Path path) {
         IndexFiles.write(path, IndexFileDescriptor.ENGINE_LINEAR, spec(), count, (file, offset) -> {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                  Arena mapArena = Arena.ofConfined()) {
                 long idBytes = count * Long.BYTES;
                 MemorySegment out = ch.map(FileChannel.MapMode.READ_WRITE, offset, idBytes + count * rowBytes,
