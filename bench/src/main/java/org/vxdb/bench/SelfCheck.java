@@ -37,8 +37,11 @@ public final class SelfCheck {
 
     public static void main(String[] args) throws IOException {
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data/sift-5k");
-        PrintStream out = System.out;
-        VectorIndexProvider provider = VectorIndexProviders.get();
+        run(data, VectorIndexProviders.get(), System.out);
+    }
+
+    /** Measures every configuration on {@code data} with {@code provider}, prints the table, returns the rows. */
+    static List<Row> run(Path data, VectorIndexProvider provider, PrintStream out) throws IOException {
         try (Arena arena = Arena.ofShared()) {
             Dataset ds = Dataset.load(data, arena);
             out.printf(Locale.ROOT, "VxDB index self-check on %s: %d base vectors, %d queries, %d-d, L2%n",
@@ -65,6 +68,7 @@ public final class SelfCheck {
                         r.latencyNanos().getValueAtPercentile(50) / 1e3, r.latencyNanos().getValueAtPercentile(99) / 1e3,
                         r.latencyNanos().getMaxValue() / 1e3);
             }
+            return rows;
         }
     }
 
