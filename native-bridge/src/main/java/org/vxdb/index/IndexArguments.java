@@ -90,7 +90,7 @@ public final class IndexArguments {
         if (out.isReadOnly()) {
             throw new IllegalArgumentException(what + " output segment is read-only");
         }
-        checkAligned(out, layout.byteSize(), what);
+        checkAligned(out, layout.byteSize(), what + " output");
     }
 
     /**
@@ -108,7 +108,17 @@ public final class IndexArguments {
         }
     }
 
+    /**
+     * Rejects segments whose arena is closed or owned by another thread (FAISS would read freed or
+     * unmapped memory), and native segments FAISS could not read as aligned values.
+     */
     private static void checkAligned(MemorySegment segment, long alignment, String what) {
+        if (!segment.scope().isAlive()) {
+            throw new IllegalArgumentException(what + " segment's arena is already closed");
+        }
+        if (!segment.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalArgumentException(what + " segment is confined to another thread");
+        }
         if (segment.isNative() && segment.address() % alignment != 0) {
             throw new IllegalArgumentException(what + " segment at address 0x" + Long.toHexString(segment.address())
                     + " is not " + alignment + "-byte aligned");

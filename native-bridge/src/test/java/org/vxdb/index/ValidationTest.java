@@ -110,6 +110,30 @@ class ValidationTest {
     }
 
     @Test
+    void shouldRejectSegmentsOfAClosedArenaOrAnotherThread() throws Exception {
+        Arena gone = Arena.ofConfined();
+        MemorySegment query = TestData.floats(gone, 1, 2, 3, 4);
+        MemorySegment outIds = gone.allocate(ValueLayout.JAVA_LONG, 1);
+        MemorySegment outDistances = gone.allocate(ValueLayout.JAVA_FLOAT, 1);
+        gone.close();
+        assertEquals("queries segment's arena is already closed", message(IllegalArgumentException.class,
+                () -> index.search(query, 1, SearchParams.DEFAULT, arena)));
+        MemorySegment liveQuery = TestData.floats(arena, 1, 2, 3, 4);
+        assertEquals("ids output segment's arena is already closed", message(IllegalArgumentException.class,
+                () -> index.search(liveQuery, 1, SearchParams.DEFAULT, outIds, outDistances)));
+        Thread other = new Thread(() -> assertEquals("queries segment is confined to another thread",
+                message(IllegalArgumentException.class, () -> index.search(liveQuery, 1, SearchParams.DEFAULT,
+                        MemorySegment.ofArray(new long[1]), MemorySegment.ofArray(new float[1])))));
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        other.setUncaughtExceptionHandler((t, e) -> failure.set(e));
+        other.start();
+        other.join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
+    @Test
     void shouldAcceptHeapSegments() {
         SearchResults r = index.search(MemorySegment.ofArray(new float[] {5, 6, 7, 8}), 1, SearchParams.DEFAULT, arena);
         assertEquals(2, r.id(0, 0));
