@@ -11,13 +11,17 @@ public record SearchParams(int nprobe, int efSearch) {
 
     public static final SearchParams DEFAULT = new SearchParams(0, 0);
     public static final int MAX_K = 100_000;
+    public static final int MAX_NPROBE = IndexSpec.MAX_NLIST;
+    public static final int MAX_EF_SEARCH = 100_000;
 
     public SearchParams {
-        if (nprobe < 0) {
-            throw new IllegalArgumentException("nprobe must be >= 1 (or 0 for the index default), got " + nprobe);
+        if (nprobe < 0 || nprobe > MAX_NPROBE) {
+            throw new IllegalArgumentException("nprobe must be between 1 and " + MAX_NPROBE
+                    + " (or 0 for the index default), got " + nprobe);
         }
-        if (efSearch < 0) {
-            throw new IllegalArgumentException("efSearch must be >= 1 (or 0 for the index default), got " + efSearch);
+        if (efSearch < 0 || efSearch > MAX_EF_SEARCH) {
+            throw new IllegalArgumentException("efSearch must be between 1 and " + MAX_EF_SEARCH
+                    + " (or 0 for the index default), got " + efSearch);
         }
     }
 

@@ -166,6 +166,11 @@ class FaissIndexTest {
                             () -> ivf.train(sift.base().rows(0, 10))).getMessage());
             assertEquals(0, ivf.count());
         }
+        try (VectorIndex pq = TestData.provider().create(IndexSpec.parse("IVF4,PQ8", 128, Metric.L2))) {
+            assertEquals("IVF4,PQ8 needs at least 256 training vectors, got 100",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> pq.train(sift.base().rows(0, 100))).getMessage());
+        }
     }
 
     @Test

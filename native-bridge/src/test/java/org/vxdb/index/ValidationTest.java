@@ -178,10 +178,12 @@ class ValidationTest {
                 message(IllegalArgumentException.class, () -> IndexSpec.parse("HNSW1,Flat", 8, Metric.L2)));
         assertEquals("unknown metric 'hamming': expected l2, inner_product or cosine",
                 message(IllegalArgumentException.class, () -> Metric.parse("hamming")));
-        assertEquals("nprobe must be >= 1 (or 0 for the index default), got -1",
+        assertEquals("nprobe must be between 1 and 1048576 (or 0 for the index default), got -1",
                 message(IllegalArgumentException.class, () -> SearchParams.nprobe(-1)));
-        assertEquals("efSearch must be >= 1 (or 0 for the index default), got -2",
+        assertEquals("efSearch must be between 1 and 100000 (or 0 for the index default), got -2",
                 message(IllegalArgumentException.class, () -> SearchParams.efSearch(-2)));
+        assertEquals("efSearch must be between 1 and 100000 (or 0 for the index default), got 100001",
+                message(IllegalArgumentException.class, () -> SearchParams.efSearch(100_001)));
     }
 
     @Test

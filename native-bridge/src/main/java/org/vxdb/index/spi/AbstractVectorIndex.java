@@ -172,10 +172,17 @@ public abstract class AbstractVectorIndex implements VectorIndex {
         }
     }
 
-    /** Fewest vectors {@link #train} accepts; IVF needs one per list. */
+    /** Fewest vectors {@link #train} accepts: IVF needs one per list, PQ one per code (256) as well. */
     protected int minimumTrainingVectors() {
-        return spec.type().isIvf() ? spec.nlist() : 1;
+        return switch (spec.type()) {
+            case IVF_PQ -> Math.max(spec.nlist(), PQ_CODES);
+            case IVF_FLAT, IVF_SQ8 -> spec.nlist();
+            default -> 1;
+        };
     }
+
+    /** Centroids per PQ sub-quantizer (8-bit codes). */
+    private static final int PQ_CODES = 256;
 
     protected abstract boolean trained();
 
