@@ -35,9 +35,14 @@ public final class SelfCheck {
     record Row(String index, String params, double recall, Histogram latencyNanos) {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data/sift-5k");
-        run(data, VectorIndexProviders.get(), System.out);
+        try {
+            run(data, VectorIndexProviders.get(), System.out);
+        } catch (IOException e) {
+            System.err.println("vxdb run: " + e.getMessage());
+            System.exit(2);
+        }
     }
 
     /** Measures every configuration on {@code data} with {@code provider}, prints the table, returns the rows. */
