@@ -6,31 +6,36 @@ import java.lang.foreign.ValueLayout;
 /**
  * The k smallest (distance, id) pairs seen so far: a binary max-heap on primitive arrays, ties
  * broken by the lower id so results are deterministic. {@link #worst()} is the admission bar a
- * scan checks before calling {@link #offer}.
+ * scan checks before calling {@link #offer}. Not thread-safe: one per search.
  */
-final class TopK {
+public final class TopK {
 
     private final int k;
     private final float[] distances;
     private final long[] ids;
     private int size;
+    private long[] sortedIds;
+    private float[] sortedDistances;
 
-    TopK(int k) {
+    public TopK(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
         this.k = k;
         this.distances = new float[k];
         this.ids = new long[k];
     }
 
-    void clear() {
+    public void clear() {
         size = 0;
     }
 
     /** Distance a candidate must not exceed to have a chance of entering. */
-    float worst() {
+    public float worst() {
         return size < k ? Float.POSITIVE_INFINITY : distances[0];
     }
 
-    void offer(float distance, long id) {
+    public void offer(float distance, long id) {
         if (size < k) {
             distances[size] = distance;
             ids[size] = id;
@@ -43,20 +48,38 @@ final class TopK {
     }
 
     /** Writes the results closest first into row {@code row} of the outputs, padding with -1 / +Inf. */
-    void drainTo(MemorySegment outIds, MemorySegment outDistances, long row) {
-        long base = row * k;
-        for (int r = size; r < k; r++) {
-            outIds.setAtIndex(ValueLayout.JAVA_LONG, base + r, -1L);
-            outDistances.setAtIndex(ValueLayout.JAVA_FLOAT, base + r, Float.POSITIVE_INFINITY);
+    public void drainTo(MemorySegment outIds, MemorySegment outDistances, long row) {
+        if (sortedIds == null) {
+            sortedIds = new long[k];
+            sortedDistances = new float[k];
         }
-        for (int r = size - 1; r >= 0; r--) {
-            outIds.setAtIndex(ValueLayout.JAVA_LONG, base + r, ids[0]);
-            outDistances.setAtIndex(ValueLayout.JAVA_FLOAT, base + r, distances[0]);
+        int n = drain(sortedIds, sortedDistances);
+        long base = row * k;
+        for (int r = 0; r < k; r++) {
+            outIds.setAtIndex(ValueLayout.JAVA_LONG, base + r, r < n ? sortedIds[r] : -1L);
+            outDistances.setAtIndex(ValueLayout.JAVA_FLOAT, base + r, r < n ? sortedDistances[r] : Float.POSITIVE_INFINITY);
+        }
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Moves the results, closest first, into {@code ids} and {@code distances} (each at least
+     * {@link #size()} long) and empties this heap; returns how many there were.
+     */
+    public int drain(long[] ids, float[] distances) {
+        int n = size;
+        for (int r = n - 1; r >= 0; r--) {
+            ids[r] = this.ids[0];
+            distances[r] = this.distances[0];
             size--;
-            distances[0] = distances[size];
-            ids[0] = ids[size];
+            this.distances[0] = this.distances[size];
+            this.ids[0] = this.ids[size];
             siftDown(0);
         }
+        return n;
     }
 
     /** True when (d1, id1) ranks after (d2, id2). */
