@@ -1,0 +1,52 @@
+package org.vxdb.storage.shard;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.vxdb.index.Metric;
+import org.vxdb.storage.wal.WalConfig;
+
+/**
+ * Everything a shard needs to open: where it lives, the vector shape, the WAL settings and when
+ * the memory buffer is sealed into a segment (whichever trigger fires first).
+ *
+ * @param bufferRows  rows per buffer; also the row count of every segment sealed because it filled up
+ * @param bufferBytes seal when the buffer holds this many bytes of vectors and metadata
+ * @param bufferAge   seal a non-empty buffer this old (checked on writes and by {@link Shard#maintain()})
+ */
+public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
+                          Duration bufferAge) {
+
+    public static final int DEFAULT_BUFFER_ROWS = 100_000;
+    public static final long DEFAULT_BUFFER_BYTES = 256L << 20;
+    public static final Duration DEFAULT_BUFFER_AGE = Duration.ofMinutes(10);
+
+    public ShardConfig {
+        if (dir == null) {
+            throw new IllegalArgumentException("shard dir is required");
+        }
+        if (dimension < 1 || dimension > 65_536) {
+            throw new IllegalArgumentException("dimension must be between 1 and 65536, got " + dimension);
+        }
+        if (metric == null || wal == null) {
+            throw new IllegalArgumentException("metric and wal config are required");
+        }
+        if (bufferRows < 1) {
+            throw new IllegalArgumentException("bufferRows must be >= 1, got " + bufferRows);
+        }
+        if (bufferBytes < 1) {
+            throw new IllegalArgumentException("bufferBytes must be >= 1, got " + bufferBytes);
+        }
+        if (bufferAge == null || bufferAge.isNegative() || bufferAge.isZero()) {
+            throw new IllegalArgumentException("bufferAge must be positive, got " + bufferAge);
+        }
+    }
+
+    public static ShardConfig of(Path dir, int dimension, Metric metric, WalConfig wal) {
+        return new ShardConfig(dir, dimension, metric, wal, DEFAULT_BUFFER_ROWS, DEFAULT_BUFFER_BYTES,
+                DEFAULT_BUFFER_AGE);
+    }
+
+    public ShardConfig withBufferRows(int rows) {
+        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge);
+    }
+}

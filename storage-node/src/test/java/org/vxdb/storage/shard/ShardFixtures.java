@@ -1,0 +1,50 @@
+package org.vxdb.storage.shard;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.vxdb.index.Metric;
+import org.vxdb.storage.meta.Metadata;
+import org.vxdb.storage.meta.MetadataCodec;
+import org.vxdb.storage.wal.FsyncPolicy;
+import org.vxdb.storage.wal.WalConfig;
+
+/** Deterministic rows and shard configs for the shard tests and the crash child process. */
+final class ShardFixtures {
+
+    private ShardFixtures() {
+    }
+
+    static WalConfig wal(FsyncPolicy policy) {
+        return new WalConfig(policy, Duration.ofMillis(2), 1L << 20, 16L << 20);
+    }
+
+    static ShardConfig config(Path dir, int dim, Metric metric, int bufferRows, FsyncPolicy policy) {
+        return new ShardConfig(dir, dim, metric, wal(policy), bufferRows, ShardConfig.DEFAULT_BUFFER_BYTES,
+                ShardConfig.DEFAULT_BUFFER_AGE);
+    }
+
+    /** The vector of {@code id}: a pure function of the id, so any process can recompute it. */
+    static float[] vector(long id, int dim) {
+        SplittableRandom rnd = new SplittableRandom(id * 0x9E3779B97F4A7C15L + 17);
+        float[] v = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    static Metadata metadata(long id) {
+        return Metadata.of("bucket", id % 100, "parity", id % 2 == 0 ? "even" : "odd", "id", id);
+    }
+
+    static List<ShardWrite> upserts(long firstId, int n, long version, int dim) {
+        List<ShardWrite> out = new ArrayList<>(n);
+        for (long id = firstId; id < firstId + n; id++) {
+            out.add(ShardWrite.upsert(id, version, vector(id, dim), MetadataCodec.encode(metadata(id))));
+        }
+        return out;
+    }
+}
