@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
 import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,7 @@ public final class Shard implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
     private static final int MAX_BATCH_ROWS = 100_000;
+    private static final String SEGMENT_SUFFIX = ".vxs";
 
     private final ShardConfig config;
     private final Path dir;
@@ -97,6 +101,7 @@ public final class Shard implements AutoCloseable {
     private void recover() throws IOException {
         Files.createDirectories(dir);
         manifest = Manifest.read(dir);
+        removeOrphans();
         for (Manifest.SegmentEntry entry : manifest.segments()) {
             Path file = dir.resolve(entry.file());
             try {
@@ -129,6 +134,25 @@ public final class Shard implements AutoCloseable {
         wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay);
         LOG.info("shard {} open: {} segments, {} buffered rows, {} live vectors{}", dir, sealed.size(), buffer.size(),
                 liveRows, quarantined.isEmpty() ? "" : ", quarantined " + quarantined);
+    }
+
+    /**
+     * Deletes segment files the manifest does not list and temp files: what a crash between writing
+     * a segment and recording it in the manifest leaves behind (its rows are still in the WAL).
+     */
+    private void removeOrphans() throws IOException {
+        Set<String> listed = new HashSet<>();
+        manifest.segments().forEach(s -> listed.add(s.file()));
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                boolean orphanSegment = name.endsWith(SEGMENT_SUFFIX) && !listed.contains(name);
+                if (orphanSegment || name.endsWith(".tmp")) {
+                    LOG.warn("shard {}: removing {} left by an interrupted seal", dir, name);
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     private void quarantine(Path file, Exception cause) throws IOException {
@@ -301,7 +325,7 @@ public final class Shard implements AutoCloseable {
         if (rows == 0) {
             return;
         }
-        String name = String.format("seg-%016d.vxs", bufferBase);
+        String name = String.format("seg-%016d", bufferBase) + SEGMENT_SUFFIX;
         Path file = dir.resolve(name);
         try (Arena arena = Arena.ofConfined()) {
             MemoryBuffer.Columns c = buffer.columns(rows, arena);
@@ -320,7 +344,7 @@ public final class Shard implements AutoCloseable {
         buffer = new MemoryBuffer(config.dimension(), config.bufferRows());
         try {
             wal.releaseUpTo(manifest.replayAfterLsn());
-        } catch (IOException e) {
+        } catch (UncheckedIOException e) {
             LOG.warn("shard {}: cannot release WAL files up to LSN {}: {}", dir, manifest.replayAfterLsn(), e.getMessage());
         }
     }
