@@ -108,7 +108,7 @@ public final class Shard implements AutoCloseable {
                 Segment segment = Segment.open(file);
                 if (segment.count() != entry.rows() || segment.dimension() != config.dimension()) {
                     segment.close();
-                    throw new SegmentCorruptException("segment " + file + " holds " + segment.count() + " rows of "
+                    throw new SegmentCorruptException(file, "header", 0, "holds " + segment.count() + " rows of "
                             + segment.dimension() + "-d, the manifest says " + entry.rows() + " rows of "
                             + config.dimension() + "-d");
                 }
@@ -123,12 +123,12 @@ public final class Shard implements AutoCloseable {
             }
             manifest.write(dir);
         }
+        bufferBase = manifest.nextRow();
         for (Sealed s : sealed) {
             for (long r = 0; r < s.segment().count(); r++) {
                 track(s.segment().id(r), s.segment().version(r), s.segment().isTombstone(r), s.base() + r);
             }
         }
-        bufferBase = manifest.nextRow();
         buffer = new MemoryBuffer(config.dimension(), config.bufferRows());
         appliedPrefix = manifest.replayAfterLsn();
         wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay);
@@ -190,7 +190,8 @@ public final class Shard implements AutoCloseable {
                 }
             }
             markApplied(lsn);
-            if (buffer.bytes() >= config.bufferBytes() || buffer.ageNanos() >= config.bufferAge().toNanos()) {
+            if (buffer.isFull() || buffer.bytes() >= config.bufferBytes()
+                    || buffer.ageNanos() >= config.bufferAge().toNanos()) {
                 sealLocked();
             }
         } finally {

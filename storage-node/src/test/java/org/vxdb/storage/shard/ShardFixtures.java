@@ -18,7 +18,7 @@ final class ShardFixtures {
     }
 
     static WalConfig wal(FsyncPolicy policy) {
-        return new WalConfig(policy, Duration.ofMillis(2), 1L << 20, 16 << 20);
+        return new WalConfig(policy, Duration.ofMillis(2), 1L << 20, 256 << 10);
     }
 
     static ShardConfig config(Path dir, int dim, Metric metric, int bufferRows, FsyncPolicy policy) {
