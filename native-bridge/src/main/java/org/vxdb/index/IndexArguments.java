@@ -72,6 +72,16 @@ public final class IndexArguments {
         checkAligned(vectors, Float.BYTES, "vectors");
     }
 
+    /** An allowed-id bitmap must be readable by this thread for the whole search. */
+    public static void checkBitmap(MemorySegment bitmap) {
+        if (bitmap != null) {
+            if (bitmap.byteSize() == 0) {
+                throw new IllegalArgumentException("allowed-ids bitmap is empty: nothing could match");
+            }
+            checkAligned(bitmap, 1, "allowed-ids bitmap");
+        }
+    }
+
     public static void checkK(int k) {
         if (k < 1 || k > SearchParams.MAX_K) {
             throw new IllegalArgumentException("k must be between 1 and " + SearchParams.MAX_K + ", got " + k);

@@ -17,7 +17,9 @@ import org.vxdb.index.SearchParams;
 import org.vxdb.index.faiss.bridge.FaissNative;
 import org.vxdb.index.faiss.bridge.FaissNative.FaissIndex;
 import org.vxdb.index.faiss.bridge.FaissNative.IDSelectorBatch;
+import org.vxdb.index.faiss.bridge.FaissNative.IDSelectorBitmap;
 import org.vxdb.index.faiss.bridge.FaissNative.SearchParameters;
+import org.vxdb.index.faiss.bridge.FaissNative.SearchParametersHNSW;
 import org.vxdb.index.faiss.bridge.FaissNative.SearchParametersIVF;
 import org.vxdb.index.faiss.bridge.SegmentPointers;
 import org.vxdb.index.linear.LinearIndex;
@@ -184,10 +186,11 @@ public final class FaissVectorIndex extends AbstractVectorIndex {
     protected void doSearch(MemorySegment queries, int nq, int k, SearchParams params, MemorySegment outIds,
                             MemorySegment outDistances) {
         if (efSearchGate != null) {
-            efSearchGate.enter(params.efSearch() > 0 ? params.efSearch() : DEFAULT_EF_SEARCH);
+            efSearchGate.enter(efSearchFor(params));
         }
         try (Arena scratch = Arena.ofConfined();
-             SearchParameters nativeParams = searchParameters(params)) {
+             IDSelectorBitmap selector = selector(params.allowedIds(), scratch);
+             SearchParameters nativeParams = searchParameters(params, selector)) {
             MemorySegment x = nativeRows(queries, scratch);
             MemorySegment labels = outIds.isNative() ? outIds : scratch.allocate(outIds.byteSize(), 8);
             MemorySegment distances = outDistances.isNative() ? outDistances
@@ -208,13 +211,58 @@ public final class FaissVectorIndex extends AbstractVectorIndex {
         }
     }
 
+    private static int efSearchFor(SearchParams params) {
+        return params.efSearch() > 0 ? params.efSearch() : DEFAULT_EF_SEARCH;
+    }
+
     /** Per-call FAISS parameters (null = index defaults); closed, and so freed, after the search. */
-    private SearchParameters searchParameters(SearchParams params) {
+    private SearchParameters searchParameters(SearchParams params, IDSelectorBitmap selector) {
         IndexType type = spec().type();
-        if (type.isIvf() && params.nprobe() > 0) {
-            return new SearchParametersIVF().nprobe(params.nprobe());
+        if (type.isIvf() && (params.nprobe() > 0 || selector != null)) {
+            SearchParametersIVF ivf = new SearchParametersIVF().nprobe(Math.max(1, params.nprobe()));
+            if (selector != null) {
+                ivf.sel(selector);
+            }
+            return ivf;
+        }
+        if (selector != null && type == IndexType.HNSW_FLAT) {
+            // FAISS 1.7.3 HNSW insists on this type; it reads efSearch from the index (EfSearchGate)
+            // but the value is kept in step in case a FAISS version honours it.
+            SearchParametersHNSW hnsw = new SearchParametersHNSW().efSearch(efSearchFor(params));
+            hnsw.sel(selector);
+            return hnsw;
+        }
+        if (selector != null) {
+            SearchParameters plain = new SearchParameters();
+            plain.sel(selector);
+            return plain;
         }
         return null;
+    }
+
+    /**
+     * FAISS's view of the allowed-id bitmap: IVF labels are our ids, so the bitmap goes in as it is;
+     * Flat and HNSW labels are row positions, so the bitmap is translated to positions unless every
+     * row's id equals its position.
+     */
+    private IDSelectorBitmap selector(MemorySegment allowedIds, Arena scratch) {
+        if (allowedIds == null) {
+            return null;
+        }
+        MemorySegment bitmap = allowedIds;
+        if (positionIds != null && !positionIds.isIdentity()) {
+            long n = positionIds.size();
+            bitmap = scratch.allocate(Math.max(1, (n + 7) / 8), 8);
+            for (long p = 0; p < n; p++) {
+                if (SearchParams.allows(allowedIds, positionIds.get(p))) {
+                    long at = p >>> 3;
+                    bitmap.set(ValueLayout.JAVA_BYTE, at, (byte) (bitmap.get(ValueLayout.JAVA_BYTE, at) | (1 << (p & 7))));
+                }
+            }
+        } else if (!bitmap.isNative()) {
+            bitmap = nativeCopyIfHeap(allowedIds, scratch);
+        }
+        return new IDSelectorBitmap(bitmap.byteSize(), SegmentPointers.bytes(bitmap));
     }
 
     /**

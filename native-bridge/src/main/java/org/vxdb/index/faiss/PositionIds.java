@@ -16,6 +16,8 @@ final class PositionIds {
 
     private long[] ids = new long[1024];
     private int size;
+    /** True while every row's id equals its position (the common case for storage shards). */
+    private boolean identity = true;
 
     long size() {
         return size;
@@ -33,6 +35,9 @@ final class PositionIds {
             ids = Arrays.copyOf(ids, Math.max(size + n, Math.min(Integer.MAX_VALUE - 8, ids.length * 2)));
         }
         MemorySegment.copy(newIds, ValueLayout.JAVA_LONG, 0, ids, size, n);
+        for (int i = size; identity && i < size + n; i++) {
+            identity = ids[i] == i;
+        }
         size += n;
     }
 
@@ -65,10 +70,19 @@ final class PositionIds {
             ids[write++] = ids[p];
         }
         size = write;
+        identity = true;
+        for (int i = 0; identity && i < size; i++) {
+            identity = ids[i] == i;
+        }
     }
 
     void clear() {
         size = 0;
+        identity = true;
+    }
+
+    boolean isIdentity() {
+        return identity;
     }
 
     /** Writes the table at {@code offset}; returns the bytes written. */
@@ -109,6 +123,10 @@ final class PositionIds {
             }
         }
         size = (int) n;
+        identity = true;
+        for (int i = 0; identity && i < size; i++) {
+            identity = ids[i] == i;
+        }
     }
 
     private static int flush(FileChannel ch, ByteBuffer buf, long pos) throws IOException {

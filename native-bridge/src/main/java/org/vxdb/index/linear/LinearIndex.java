@@ -121,29 +121,33 @@ public final class LinearIndex extends AbstractVectorIndex {
                 normalize(query);
             }
             top.clear();
-            scan(query, top);
+            scan(query, top, params.allowedIds());
             top.drainTo(outIds, outDistances, q);
         }
     }
 
-    private void scan(float[] query, TopK top) {
+    private void scan(float[] query, TopK top, MemorySegment allowed) {
         long remaining = count;
         for (int c = 0; remaining > 0; c++) {
             int rows = (int) Math.min(remaining, chunkRows);
             MemorySegment data = rowChunks.get(c);
             MemorySegment ids = idChunks.get(c);
             switch (metric) {
-                case L2 -> scanL2(query, data, ids, rows, top);
-                case INNER_PRODUCT -> scanDot(query, data, ids, rows, top, 0f, -1f);
-                case COSINE -> scanDot(query, data, ids, rows, top, 1f, -1f);
+                case L2 -> scanL2(query, data, ids, rows, top, allowed);
+                case INNER_PRODUCT -> scanDot(query, data, ids, rows, top, 0f, -1f, allowed);
+                case COSINE -> scanDot(query, data, ids, rows, top, 1f, -1f, allowed);
             }
             remaining -= rows;
         }
     }
 
-    private void scanL2(float[] query, MemorySegment data, MemorySegment ids, int rows, TopK top) {
+    private void scanL2(float[] query, MemorySegment data, MemorySegment ids, int rows, TopK top,
+                        MemorySegment allowed) {
         float worst = top.worst();
         for (int r = 0; r < rows; r++) {
+            if (allowed != null && !SearchParams.allows(allowed, ids.getAtIndex(ValueLayout.JAVA_LONG, r))) {
+                continue;
+            }
             float d = kernels.squaredL2(query, data, r * rowBytes);
             if (d <= worst) {
                 top.offer(d, ids.getAtIndex(ValueLayout.JAVA_LONG, r));
@@ -154,9 +158,12 @@ public final class LinearIndex extends AbstractVectorIndex {
 
     /** Distance = {@code base + sign * dot}: {@code -dot} for inner product, {@code 1 - dot} for cosine. */
     private void scanDot(float[] query, MemorySegment data, MemorySegment ids, int rows, TopK top, float base,
-                         float sign) {
+                         float sign, MemorySegment allowed) {
         float worst = top.worst();
         for (int r = 0; r < rows; r++) {
+            if (allowed != null && !SearchParams.allows(allowed, ids.getAtIndex(ValueLayout.JAVA_LONG, r))) {
+                continue;
+            }
             float d = base + sign * kernels.dot(query, data, r * rowBytes);
             if (d <= worst) {
                 top.offer(d, ids.getAtIndex(ValueLayout.JAVA_LONG, r));

@@ -82,6 +82,7 @@ public abstract class AbstractVectorIndex implements VectorIndex {
         IndexArguments.checkOutput(outIds, cells, ValueLayout.JAVA_LONG, "ids");
         IndexArguments.checkOutput(outDistances, cells, ValueLayout.JAVA_FLOAT, "distances");
         SearchParams p = params == null ? SearchParams.DEFAULT : params;
+        IndexArguments.checkBitmap(p.allowedIds());
         lock.readLock().lock();
         try {
             ensureOpen();

@@ -1,5 +1,6 @@
 package org.vxdb.index.faiss.bridge;
 
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.LongPointer;
@@ -114,6 +115,14 @@ public final class FaissNative {
             super(p);
         }
 
+        /** A plain parameter block (for Flat and HNSW searches that only need an id filter). */
+        public SearchParameters() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        private native void allocate();
+
         @MemberGetter
         public native IDSelector sel();
 
@@ -192,6 +201,21 @@ public final class FaissNative {
         }
 
         private native void allocate(@Cast("size_t") long n, @Cast("const int64_t*") LongPointer ids);
+    }
+
+    /** {@code faiss::IDSelectorBitmap}: id i is selected when bit i of the byte array is set. */
+    @Namespace("faiss")
+    public static class IDSelectorBitmap extends IDSelector {
+        static {
+            Loader.load();
+        }
+
+        public IDSelectorBitmap(long bytes, BytePointer bitmap) {
+            super((Pointer) null);
+            allocate(bytes, bitmap);
+        }
+
+        private native void allocate(@Cast("size_t") long bytes, @Cast("const uint8_t*") BytePointer bitmap);
     }
 
     @Namespace("faiss")

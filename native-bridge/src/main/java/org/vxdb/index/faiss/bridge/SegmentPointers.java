@@ -1,6 +1,7 @@
 package org.vxdb.index.faiss.bridge;
 
 import java.lang.foreign.MemorySegment;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -19,6 +20,10 @@ public final class SegmentPointers {
         return new SegmentFloatPointer(requireNative(segment));
     }
 
+    public static BytePointer bytes(MemorySegment segment) {
+        return new SegmentBytePointer(requireNative(segment));
+    }
+
     public static LongPointer longs(MemorySegment segment) {
         return new SegmentLongPointer(requireNative(segment));
     }
@@ -35,6 +40,15 @@ public final class SegmentPointers {
             super((Pointer) null);
             address = segment.address();
             capacity = segment.byteSize() / Float.BYTES;
+            limit = capacity;
+        }
+    }
+
+    private static final class SegmentBytePointer extends BytePointer {
+        SegmentBytePointer(MemorySegment segment) {
+            super((Pointer) null);
+            address = segment.address();
+            capacity = segment.byteSize();
             limit = capacity;
         }
     }
