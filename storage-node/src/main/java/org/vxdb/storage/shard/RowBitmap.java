@@ -40,6 +40,13 @@ public final class RowBitmap {
         return chunk != null && (chunk.get((int) ((row % CHUNK_BITS) >>> 6)) & (1L << (row & 63))) != 0;
     }
 
+    /** The 64 bits of rows {@code [64 * word, 64 * word + 64)}; bit i is row {@code 64 * word + i}. */
+    public long word(long word) {
+        long row = word << 6;
+        AtomicLongArray chunk = chunks.get(chunkOf(row));
+        return chunk == null ? 0 : chunk.get((int) ((row % CHUNK_BITS) >>> 6));
+    }
+
     /** Bits set so far (writer's view). */
     public long cardinality() {
         return cardinality;

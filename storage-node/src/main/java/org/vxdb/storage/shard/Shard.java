@@ -14,6 +14,9 @@ import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.agrona.collections.Long2LongHashMap;
@@ -22,6 +25,10 @@ import org.slf4j.LoggerFactory;
 import org.vxdb.index.IndexArguments;
 import org.vxdb.index.IndexSpec;
 import org.vxdb.index.Metric;
+import org.vxdb.index.SearchParams;
+import org.vxdb.index.VectorIndex;
+import org.vxdb.index.VectorIndexProvider;
+import org.vxdb.index.VectorIndexProviders;
 import org.vxdb.index.kernel.Kernels;
 import org.vxdb.index.kernel.VectorKernels;
 import org.vxdb.index.linear.LinearIndex;
@@ -62,7 +69,7 @@ public final class Shard implements AutoCloseable {
     /** id -> global row of its newest version (tombstones included). Guarded by the lock. */
     private final Long2LongHashMap idToRow = new Long2LongHashMap(-1L);
     private final RowBitmap dead = new RowBitmap();
-    private final List<Sealed> sealed = new ArrayList<>();
+    private final List<SealedSegment> sealed = new ArrayList<>();
     private final List<String> quarantined = new ArrayList<>();
     private final TreeSet<Long> appliedAhead = new TreeSet<>();
     private long appliedPrefix;
@@ -72,18 +79,29 @@ public final class Shard implements AutoCloseable {
     private WriteAheadLog wal;
     private long liveRows;
     private boolean closed;
-
-    /** A sealed segment and the global row its first row has. */
-    private record Sealed(long base, Segment segment, String file) {
-        long end() {
-            return base + segment.count();
-        }
-    }
+    private final VectorIndexProvider provider = VectorIndexProviders.get();
+    /** Index over sealed rows; replaced atomically under the write lock. Null: exact scans. */
+    private ShardIndex index;
+    private final ExecutorService indexer;
+    private boolean indexWorkQueued;
+    private volatile String lastIndexError;
 
     private Shard(ShardConfig config) {
         this.config = config;
         this.dir = config.dir();
         this.rowBytes = (long) config.dimension() * Float.BYTES;
+        this.indexer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vxdb-index-" + dir.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private boolean indexingEnabled() {
+        if (config.index().isExact()) {
+            return false;
+        }
+        return provider.name().equals("faiss");
     }
 
     /** Opens (or creates) the shard in {@code config.dir()}: loads sealed segments, replays the WAL. */
@@ -112,28 +130,70 @@ public final class Shard implements AutoCloseable {
                             + segment.dimension() + "-d, the manifest says " + entry.rows() + " rows of "
                             + config.dimension() + "-d");
                 }
-                sealed.add(new Sealed(entry.baseRow(), segment, entry.file()));
+                sealed.add(new SealedSegment(entry.baseRow(), segment, entry.file()));
             } catch (SegmentCorruptException e) {
                 quarantine(file, e);
             }
         }
         if (!quarantined.isEmpty()) {
+            for (Manifest.SegmentEntry entry : manifest.segments()) {
+                if (quarantined.contains(entry.file())) {
+                    for (long r = entry.baseRow(); r < entry.baseRow() + entry.rows(); r++) {
+                        dead.set(r); // an index may still hold these rows; they must never be returned
+                    }
+                }
+            }
             for (String file : quarantined) {
                 manifest = manifest.withoutSegment(file);
             }
             manifest.write(dir);
         }
         bufferBase = manifest.nextRow();
-        for (Sealed s : sealed) {
+        for (SealedSegment s : sealed) {
             for (long r = 0; r < s.segment().count(); r++) {
                 track(s.segment().id(r), s.segment().version(r), s.segment().isTombstone(r), s.base() + r);
             }
         }
+        loadIndex();
         buffer = new MemoryBuffer(config.dimension(), config.bufferRows());
         appliedPrefix = manifest.replayAfterLsn();
         wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay);
-        LOG.info("shard {} open: {} segments, {} buffered rows, {} live vectors{}", dir, sealed.size(), buffer.size(),
-                liveRows, quarantined.isEmpty() ? "" : ", quarantined " + quarantined);
+        LOG.info("shard {} open: {} segments, {} buffered rows, {} live vectors, index {}{}", dir, sealed.size(),
+                buffer.size(), liveRows, index == null ? "none" : config.index().description() + " over "
+                        + index.coveredRows + " rows", quarantined.isEmpty() ? "" : ", quarantined " + quarantined);
+        lock.writeLock().lock();
+        try {
+            scheduleIndexWork();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Loads the persisted index (no retraining); a damaged or mismatched file is rebuilt later. */
+    private void loadIndex() {
+        Manifest.IndexEntry entry = manifest.index();
+        if (entry == null) {
+            return;
+        }
+        Path file = dir.resolve(entry.file());
+        if (!indexingEnabled()) {
+            LOG.warn("shard {}: not loading index {} ({} provider, policy {})", dir, file, provider.name(),
+                    config.index().description());
+            return;
+        }
+        boolean contiguous = sealed.stream().anyMatch(x -> x.end() == entry.rows()) || entry.rows() == 0;
+        try {
+            VectorIndex loaded = provider.load(file);
+            if (!contiguous || loaded.count() != entry.rows()) {
+                loaded.close();
+                throw new IllegalStateException("index holds " + loaded.count() + " rows, the manifest says "
+                        + entry.rows() + " ending at a segment boundary");
+            }
+            index = ShardIndex.loaded(loaded, entry.rows(), entry.file());
+        } catch (RuntimeException e) {
+            LOG.error("shard {}: cannot use index {} ({}); it will be rebuilt", dir, file, e.getMessage());
+            lastIndexError = e.getMessage();
+        }
     }
 
     /**
@@ -335,7 +395,7 @@ public final class Shard implements AutoCloseable {
             Segment segment = Segment.open(file);
             manifest = manifest.withSegment(new Manifest.SegmentEntry(name, bufferBase, rows), appliedPrefix);
             manifest.write(dir);
-            sealed.add(new Sealed(bufferBase, segment, name));
+            sealed.add(new SealedSegment(bufferBase, segment, name));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot seal " + rows + " rows of shard " + dir + " into " + file + ": "
                     + e.getMessage(), e);
@@ -343,11 +403,114 @@ public final class Shard implements AutoCloseable {
         bufferBase += rows;
         buffer.close();
         buffer = new MemoryBuffer(config.dimension(), config.bufferRows());
+        scheduleIndexWork();
         try {
             wal.releaseUpTo(manifest.replayAfterLsn());
         } catch (UncheckedIOException e) {
             LOG.warn("shard {}: cannot release WAL files up to LSN {}: {}", dir, manifest.replayAfterLsn(), e.getMessage());
         }
+    }
+
+    /** Queues one round of index work (build, rebuild or catch-up) unless one is already queued. */
+    private void scheduleIndexWork() {
+        if (!indexingEnabled() || indexWorkQueued || closed) {
+            return;
+        }
+        indexWorkQueued = true;
+        indexer.execute(this::indexWork);
+    }
+
+    /**
+     * Runs on the indexer thread. Builds (or rebuilds) the index from a snapshot of the sealed
+     * segments without holding the shard lock, then swaps it in atomically; or adds newly sealed
+     * segments to the current index. Searches keep running throughout.
+     */
+    private void indexWork() {
+        List<SealedSegment> snapshot;
+        ShardIndex current;
+        long sealedRows;
+        lock.writeLock().lock();
+        try {
+            indexWorkQueued = false;
+            if (closed) {
+                return;
+            }
+            snapshot = List.copyOf(sealed);
+            current = index;
+            sealedRows = snapshot.stream().mapToLong(x -> x.segment().count()).sum();
+        } finally {
+            lock.writeLock().unlock();
+        }
+        try {
+            if (current == null || sealedRows >= config.index().rebuildFactor() * current.trainedRows) {
+                if (sealedRows < config.index().buildThreshold()) {
+                    return;
+                }
+                long started = System.nanoTime();
+                String file = "index-" + (snapshot.isEmpty() ? 0 : snapshot.getLast().end()) + ".vxi";
+                ShardIndex built = ShardIndex.build(provider, config.index(), config.dimension(), config.metric(),
+                        snapshot, file);
+                built.save(dir);
+                swapIndex(built, current);
+                LOG.info("shard {}: built {} over {} rows in {} ms", dir, built.index.spec().description(),
+                        built.coveredRows, (System.nanoTime() - started) / 1_000_000);
+            } else {
+                current.addSegments(snapshot);
+            }
+            lastIndexError = null;
+        } catch (RuntimeException e) {
+            lastIndexError = e.getMessage();
+            LOG.error("shard {}: index work failed: {}", dir, e.toString());
+        }
+    }
+
+    private void swapIndex(ShardIndex built, ShardIndex previous) {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                built.close();
+                return;
+            }
+            manifest = manifest.withIndex(new Manifest.IndexEntry(built.file, built.index.spec().description(),
+                    built.persistedRows));
+            manifest.write(dir);
+            index = built;
+            if (previous != null) {
+                previous.close();
+                if (!previous.file.equals(built.file)) {
+                    Files.deleteIfExists(dir.resolve(previous.file));
+                }
+            }
+            scheduleIndexWork(); // segments sealed during the build
+        } catch (IOException e) {
+            built.close();
+            throw new UncheckedIOException("cannot record the new index of shard " + dir + ": " + e.getMessage(), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Waits until queued index work has finished (for tests and orderly shutdown). */
+    public void awaitIndexing() {
+        try {
+            indexer.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Rows the index covers (0 without an index). */
+    public long indexedRows() {
+        ShardIndex i = index;
+        return i == null ? 0 : i.coveredRows;
+    }
+
+    /** The description of the live index, or "none". */
+    public String indexDescription() {
+        ShardIndex i = index;
+        return i == null ? "none" : i.index.spec().description();
     }
 
     /** The newest version of {@code id}, if it exists and is not deleted. */
@@ -366,11 +529,19 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    /**
-     * Exact top-k over the buffer and every sealed segment, skipping dead rows and rows the filter
-     * rejects (the filter is applied during the scan, so if k rows match, k come back).
-     */
+    /** {@link #search(float[], int, Filter, SearchParams)} with the index's default parameters. */
     public SearchOutcome search(float[] query, int k, Filter filter) {
+        return search(query, k, filter, SearchParams.DEFAULT);
+    }
+
+    /**
+     * Top-k over the buffer (exact scan) and the sealed segments (the index where it covers them,
+     * exact scan beyond), skipping dead rows and rows the filter rejects. Filters are applied during
+     * the search: as a candidate bitmap handed to the index, or in the scan. When a filter is so
+     * selective that the index could return fewer than k matches, the matching rows are scanned
+     * exactly instead, so if k rows match, k come back. The outcome names the plan that ran.
+     */
+    public SearchOutcome search(float[] query, int k, Filter filter, SearchParams params) {
         IndexArguments.checkK(k);
         if (query == null || query.length != config.dimension()) {
             throw new IllegalArgumentException("query has " + (query == null ? 0 : query.length)
@@ -390,9 +561,21 @@ public final class Shard implements AutoCloseable {
             ensureOpen();
             TopK top = new TopK(k);
             long scanned = 0;
-            for (Sealed s : sealed) {
-                scanned += scan(q, s.segment().vectors(), (int) s.segment().count(), s.base(), filter, top,
-                        r -> s.segment().metadata(r));
+            ShardIndex idx = index;
+            long covered = idx == null ? 0 : idx.coveredRows;
+            String plan;
+            if (covered > 0) {
+                IndexProbe probe = probeIndex(idx, covered, q, k, filter, params, top);
+                scanned += probe.scanned();
+                plan = probe.plan();
+            } else {
+                plan = filter == null ? "exact-scan" : "exact-scan+filter";
+            }
+            for (SealedSegment seg : sealed) {
+                if (seg.base() >= covered) {
+                    scanned += scan(q, seg.segment().vectors(), (int) seg.segment().count(), seg.base(), filter, top,
+                            r -> seg.segment().metadata(r));
+                }
             }
             MemoryBuffer b = buffer;
             scanned += scan(q, b.vectors(), b.size(), bufferBase, filter, top, r -> b.metadata((int) r));
@@ -404,10 +587,119 @@ public final class Shard implements AutoCloseable {
                 long row = rows[i];
                 hits.add(new Hit(idOf(row), distances[i], versionOf(row), MetadataCodec.decode(metadataOf(row))));
             }
-            return new SearchOutcome(hits, filter == null ? "exact-scan" : "exact-scan+filter", scanned);
+            return new SearchOutcome(hits, plan, scanned);
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** What the indexed part of a search did. */
+    private record IndexProbe(String plan, long scanned) {
+    }
+
+    /** Candidates at or below this many rows are scanned exactly rather than searched in the index. */
+    private static long exactFilterLimit(int k) {
+        return Math.max(2_000L, 20L * k);
+    }
+
+    private IndexProbe probeIndex(ShardIndex idx, long covered, float[] q, int k, Filter filter, SearchParams params,
+                                  TopK top) {
+        try (Arena arena = Arena.ofConfined()) {
+            long words = (covered + 63) >>> 6;
+            MemorySegment allowed = arena.allocate(words * Long.BYTES, 8);
+            long matches = 0;
+            for (long w = 0; w < words; w++) {
+                long alive = ~dead.word(w);
+                if (w == words - 1 && (covered & 63) != 0) {
+                    alive &= (1L << (covered & 63)) - 1;
+                }
+                if (filter != null && alive != 0) {
+                    long keep = 0;
+                    for (long bits = alive; bits != 0; bits &= bits - 1) {
+                        long row = (w << 6) + Long.numberOfTrailingZeros(bits);
+                        SealedSegment seg = sealedOf(row);
+                        if (filter.matches(seg.segment().metadata(row - seg.base()))) {
+                            keep |= Long.lowestOneBit(bits);
+                        }
+                    }
+                    alive = keep;
+                }
+                matches += Long.bitCount(alive);
+                allowed.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, w, alive);
+            }
+            if (filter != null && matches <= exactFilterLimit(k)) {
+                return new IndexProbe("filter-exact", scanAllowed(q, covered, allowed, top));
+            }
+            int kk = (int) Math.min(k, Math.max(1, matches));
+            SearchParams p = new SearchParams(params.nprobe() > 0 ? params.nprobe() : defaultNprobe(idx),
+                    params.efSearch(), allowed);
+            MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, kk);
+            MemorySegment dist = arena.allocate(ValueLayout.JAVA_FLOAT, kk);
+            idx.index.search(MemorySegment.ofArray(q), kk, p, ids, dist);
+            int found = 0;
+            for (int i = 0; i < kk; i++) {
+                long row = ids.getAtIndex(ValueLayout.JAVA_LONG, i);
+                if (row >= 0) {
+                    found++;
+                    top.offer(ShardIndex.toShardDistance(config.metric(), dist.getAtIndex(ValueLayout.JAVA_FLOAT, i)), row);
+                }
+            }
+            if (found < kk) {
+                // The probed lists held fewer matches than wanted: answer this part exactly.
+                TopK exact = new TopK(k);
+                long scanned = scanAllowed(q, covered, allowed, exact);
+                replaceIndexedPart(top, exact);
+                return new IndexProbe(filter == null ? "index->exact" : "index+filter->exact", scanned);
+            }
+            return new IndexProbe(filter == null ? "index" : "index+filter", 0);
+        }
+    }
+
+    /** The index's hits are the only entries in {@code top} so far; swap them for exact ones. */
+    private static void replaceIndexedPart(TopK top, TopK exact) {
+        top.clear();
+        long[] rows = new long[exact.size()];
+        float[] distances = new float[exact.size()];
+        int n = exact.drain(rows, distances);
+        for (int i = 0; i < n; i++) {
+            top.offer(distances[i], rows[i]);
+        }
+    }
+
+    private int defaultNprobe(ShardIndex idx) {
+        if (config.index().defaultNprobe() > 0) {
+            return config.index().defaultNprobe();
+        }
+        return Math.max(1, idx.index.spec().nlist() / 8);
+    }
+
+    /** Exact scan of the covered rows whose bit is set in {@code allowed}. */
+    private long scanAllowed(float[] q, long covered, MemorySegment allowed, TopK top) {
+        long scanned = 0;
+        for (SealedSegment seg : sealed) {
+            if (seg.base() >= covered) {
+                break;
+            }
+            MemorySegment vectors = seg.segment().vectors();
+            long n = seg.segment().count();
+            for (long r = 0; r < n; r++) {
+                long row = seg.base() + r;
+                if (!SearchParams.allows(allowed, row)) {
+                    continue;
+                }
+                scanned++;
+                top.offer(distance(q, vectors, r * rowBytes), row);
+            }
+        }
+        return scanned;
+    }
+
+    private float distance(float[] q, MemorySegment vectors, long off) {
+        return switch (config.metric()) {
+            case L2 -> kernels.squaredL2(q, vectors, off);
+            case INNER_PRODUCT -> -kernels.dot(q, vectors, off);
+            case COSINE -> 1f - kernels.dot(q, vectors, off);
+        };
     }
 
     @FunctionalInterface
@@ -417,7 +709,6 @@ public final class Shard implements AutoCloseable {
 
     private long scan(float[] q, MemorySegment vectors, int rows, long base, Filter filter, TopK top,
                       MetadataSource meta) {
-        Metric metric = config.metric();
         float worst = top.worst();
         long scanned = 0;
         for (int r = 0; r < rows; r++) {
@@ -429,12 +720,7 @@ public final class Shard implements AutoCloseable {
                 continue;
             }
             scanned++;
-            long off = r * rowBytes;
-            float d = switch (metric) {
-                case L2 -> kernels.squaredL2(q, vectors, off);
-                case INNER_PRODUCT -> -kernels.dot(q, vectors, off);
-                case COSINE -> 1f - kernels.dot(q, vectors, off);
-            };
+            float d = distance(q, vectors, r * rowBytes);
             if (d <= worst) {
                 top.offer(d, row);
                 worst = top.worst();
@@ -479,7 +765,7 @@ public final class Shard implements AutoCloseable {
         if (row >= bufferBase) {
             return buffer.id((int) (row - bufferBase));
         }
-        Sealed s = sealedOf(row);
+        SealedSegment s = sealedOf(row);
         return s.segment().id(row - s.base());
     }
 
@@ -487,7 +773,7 @@ public final class Shard implements AutoCloseable {
         if (row >= bufferBase) {
             return buffer.version((int) (row - bufferBase));
         }
-        Sealed s = sealedOf(row);
+        SealedSegment s = sealedOf(row);
         return s.segment().version(row - s.base());
     }
 
@@ -495,7 +781,7 @@ public final class Shard implements AutoCloseable {
         if (row >= bufferBase) {
             return buffer.metadata((int) (row - bufferBase));
         }
-        Sealed s = sealedOf(row);
+        SealedSegment s = sealedOf(row);
         return s.segment().metadata(row - s.base());
     }
 
@@ -504,18 +790,18 @@ public final class Shard implements AutoCloseable {
         if (row >= bufferBase) {
             v = buffer.vector((int) (row - bufferBase));
         } else {
-            Sealed s = sealedOf(row);
+            SealedSegment s = sealedOf(row);
             v = s.segment().vectors().asSlice((row - s.base()) * rowBytes, rowBytes);
         }
         return v.toArray(ValueLayout.JAVA_FLOAT);
     }
 
-    private Sealed sealedOf(long row) {
+    private SealedSegment sealedOf(long row) {
         int lo = 0;
         int hi = sealed.size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            Sealed s = sealed.get(mid);
+            SealedSegment s = sealed.get(mid);
             if (row < s.base()) {
                 hi = mid - 1;
             } else if (row >= s.end()) {
@@ -527,25 +813,55 @@ public final class Shard implements AutoCloseable {
         throw new IllegalStateException("row " + row + " is in no segment of shard " + dir);
     }
 
+    /** Saves an index that caught up with segments sealed after it was last written. */
+    private void persistGrownIndex() {
+        ShardIndex i = index;
+        if (i == null || i.coveredRows == i.persistedRows || manifest == null) {
+            return;
+        }
+        try {
+            i.save(dir);
+            manifest = manifest.withIndex(new Manifest.IndexEntry(i.file, i.index.spec().description(),
+                    i.persistedRows));
+            manifest.write(dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("shard {}: could not save the grown index ({}); it will catch up again at open", dir,
+                    e.getMessage());
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("shard " + dir + " is closed");
         }
     }
 
-    /** Syncs the WAL and releases every mapping and off-heap buffer. */
+    /** Finishes index work, syncs the WAL and releases every mapping, index and off-heap buffer. */
     @Override
     public void close() {
+        indexer.shutdown();
+        try {
+            while (!indexer.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.info("shard {}: waiting for index work to finish before closing", dir);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         lock.writeLock().lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
+            persistGrownIndex();
+            if (index != null) {
+                index.close();
+                index = null;
+            }
             if (wal != null) {
                 wal.close();
             }
-            for (Sealed s : sealed) {
+            for (SealedSegment s : sealed) {
                 s.segment().close();
             }
             sealed.clear();

@@ -14,7 +14,7 @@ import org.vxdb.storage.wal.WalConfig;
  * @param bufferAge   seal a non-empty buffer this old (checked on writes and by {@link Shard#maintain()})
  */
 public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
-                          Duration bufferAge) {
+                          Duration bufferAge, IndexPolicy index) {
 
     public static final int DEFAULT_BUFFER_ROWS = 100_000;
     public static final long DEFAULT_BUFFER_BYTES = 256L << 20;
@@ -39,6 +39,16 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
         if (bufferAge == null || bufferAge.isNegative() || bufferAge.isZero()) {
             throw new IllegalArgumentException("bufferAge must be positive, got " + bufferAge);
         }
+        if (index == null) {
+            throw new IllegalArgumentException("index policy is required (IndexPolicy.EXACT for none)");
+        }
+        index.resolve(dimension, metric, 1_000_000); // fails now on a spec that could never be built
+    }
+
+    /** A shard without an index over its sealed data (exact scans only). */
+    public ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
+                       Duration bufferAge) {
+        this(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, IndexPolicy.EXACT);
     }
 
     public static ShardConfig of(Path dir, int dimension, Metric metric, WalConfig wal) {
@@ -47,6 +57,10 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
     }
 
     public ShardConfig withBufferRows(int rows) {
-        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge);
+        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index);
+    }
+
+    public ShardConfig withIndex(IndexPolicy policy) {
+        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, policy);
     }
 }

@@ -1,0 +1,141 @@
+package org.vxdb.storage.shard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vxdb.index.Metric;
+import org.vxdb.index.SearchParams;
+import org.vxdb.storage.filter.Filter;
+import org.vxdb.storage.wal.FsyncPolicy;
+
+/** The IVF index over sealed data: built in the background, searched with filters, reloaded without retraining. */
+@Tag("faiss")
+class ShardIndexTest {
+
+    private static final int DIM = 16;
+
+    @TempDir
+    Path dir;
+
+    private Shard open() throws IOException {
+        return Shard.open(ShardFixtures.config(dir, DIM, Metric.L2, 500, FsyncPolicy.NONE)
+                .withIndex(IndexPolicy.of("IVF,Flat", 2_000)));
+    }
+
+    private static List<Long> bruteForce(Map<Long, float[]> live, float[] q, int k, Filter filter) {
+        return live.entrySet().stream()
+                .filter(e -> filter == null || filter.matches(ShardFixtures.metadata(e.getKey())))
+                .sorted(Comparator.comparingDouble((Map.Entry<Long, float[]> e) -> l2(q, e.getValue()))
+                        .thenComparingLong(Map.Entry::getKey))
+                .limit(k).map(Map.Entry::getKey).toList();
+    }
+
+    private static double l2(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return s;
+    }
+
+    private static List<Long> ids(SearchOutcome o) {
+        return o.hits().stream().map(Hit::id).toList();
+    }
+
+    private Path indexFile() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> found = files.filter(p -> p.getFileName().toString().startsWith("index-")).toList();
+            assertEquals(1, found.size(), "index files: " + found);
+            return found.get(0);
+        }
+    }
+
+    @Test
+    void shouldBuildSearchFilterAndReloadTheIndex() throws IOException {
+        Map<Long, float[]> live = new HashMap<>();
+        SearchParams all = SearchParams.nprobe(1 << 20); // every list: the index answers exactly
+        FileTime built;
+        long indexed;
+        try (Shard shard = open()) {
+            for (long first = 0; first < 6_000; first += 250) {
+                shard.write(ShardFixtures.upserts(first, 250, 1, DIM));
+                shard.awaitIndexing();
+            }
+            for (long id = 0; id < 6_000; id++) {
+                live.put(id, ShardFixtures.vector(id, DIM));
+            }
+            shard.awaitIndexing();
+            assertEquals(6_000, shard.indexedRows());
+            assertTrue(shard.indexDescription().matches("IVF\\d+,Flat"), shard.indexDescription());
+
+            List<ShardWrite> deletes = new ArrayList<>();
+            for (long id = 0; id < 6_000; id += 5) {
+                deletes.add(ShardWrite.delete(id, 2));
+                live.remove(id);
+            }
+            shard.write(deletes);
+            for (long qid = 10_000; qid < 10_010; qid++) {
+                float[] q = ShardFixtures.vector(qid, DIM);
+                SearchOutcome o = shard.search(q, 10, null, all);
+                assertEquals("index", o.plan());
+                assertEquals(bruteForce(live, q, 10, null), ids(o), "query " + qid);
+            }
+            float[] q = ShardFixtures.vector(20_000, DIM);
+            Filter selective = Filter.eq("bucket", 42);     // 60 rows, 48 alive
+            Filter broad = Filter.eq("parity", "odd");      // half the rows
+            SearchOutcome s = shard.search(q, 10, selective, all);
+            assertEquals("filter-exact", s.plan());
+            assertEquals(bruteForce(live, q, 10, selective), ids(s));
+            SearchOutcome b = shard.search(q, 10, broad, all);
+            assertEquals("index+filter", b.plan());
+            assertEquals(bruteForce(live, q, 10, broad), ids(b));
+            SearchOutcome defaults = shard.search(q, 10, broad);
+            assertEquals(10, defaults.hits().size());
+            shard.awaitIndexing();
+            indexed = shard.indexedRows(); // the tombstones' segments too
+        }
+        built = Files.getLastModifiedTime(indexFile()); // the grown index is saved at close
+        try (Shard shard = open()) {
+            assertEquals(indexed, shard.indexedRows(), "loaded at open, not rebuilt");
+            shard.awaitIndexing();
+            assertEquals(built, Files.getLastModifiedTime(indexFile()), "no retraining after restart");
+            float[] q = ShardFixtures.vector(10_001, DIM);
+            assertEquals(bruteForce(live, q, 10, null), ids(shard.search(q, 10, null, all)));
+        }
+    }
+
+    @Test
+    void shouldRebuildADamagedIndexFile() throws IOException {
+        try (Shard shard = open()) {
+            for (long first = 0; first < 3_000; first += 250) {
+                shard.write(ShardFixtures.upserts(first, 250, 1, DIM));
+            }
+            shard.awaitIndexing();
+            assertEquals(3_000, shard.indexedRows());
+        }
+        Path file = indexFile();
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(file, bytes);
+        try (Shard shard = open()) {
+            assertEquals(0, shard.indexedRows(), "the damaged index is not used");
+            shard.awaitIndexing();
+            assertEquals(3_000, shard.indexedRows(), "rebuilt in the background");
+            float[] q = ShardFixtures.vector(7, DIM);
+            assertEquals(7L, ids(shard.search(q, 1, null, SearchParams.nprobe(1 << 20))).get(0));
+        }
+    }
+}
