@@ -48,7 +48,10 @@ class ShardCrashTest {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 String ready = out.readLine();
-                assertTrue(ready != null && ready.startsWith("READY"), "child did not start, see " + log(round));
+                if (ready == null || !ready.startsWith("READY")) {
+                    child.waitFor(60, TimeUnit.SECONDS);
+                    throw new AssertionError("child " + round + " did not start (" + ready + "): " + childLog(round));
+                }
                 int acks = 0;
                 String line;
                 while (acks < killAfter && (line = out.readLine()) != null) {
@@ -59,7 +62,10 @@ class ShardCrashTest {
                     lastAckedPerRound[round] = last;
                     acks++;
                 }
-                assertEquals(killAfter, acks, "child exited early, see " + log(round));
+                if (acks != killAfter) {
+                    child.waitFor(60, TimeUnit.SECONDS);
+                    throw new AssertionError("child " + round + " exited after " + acks + " acks: " + childLog(round));
+                }
                 child.destroyForcibly(); // SIGKILL
                 assertTrue(child.waitFor(60, TimeUnit.SECONDS));
             }
@@ -112,6 +118,11 @@ class ShardCrashTest {
                 "-cp", System.getProperty("java.class.path"), CrashWriterMain.class.getName(),
                 dir.resolve("shard").toString(), Long.toString(startId)));
         return new ProcessBuilder(cmd).redirectError(log(round).toFile()).start();
+    }
+
+    private String childLog(int round) throws IOException {
+        String text = java.nio.file.Files.readString(log(round), StandardCharsets.UTF_8);
+        return text.length() > 4000 ? text.substring(0, 4000) : text;
     }
 
     private Path log(int round) {
