@@ -141,17 +141,25 @@ public final class LinearIndex extends AbstractVectorIndex {
         }
     }
 
+    /** Rows per kernel call: distances for a block land in a small array, then feed the top-k. */
+    private static final int BLOCK = 256;
+
     private void scanL2(float[] query, MemorySegment data, MemorySegment ids, int rows, TopK top,
                         MemorySegment allowed) {
+        float[] block = new float[BLOCK];
         float worst = top.worst();
-        for (int r = 0; r < rows; r++) {
-            if (allowed != null && !SearchParams.allows(allowed, ids.getAtIndex(ValueLayout.JAVA_LONG, r))) {
-                continue;
-            }
-            float d = kernels.squaredL2(query, data, r * rowBytes);
-            if (d <= worst) {
-                top.offer(d, ids.getAtIndex(ValueLayout.JAVA_LONG, r));
-                worst = top.worst();
+        for (int start = 0; start < rows; start += BLOCK) {
+            int n = Math.min(BLOCK, rows - start);
+            kernels.squaredL2(query, data, start * rowBytes, n, block);
+            for (int i = 0; i < n; i++) {
+                float d = block[i];
+                if (d <= worst) {
+                    long id = ids.getAtIndex(ValueLayout.JAVA_LONG, start + i);
+                    if (allowed == null || SearchParams.allows(allowed, id)) {
+                        top.offer(d, id);
+                        worst = top.worst();
+                    }
+                }
             }
         }
     }
@@ -159,15 +167,20 @@ public final class LinearIndex extends AbstractVectorIndex {
     /** Distance = {@code base + sign * dot}: {@code -dot} for inner product, {@code 1 - dot} for cosine. */
     private void scanDot(float[] query, MemorySegment data, MemorySegment ids, int rows, TopK top, float base,
                          float sign, MemorySegment allowed) {
+        float[] block = new float[BLOCK];
         float worst = top.worst();
-        for (int r = 0; r < rows; r++) {
-            if (allowed != null && !SearchParams.allows(allowed, ids.getAtIndex(ValueLayout.JAVA_LONG, r))) {
-                continue;
-            }
-            float d = base + sign * kernels.dot(query, data, r * rowBytes);
-            if (d <= worst) {
-                top.offer(d, ids.getAtIndex(ValueLayout.JAVA_LONG, r));
-                worst = top.worst();
+        for (int start = 0; start < rows; start += BLOCK) {
+            int n = Math.min(BLOCK, rows - start);
+            kernels.dot(query, data, start * rowBytes, n, block);
+            for (int i = 0; i < n; i++) {
+                float d = base + sign * block[i];
+                if (d <= worst) {
+                    long id = ids.getAtIndex(ValueLayout.JAVA_LONG, start + i);
+                    if (allowed == null || SearchParams.allows(allowed, id)) {
+                        top.offer(d, id);
+                        worst = top.worst();
+                    }
+                }
             }
         }
     }

@@ -43,6 +43,38 @@ class KernelsTest {
     }
 
     @Test
+    void shouldComputeBlocksLikeSingleRows() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int dim : new int[] {1, 5, 16, 25, 33, 64, 100, 128, 131, 784}) {
+                int rows = 37;
+                float[] q = new float[dim];
+                float[] x = new float[rows * dim];
+                for (int i = 0; i < dim; i++) {
+                    q[i] = (float) rnd.nextGaussian();
+                }
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) rnd.nextGaussian();
+                }
+                MemorySegment data = arena.allocate(8 + x.length * 4L, 64);
+                MemorySegment.copy(x, 0, data, ValueLayout.JAVA_FLOAT, 8, x.length);
+                for (VectorKernels k : new VectorKernels[] {Kernels.scalar(), Kernels.panama()}) {
+                    float[] l2 = new float[rows];
+                    float[] dot = new float[rows];
+                    k.squaredL2(q, data, 8, rows, l2);
+                    k.dot(q, data, 8, rows, dot);
+                    for (int r = 0; r < rows; r++) {
+                        long off = 8 + (long) r * dim * 4;
+                        double tol = 1e-4 * Math.max(1, dim);
+                        assertEquals(k.squaredL2(q, data, off), l2[r], tol, k.name() + " l2 dim " + dim + " row " + r);
+                        assertEquals(k.dot(q, data, off), dot[r], tol, k.name() + " dot dim " + dim + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldChooseVectorKernelsWhenTheModuleIsPresent() {
         // surefire starts the JVM with --add-modules jdk.incubator.vector
         assertEquals("panama", Kernels.best().name());
