@@ -30,6 +30,7 @@ import org.vxdb.index.VectorIndex;
 import org.vxdb.index.VectorIndexProvider;
 import org.vxdb.index.VectorIndexProviders;
 import org.vxdb.index.kernel.Kernels;
+import org.vxdb.index.spi.IndexFiles;
 import org.vxdb.index.kernel.VectorKernels;
 import org.vxdb.index.linear.LinearIndex;
 import org.vxdb.index.linear.TopK;
@@ -68,7 +69,8 @@ public final class Shard implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** id -> global row of its newest version (tombstones included). Guarded by the lock. */
     private final Long2LongHashMap idToRow = new Long2LongHashMap(-1L);
-    private final RowBitmap dead = new RowBitmap();
+    /** Replaced (never mutated concurrently with readers) by compaction, under the write lock. */
+    private RowBitmap dead = new RowBitmap();
     private final List<SealedSegment> sealed = new ArrayList<>();
     private final List<String> quarantined = new ArrayList<>();
     private final TreeSet<Long> appliedAhead = new TreeSet<>();
@@ -386,7 +388,7 @@ public final class Shard implements AutoCloseable {
         if (rows == 0) {
             return;
         }
-        String name = String.format("seg-%016d", bufferBase) + SEGMENT_SUFFIX;
+        String name = segmentName(manifest.generation() + 1, bufferBase);
         Path file = dir.resolve(name);
         try (Arena arena = Arena.ofConfined()) {
             MemoryBuffer.Columns c = buffer.columns(rows, arena);
@@ -511,6 +513,147 @@ public final class Shard implements AutoCloseable {
     public String indexDescription() {
         ShardIndex i = index;
         return i == null ? "none" : i.index.spec().description();
+    }
+
+    /** Segment file names carry the manifest generation, so a compaction never reuses a name. */
+    private static String segmentName(long generation, long base) {
+        return String.format("seg-%08d-%016d", generation, base) + SEGMENT_SUFFIX;
+    }
+
+    /**
+     * Rewrites the sealed segments without superseded and deleted rows (the newest tombstone of an id
+     * is kept, so a late older write still loses). Row numbers are reassigned, so the index is rebuilt
+     * afterwards. Runs on the index thread, so no index work reads a segment while it is replaced;
+     * holds the write lock while it rewrites. Returns the number of rows dropped.
+     */
+    public long compact() {
+        try {
+            return indexer.submit(this::compactNow).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while compacting shard " + dir, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private long compactNow() {
+        lock.writeLock().lock();
+        long dropped;
+        try {
+            ensureOpen();
+            long before = sealed.stream().mapToLong(x -> x.segment().count()).sum();
+            List<SealedSegment> rewritten = rewriteSealed();
+            long after = rewritten.stream().mapToLong(x -> x.segment().count()).sum();
+            dropped = before - after;
+            List<SealedSegment> old = List.copyOf(sealed);
+            ShardIndex oldIndex = index;
+            long newBase = rewritten.isEmpty() ? 0 : rewritten.getLast().end();
+            Manifest next = new Manifest(manifest.generation() + 1, manifest.replayAfterLsn(), newBase,
+                    rewritten.stream().map(x -> new Manifest.SegmentEntry(x.file(), x.base(), x.segment().count()))
+                            .toList(), null);
+            next.write(dir);
+            manifest = next;
+            // Renumber: sealed rows from the new segments, buffer rows after them.
+            sealed.clear();
+            sealed.addAll(rewritten);
+            long oldBufferBase = bufferBase;
+            bufferBase = newBase;
+            rebuildRowState();
+            index = null;
+            if (oldIndex != null) {
+                oldIndex.close();
+                Files.deleteIfExists(dir.resolve(oldIndex.file));
+            }
+            for (SealedSegment s : old) {
+                s.segment().close();
+                Files.deleteIfExists(dir.resolve(s.file()));
+            }
+            IndexFiles.fsyncDirectory(dir);
+            LOG.info("shard {}: compacted {} sealed rows into {} ({} dropped); buffer rows renumbered from {} to {}",
+                    dir, before, after, dropped, oldBufferBase, bufferBase);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot compact shard " + dir + ": " + e.getMessage(), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        indexWork(); // a new index over the renumbered rows (we are on the index thread already)
+        return dropped;
+    }
+
+    /** Writes the newest row of every id in the sealed segments into new segments numbered from 0. */
+    private List<SealedSegment> rewriteSealed() throws IOException {
+        List<SealedSegment> out = new ArrayList<>();
+        int per = config.bufferRows();
+        long generation = manifest.generation() + 1;
+        try (Arena arena = Arena.ofConfined()) {
+            MemoryBuffer staging = null;
+            long base = 0;
+            try {
+                for (SealedSegment s : sealed) {
+                    for (long r = 0; r < s.segment().count(); r++) {
+                        long row = s.base() + r;
+                        long id = s.segment().id(r);
+                        if (idToRow.get(id) != row) {
+                            continue; // superseded
+                        }
+                        if (staging == null) {
+                            staging = new MemoryBuffer(config.dimension(), per);
+                        }
+                        boolean tombstone = s.segment().isTombstone(r);
+                        staging.append(id, s.segment().version(r), tombstone ? MemoryBuffer.FLAG_TOMBSTONE : 0,
+                                s.segment().vectors(), r * rowBytes, tombstone ? null : s.segment().metadata(r));
+                        if (staging.isFull()) {
+                            out.add(writeSegment(staging, generation, base, arena));
+                            base += staging.size();
+                            staging.close();
+                            staging = null;
+                        }
+                    }
+                }
+                if (staging != null && staging.size() > 0) {
+                    out.add(writeSegment(staging, generation, base, arena));
+                }
+            } finally {
+                if (staging != null) {
+                    staging.close();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (SealedSegment s : out) {
+                s.segment().close();
+                Files.deleteIfExists(dir.resolve(s.file()));
+            }
+            throw e;
+        }
+        return out;
+    }
+
+    private SealedSegment writeSegment(MemoryBuffer rows, long generation, long base, Arena arena) throws IOException {
+        String name = segmentName(generation, base);
+        Path file = dir.resolve(name);
+        MemoryBuffer.Columns c = rows.columns(rows.size(), arena);
+        SegmentWriter.write(file, new SegmentData(config.dimension(), config.metric(), rows.size(), c.vectors(), c.ids(),
+                c.versions(), c.flags(), c.metadata(), c.metadataOffsets()));
+        return new SealedSegment(base, Segment.open(file), name);
+    }
+
+    /** Rebuilds the id-to-row map and the dead-row bitmap from the sealed segments and the buffer. */
+    private void rebuildRowState() {
+        idToRow.clear();
+        dead = new RowBitmap();
+        liveRows = 0;
+        for (SealedSegment s : sealed) {
+            for (long r = 0; r < s.segment().count(); r++) {
+                track(s.segment().id(r), s.segment().version(r), s.segment().isTombstone(r), s.base() + r);
+            }
+        }
+        for (int r = 0; r < buffer.size(); r++) {
+            track(buffer.id(r), buffer.version(r), buffer.isTombstone(r), bufferBase + r);
+        }
     }
 
     /** The newest version of {@code id}, if it exists and is not deleted. */
