@@ -1,0 +1,157 @@
+package org.vxdb.storage.engine;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.vxdb.storage.filter.Filter;
+import org.vxdb.storage.shard.Hit;
+import org.vxdb.storage.shard.SearchOutcome;
+import org.vxdb.storage.shard.Shard;
+import org.vxdb.storage.shard.ShardWrite;
+import org.vxdb.storage.shard.StoredVector;
+
+/**
+ * One open collection: its config and its shards, numbered {@code 0 .. shardCount - 1}. Owned by
+ * the {@link StorageEngine}, which closes it on drop or close.
+ *
+ * <p>The coordinator routes every id to one shard and talks to {@link #shard(int)} directly; the
+ * methods here are conveniences for in-process callers, who pass the shard number for writes. An
+ * id is expected to live in one shard only: searches do not remove duplicates across shards.
+ */
+public final class Collection {
+
+    /** Closer first; equal distances by lower id, so merged results do not depend on shard order. */
+    static final Comparator<Hit> NEAREST_FIRST = Comparator.comparingDouble(Hit::distance)
+            .thenComparingLong(Hit::id);
+
+    private final CollectionConfig config;
+    private final List<Shard> shards;
+    private volatile String closedAs;
+
+    Collection(CollectionConfig config, List<Shard> shards) {
+        this.config = config;
+        this.shards = List.copyOf(shards);
+    }
+
+    public CollectionConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public int shardCount() {
+        return shards.size();
+    }
+
+    public Shard shard(int s) {
+        ensureOpen();
+        if (s < 0 || s >= shards.size()) {
+            throw new IllegalArgumentException("collection '" + name() + "' has no shard " + s + " (it has "
+                    + shards.size() + ")");
+        }
+        return shards.get(s);
+    }
+
+    /** Writes a batch (upserts and deletes) to one shard; see {@link Shard#write(List)}. */
+    public void upsert(int shard, List<ShardWrite> writes) throws IOException {
+        shard(shard).write(writes);
+    }
+
+    /**
+     * Searches every shard and merges their results into one top-k, nearest first, equal
+     * distances by lower id. The plan is the distinct shard plans, the rows scanned their sum.
+     */
+    public SearchOutcome search(float[] query, int k, Filter filter) {
+        ensureOpen();
+        List<Hit> all = new ArrayList<>();
+        TreeSet<String> plans = new TreeSet<>();
+        long scanned = 0;
+        for (Shard shard : shards) {
+            SearchOutcome outcome = shard.search(query, k, filter);
+            all.addAll(outcome.hits());
+            plans.add(outcome.plan());
+            scanned += outcome.rowsScanned();
+        }
+        all.sort(NEAREST_FIRST);
+        List<Hit> top = List.copyOf(all.subList(0, Math.min(k, all.size())));
+        return new SearchOutcome(top, String.join(",", plans), scanned);
+    }
+
+    /** The newest version of {@code id} in any shard (the highest version if, unexpectedly, several have it). */
+    public Optional<StoredVector> get(long id) {
+        ensureOpen();
+        StoredVector newest = null;
+        for (Shard shard : shards) {
+            Optional<StoredVector> found = shard.get(id);
+            if (found.isPresent() && (newest == null || found.get().version() > newest.version())) {
+                newest = found.get();
+            }
+        }
+        return Optional.ofNullable(newest);
+    }
+
+    /** Live vectors over all shards. */
+    public long count() {
+        ensureOpen();
+        long total = 0;
+        for (Shard shard : shards) {
+            total += shard.count();
+        }
+        return total;
+    }
+
+    /** Seals every shard's memory buffer into a segment. */
+    public void flush() {
+        ensureOpen();
+        for (Shard shard : shards) {
+            shard.flush();
+        }
+    }
+
+    /** Applies every shard's time-based triggers; see {@link Shard#maintain()}. */
+    public void maintain() {
+        ensureOpen();
+        for (Shard shard : shards) {
+            shard.maintain();
+        }
+    }
+
+    /** Closes every shard; later calls fail with "collection 'x' was {@code how}". */
+    void close(String how) {
+        if (closedAs != null) {
+            return;
+        }
+        closedAs = how;
+        closeShards(shards);
+    }
+
+    static void closeShards(List<Shard> shards) {
+        RuntimeException failure = null;
+        for (Shard shard : shards) {
+            try {
+                shard.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void ensureOpen() {
+        String how = closedAs;
+        if (how != null) {
+            throw new IllegalStateException("collection '" + name() + "' was " + how);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package org.vxdb.storage.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.vxdb.storage.wal.WalConfig;
+import org.vxdb.storage.wal.WalRecordDescriptor;
+
+/**
+ * Configuration of a {@link StorageEngine}, in the style of Aeron's {@code MediaDriver.Context}:
+ * every setting has a system property and a default beside it, setters chain, and
+ * {@link #conclude()} (called by {@link StorageEngine#open}) validates everything once, before the
+ * engine touches any data, failing with the setting's name. A concluded config is frozen.
+ *
+ * <p>Each collection fixes its own fsync policy and batch window ({@link CollectionConfig}); the
+ * WAL settings here are the rest of the WAL configuration, shared by every shard of the node.
+ */
+public final class EngineConfig {
+
+    /** Comma-separated data directories, e.g. {@code /disk0/vxdb,/disk1/vxdb}. No default. */
+    public static final String DATA_DIRS_PROP_NAME = "vxdb.storage.dataDirs";
+    public static final String DATA_DIRS_DEFAULT = "";
+
+    /** A WAL file is rolled over before it passes this size. */
+    public static final String WAL_MAX_FILE_BYTES_PROP_NAME = "vxdb.storage.wal.maxFileBytes";
+    public static final long WAL_MAX_FILE_BYTES_DEFAULT = WalConfig.MAX_FILE_BYTES_DEFAULT;
+
+    /** Largest WAL record, which bounds the encoded size of one write batch to a shard. */
+    public static final String WAL_MAX_RECORD_BYTES_PROP_NAME = "vxdb.storage.wal.maxRecordBytes";
+    public static final int WAL_MAX_RECORD_BYTES_DEFAULT = WalConfig.MAX_RECORD_BYTES_DEFAULT;
+
+    private static final String WRITE_PROBE = ".vxdb-write-probe";
+
+    private List<Path> dataDirs = parseDataDirs(System.getProperty(DATA_DIRS_PROP_NAME, DATA_DIRS_DEFAULT));
+    private long walMaxFileBytes = longProperty(WAL_MAX_FILE_BYTES_PROP_NAME, WAL_MAX_FILE_BYTES_DEFAULT);
+    private int walMaxRecordBytes = intProperty(WAL_MAX_RECORD_BYTES_PROP_NAME, WAL_MAX_RECORD_BYTES_DEFAULT);
+    private boolean concluded;
+
+    public EngineConfig dataDirs(Path... dirs) {
+        return dataDirs(Arrays.asList(dirs));
+    }
+
+    /** Where collections live; shards are spread over them (docs/storage-engine.md). Order matters. */
+    public EngineConfig dataDirs(List<Path> dirs) {
+        checkNotConcluded();
+        this.dataDirs = dirs == null ? List.of() : new ArrayList<>(dirs);
+        return this;
+    }
+
+    public List<Path> dataDirs() {
+        return List.copyOf(dataDirs);
+    }
+
+    public EngineConfig walMaxFileBytes(long bytes) {
+        checkNotConcluded();
+        this.walMaxFileBytes = bytes;
+        return this;
+    }
+
+    public long walMaxFileBytes() {
+        return walMaxFileBytes;
+    }
+
+    public EngineConfig walMaxRecordBytes(int bytes) {
+        checkNotConcluded();
+        this.walMaxRecordBytes = bytes;
+        return this;
+    }
+
+    public int walMaxRecordBytes() {
+        return walMaxRecordBytes;
+    }
+
+    /** The WAL configuration of one shard of {@code collection}. */
+    WalConfig walConfig(CollectionConfig collection) {
+        return new WalConfig(collection.fsyncPolicy(), collection.batchWindow(), walMaxFileBytes, walMaxRecordBytes);
+    }
+
+    public boolean isConcluded() {
+        return concluded;
+    }
+
+    /**
+     * Validates every setting, then creates missing data directories and checks that each can be
+     * written. Called once, by {@link StorageEngine#open}.
+     */
+    public EngineConfig conclude() {
+        checkNotConcluded();
+        checkWal();
+        dataDirs = checkDataDirs(dataDirs);
+        concluded = true;
+        return this;
+    }
+
+    private void checkWal() {
+        if (!WalRecordDescriptor.isValidPayloadLength(walMaxRecordBytes)) {
+            throw new IllegalArgumentException("walMaxRecordBytes " + walMaxRecordBytes + " is invalid: use 1-"
+                    + WalRecordDescriptor.MAX_PAYLOAD_LENGTH);
+        }
+        int frame = WalRecordDescriptor.frameLength(walMaxRecordBytes);
+        if (walMaxFileBytes < frame) {
+            throw new IllegalArgumentException("walMaxFileBytes " + walMaxFileBytes + " is invalid: use at least "
+                    + frame + ", one record of walMaxRecordBytes");
+        }
+    }
+
+    private static List<Path> checkDataDirs(List<Path> dirs) {
+        if (dirs.isEmpty()) {
+            throw new IllegalArgumentException("dataDirs: at least one data directory is required (set "
+                    + DATA_DIRS_PROP_NAME + ")");
+        }
+        List<Path> checked = new ArrayList<>(dirs.size());
+        Map<Path, Path> byRealPath = new HashMap<>();
+        for (int i = 0; i < dirs.size(); i++) {
+            if (dirs.get(i) == null) {
+                throw new IllegalArgumentException("dataDirs: entry " + i + " is null");
+            }
+            Path dir = dirs.get(i).toAbsolutePath().normalize();
+            Path real = createWritable(dir);
+            Path earlier = byRealPath.putIfAbsent(real, dir);
+            if (earlier != null) {
+                throw new IllegalArgumentException("dataDirs: " + dir + " and " + earlier + " are the same directory");
+            }
+            checked.add(dir);
+        }
+        return List.copyOf(checked);
+    }
+
+    private static Path createWritable(Path dir) {
+        try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("dataDirs: " + dir + " is not a directory");
+            }
+            DurableFiles.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("dataDirs: cannot create " + dir + ": " + e, e);
+        }
+        try {
+            Path probe = dir.resolve(WRITE_PROBE);
+            Files.deleteIfExists(probe);
+            Files.createFile(probe);
+            Files.delete(probe);
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("dataDirs: " + dir + " is not writable: " + e, e);
+        }
+    }
+
+    private static List<Path> parseDataDirs(String text) {
+        List<Path> dirs = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                dirs.add(Path.of(part.strip()));
+            }
+        }
+        return dirs;
+    }
+
+    private static long longProperty(String name, long defaultValue) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + name + "='" + value + "' is not a number", e);
+        }
+    }
+
+    private static int intProperty(String name, int defaultValue) {
+        long value = longProperty(name, defaultValue);
+        if (value != (int) value) {
+            throw new IllegalArgumentException("system property " + name + "=" + value + " is out of range");
+        }
+        return (int) value;
+    }
+
+    private void checkNotConcluded() {
+        if (concluded) {
+            throw new IllegalStateException("EngineConfig is already concluded: use a new one for each StorageEngine");
+        }
+    }
+}
