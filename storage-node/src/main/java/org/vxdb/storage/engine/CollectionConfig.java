@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 import org.vxdb.index.IndexSpec;
 import org.vxdb.index.Metric;
+import org.vxdb.storage.shard.IndexPolicy;
 import org.vxdb.storage.shard.ShardConfig;
 import org.vxdb.storage.wal.FsyncPolicy;
 import org.vxdb.storage.wal.WalConfig;
@@ -67,7 +68,11 @@ public record CollectionConfig(String name, int dimension, Metric metric, String
             throw new IllegalArgumentException(at + "index is required");
         }
         try {
-            index = IndexSpec.parse(index, dimension, metric).description();
+            // "IVF,Flat" (nlist chosen at build time) stays as written; anything else is canonicalised.
+            IndexPolicy.of(index, 1).resolve(dimension, metric, 1_000_000);
+            if (!index.startsWith("IVF,")) {
+                index = IndexSpec.parse(index, dimension, metric).description();
+            }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(at + "index '" + index + "' is invalid: " + e.getMessage(), e);
         }
@@ -129,8 +134,9 @@ public record CollectionConfig(String name, int dimension, Metric metric, String
         return (int) Math.max(1, Math.min(BUFFER_ROWS_DEFAULT, BUFFER_BYTES_DEFAULT / rowBytes));
     }
 
-    public IndexSpec indexSpec() {
-        return IndexSpec.parse(index, dimension, metric);
+    /** The index over each shard's sealed data, built once a shard has {@code buildThreshold} sealed rows. */
+    public IndexPolicy indexPolicy(long buildThreshold) {
+        return IndexPolicy.of(index, buildThreshold);
     }
 
     public CollectionConfig withIndex(String newIndex) {

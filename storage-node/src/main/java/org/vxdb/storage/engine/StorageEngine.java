@@ -125,6 +125,9 @@ public final class StorageEngine implements AutoCloseable {
         }
     }
 
+    /** Sealed rows a shard holds before its first index is built; below it, exact scans are as fast. */
+    public static final long INDEX_BUILD_THRESHOLD = 20_000;
+
     private Collection openShards(CollectionConfig c) throws IOException {
         List<Shard> shards = new ArrayList<>(c.shardCount());
         try {
@@ -132,7 +135,7 @@ public final class StorageEngine implements AutoCloseable {
                 Path dir = layout.shardDir(c.name(), s);
                 DurableFiles.createDirectories(dir);
                 shards.add(Shard.open(new ShardConfig(dir, c.dimension(), c.metric(), config.walConfig(c),
-                        c.bufferRows(), c.bufferBytes(), c.bufferAge())));
+                        c.bufferRows(), c.bufferBytes(), c.bufferAge(), c.indexPolicy(INDEX_BUILD_THRESHOLD))));
             }
         } catch (IOException | RuntimeException e) {
             try {

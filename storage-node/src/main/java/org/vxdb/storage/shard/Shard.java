@@ -86,6 +86,8 @@ public final class Shard implements AutoCloseable {
     private ShardIndex index;
     private final ExecutorService indexer;
     private boolean indexWorkQueued;
+    /** True until open() has replayed the WAL; index work waits for a consistent shard. */
+    private boolean recovering = true;
     private volatile String lastIndexError;
 
     private Shard(ShardConfig config) {
@@ -165,6 +167,7 @@ public final class Shard implements AutoCloseable {
                         + index.coveredRows + " rows", quarantined.isEmpty() ? "" : ", quarantined " + quarantined);
         lock.writeLock().lock();
         try {
+            recovering = false;
             scheduleIndexWork();
         } finally {
             lock.writeLock().unlock();
@@ -406,6 +409,9 @@ public final class Shard implements AutoCloseable {
         buffer.close();
         buffer = new MemoryBuffer(config.dimension(), config.bufferRows());
         scheduleIndexWork();
+        if (wal == null) {
+            return; // sealing while the WAL replays at open: its files are released at the next seal
+        }
         try {
             wal.releaseUpTo(manifest.replayAfterLsn());
         } catch (UncheckedIOException e) {
@@ -415,7 +421,7 @@ public final class Shard implements AutoCloseable {
 
     /** Queues one round of index work (build, rebuild or catch-up) unless one is already queued. */
     private void scheduleIndexWork() {
-        if (!indexingEnabled() || indexWorkQueued || closed) {
+        if (!indexingEnabled() || indexWorkQueued || closed || recovering) {
             return;
         }
         indexWorkQueued = true;

@@ -118,6 +118,35 @@ class ShardIndexTest {
     }
 
     @Test
+    void shouldRebuildTheIndexAfterCompaction() throws IOException {
+        Map<Long, float[]> live = new HashMap<>();
+        try (Shard shard = open()) {
+            for (long first = 0; first < 4_000; first += 250) {
+                shard.write(ShardFixtures.upserts(first, 250, 1, DIM));
+            }
+            for (long id = 0; id < 4_000; id++) {
+                live.put(id, ShardFixtures.vector(id, DIM));
+            }
+            List<ShardWrite> deletes = new ArrayList<>();
+            for (long id = 0; id < 4_000; id += 2) {
+                deletes.add(ShardWrite.delete(id, 2));
+                live.remove(id);
+            }
+            for (int i = 0; i < deletes.size(); i += 250) {
+                shard.write(deletes.subList(i, Math.min(deletes.size(), i + 250)));
+            }
+            shard.awaitIndexing();
+            assertEquals(2_000, shard.compact(), "the 2000 originals the tombstones replaced");
+            shard.awaitIndexing();
+            assertEquals(4_000, shard.indexedRows(), "2000 live rows and 2000 tombstones, re-indexed");
+            float[] q = ShardFixtures.vector(12_345, DIM);
+            SearchOutcome o = shard.search(q, 10, null, SearchParams.nprobe(1 << 20));
+            assertEquals("index", o.plan());
+            assertEquals(bruteForce(live, q, 10, null), ids(o));
+        }
+    }
+
+    @Test
     void shouldRebuildADamagedIndexFile() throws IOException {
         try (Shard shard = open()) {
             for (long first = 0; first < 3_000; first += 250) {

@@ -222,6 +222,53 @@ class ShardTest {
     }
 
     @Test
+    void shouldCompactAwayDeadRowsAndKeepAnswering() throws IOException {
+        Map<Long, float[]> live = new HashMap<>();
+        try (Shard shard = open(100)) {
+            for (long first = 0; first < 1000; first += 100) {
+                shard.write(ShardFixtures.upserts(first, 100, 1, DIM));
+            }
+            for (long id = 0; id < 1000; id++) {
+                live.put(id, ShardFixtures.vector(id, DIM));
+            }
+            List<ShardWrite> changes = new ArrayList<>();
+            for (long id = 0; id < 1000; id += 2) {
+                changes.add(ShardWrite.delete(id, 2));
+                live.remove(id);
+            }
+            for (long id = 1; id < 200; id += 2) {
+                float[] moved = ShardFixtures.vector(id + 70_000, DIM);
+                changes.add(ShardWrite.upsert(id, 3, moved, MetadataCodec.encode(ShardFixtures.metadata(id))));
+                live.put(id, moved);
+            }
+            shard.write(changes.subList(0, 300));
+            shard.write(changes.subList(300, changes.size()));
+            shard.write(ShardFixtures.upserts(5000, 30, 1, DIM)); // stays in the buffer across compaction
+            for (long id = 5000; id < 5030; id++) {
+                live.put(id, ShardFixtures.vector(id, DIM));
+            }
+            int segmentsBefore = shard.segmentCount();
+            long dropped = shard.compact();
+            assertEquals(600, dropped, "500 originals replaced by tombstones, 100 by newer versions");
+            assertTrue(shard.segmentCount() < segmentsBefore, shard.segmentCount() + " segments after compaction");
+            assertEquals(live.size(), shard.count());
+            for (long qid = 3000; qid < 3010; qid++) {
+                float[] q = ShardFixtures.vector(qid, DIM);
+                assertEquals(bruteForce(live, q, 10, null), ids(shard.search(q, 10, null)), "query " + qid);
+            }
+            shard.write(List.of(ShardWrite.upsert(0, 1, ShardFixtures.vector(0, DIM), new byte[0])));
+            assertFalse(shard.get(0).isPresent(), "the kept tombstone (version 2) still beats version 1");
+        }
+        try (Shard reopened = open(100); Stream<Path> files = Files.list(dir)) {
+            assertEquals(reopened.segmentCount(),
+                    files.filter(p -> p.getFileName().toString().endsWith(".vxs")).count(), "old segments deleted");
+            assertEquals(live.size(), reopened.count());
+            float[] q = ShardFixtures.vector(3000, DIM);
+            assertEquals(bruteForce(live, q, 10, null), ids(reopened.search(q, 10, null)));
+        }
+    }
+
+    @Test
     void shouldStoreCosineVectorsNormalised() throws IOException {
         try (Shard shard = Shard.open(ShardFixtures.config(dir, 2, Metric.COSINE, 10, FsyncPolicy.BATCH))) {
             shard.write(List.of(ShardWrite.upsert(1, 1, new float[] {3, 4}, null),
