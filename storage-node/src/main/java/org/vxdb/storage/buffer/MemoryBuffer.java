@@ -36,8 +36,19 @@ public final class MemoryBuffer implements AutoCloseable {
     private final long createdNanos = System.nanoTime();
     private volatile int size;
     private boolean closed;
+    private final AutoCloseable reservation;
+
+    /** Native bytes a buffer of this shape allocates up front (metadata pages come on top). */
+    public static long bytesFor(int dimension, int capacity) {
+        return (long) capacity * ((long) dimension * Float.BYTES + 2L * Long.BYTES + 1);
+    }
 
     public MemoryBuffer(int dimension, int capacity) {
+        this(dimension, capacity, null);
+    }
+
+    /** A buffer that releases {@code reservation} (its share of a memory budget) when closed. */
+    public MemoryBuffer(int dimension, int capacity, AutoCloseable reservation) {
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
         }
@@ -53,6 +64,7 @@ public final class MemoryBuffer implements AutoCloseable {
         this.flags = arena.allocate(capacity, 1);
         this.metadataAt = new long[capacity];
         this.metadataLength = new int[capacity];
+        this.reservation = reservation;
     }
 
     public int dimension() {
@@ -192,6 +204,13 @@ public final class MemoryBuffer implements AutoCloseable {
         if (!closed) {
             closed = true;
             arena.close();
+            if (reservation != null) {
+                try {
+                    reservation.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot release the buffer's memory reservation", e);
+                }
+            }
         }
     }
 }

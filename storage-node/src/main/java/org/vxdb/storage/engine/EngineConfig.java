@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.wal.WalConfig;
 import org.vxdb.storage.wal.WalRecordDescriptor;
 
@@ -39,7 +40,40 @@ public final class EngineConfig {
     private List<Path> dataDirs = parseDataDirs(System.getProperty(DATA_DIRS_PROP_NAME, DATA_DIRS_DEFAULT));
     private long walMaxFileBytes = longProperty(WAL_MAX_FILE_BYTES_PROP_NAME, WAL_MAX_FILE_BYTES_DEFAULT);
     private int walMaxRecordBytes = intProperty(WAL_MAX_RECORD_BYTES_PROP_NAME, WAL_MAX_RECORD_BYTES_DEFAULT);
+    /** Native memory the engine may allocate itself (buffers, index builds, loaded indexes, search bitmaps). */
+    public static final String NATIVE_MEMORY_BUDGET_PROP_NAME = "vxdb.storage.nativeMemoryBudget";
+    /** Half of the machine's physical memory. */
+    public static final long NATIVE_MEMORY_BUDGET_DEFAULT = physicalMemory() / 2;
+
+    private long nativeMemoryBudget = longProperty(NATIVE_MEMORY_BUDGET_PROP_NAME, NATIVE_MEMORY_BUDGET_DEFAULT);
+    private NativeMemoryBudget budget;
     private boolean concluded;
+
+    private static long physicalMemory() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize();
+        }
+        return 8L << 30;
+    }
+
+    public EngineConfig nativeMemoryBudget(long bytes) {
+        checkNotConcluded();
+        this.nativeMemoryBudget = bytes;
+        return this;
+    }
+
+    public long nativeMemoryBudget() {
+        return nativeMemoryBudget;
+    }
+
+    /** The node-wide budget every shard of this engine reserves from (after {@link #conclude()}). */
+    public NativeMemoryBudget budget() {
+        if (budget == null) {
+            throw new IllegalStateException("EngineConfig is not concluded yet");
+        }
+        return budget;
+    }
 
     public EngineConfig dataDirs(Path... dirs) {
         return dataDirs(Arrays.asList(dirs));
@@ -92,7 +126,11 @@ public final class EngineConfig {
     public EngineConfig conclude() {
         checkNotConcluded();
         checkWal();
+        if (nativeMemoryBudget < 1) {
+            throw new IllegalArgumentException("nativeMemoryBudget " + nativeMemoryBudget + " is invalid: use at least 1 byte");
+        }
         dataDirs = checkDataDirs(dataDirs);
+        budget = new NativeMemoryBudget(nativeMemoryBudget);
         concluded = true;
         return this;
     }

@@ -135,7 +135,8 @@ public final class StorageEngine implements AutoCloseable {
                 Path dir = layout.shardDir(c.name(), s);
                 DurableFiles.createDirectories(dir);
                 shards.add(Shard.open(new ShardConfig(dir, c.dimension(), c.metric(), config.walConfig(c),
-                        c.bufferRows(), c.bufferBytes(), c.bufferAge(), c.indexPolicy(INDEX_BUILD_THRESHOLD))));
+                        c.bufferRows(), c.bufferBytes(), c.bufferAge(), c.indexPolicy(INDEX_BUILD_THRESHOLD),
+                        config.budget())));
             }
         } catch (IOException | RuntimeException e) {
             try {

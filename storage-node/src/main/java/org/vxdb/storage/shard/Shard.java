@@ -37,6 +37,7 @@ import org.vxdb.index.linear.TopK;
 import org.vxdb.storage.buffer.MemoryBuffer;
 import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.manifest.Manifest;
+import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.meta.MetadataCodec;
 import org.vxdb.storage.segment.Segment;
 import org.vxdb.storage.segment.SegmentCorruptException;
@@ -159,7 +160,7 @@ public final class Shard implements AutoCloseable {
             }
         }
         loadIndex();
-        buffer = new MemoryBuffer(config.dimension(), config.bufferRows());
+        buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
         appliedPrefix = manifest.replayAfterLsn();
         wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay);
         LOG.info("shard {} open: {} segments, {} buffered rows, {} live vectors, index {}{}", dir, sealed.size(),
@@ -187,15 +188,20 @@ public final class Shard implements AutoCloseable {
             return;
         }
         boolean contiguous = sealed.stream().anyMatch(x -> x.end() == entry.rows()) || entry.rows() == 0;
+        NativeMemoryBudget.Reservation reservation = null;
         try {
+            reservation = config.budget().reserve(Files.size(file), "loading index " + file);
             VectorIndex loaded = provider.load(file);
             if (!contiguous || loaded.count() != entry.rows()) {
                 loaded.close();
                 throw new IllegalStateException("index holds " + loaded.count() + " rows, the manifest says "
                         + entry.rows() + " ending at a segment boundary");
             }
-            index = ShardIndex.loaded(loaded, entry.rows(), entry.file());
-        } catch (RuntimeException e) {
+            index = ShardIndex.loaded(loaded, entry.rows(), entry.file(), reservation);
+        } catch (IOException | RuntimeException e) {
+            if (reservation != null) {
+                reservation.close();
+            }
             LOG.error("shard {}: cannot use index {} ({}); it will be rebuilt", dir, file, e.getMessage());
             lastIndexError = e.getMessage();
         }
@@ -407,7 +413,7 @@ public final class Shard implements AutoCloseable {
         }
         bufferBase += rows;
         buffer.close();
-        buffer = new MemoryBuffer(config.dimension(), config.bufferRows());
+        buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
         scheduleIndexWork();
         if (wal == null) {
             return; // sealing while the WAL replays at open: its files are released at the next seal
@@ -457,7 +463,7 @@ public final class Shard implements AutoCloseable {
                 long started = System.nanoTime();
                 String file = "index-" + (snapshot.isEmpty() ? 0 : snapshot.getLast().end()) + ".vxi";
                 ShardIndex built = ShardIndex.build(provider, config.index(), config.dimension(), config.metric(),
-                        snapshot, file);
+                        snapshot, file, config.budget());
                 built.save(dir);
                 swapIndex(built, current);
                 LOG.info("shard {}: built {} over {} rows in {} ms", dir, built.index.spec().description(),
@@ -509,6 +515,11 @@ public final class Shard implements AutoCloseable {
         }
     }
 
+    /** Why the last index build, load or catch-up failed, or null when the last one succeeded. */
+    public String indexError() {
+        return lastIndexError;
+    }
+
     /** Rows the index covers (0 without an index). */
     public long indexedRows() {
         ShardIndex i = index;
@@ -519,6 +530,18 @@ public final class Shard implements AutoCloseable {
     public String indexDescription() {
         ShardIndex i = index;
         return i == null ? "none" : i.index.spec().description();
+    }
+
+    /** A memory buffer whose native memory is reserved from the budget first. */
+    private MemoryBuffer newBuffer(int rows, String what) {
+        NativeMemoryBudget.Reservation reservation =
+                config.budget().reserve(MemoryBuffer.bytesFor(config.dimension(), rows), what);
+        try {
+            return new MemoryBuffer(config.dimension(), rows, reservation);
+        } catch (RuntimeException e) {
+            reservation.close();
+            throw e;
+        }
     }
 
     /** Segment file names carry the manifest generation, so a compaction never reuses a name. */
@@ -607,7 +630,7 @@ public final class Shard implements AutoCloseable {
                             continue; // superseded
                         }
                         if (staging == null) {
-                            staging = new MemoryBuffer(config.dimension(), per);
+                            staging = newBuffer(per, "compaction of shard " + dir);
                         }
                         boolean tombstone = s.segment().isTombstone(r);
                         staging.append(id, s.segment().version(r), tombstone ? MemoryBuffer.FLAG_TOMBSTONE : 0,
@@ -753,8 +776,10 @@ public final class Shard implements AutoCloseable {
 
     private IndexProbe probeIndex(ShardIndex idx, long covered, float[] q, int k, Filter filter, SearchParams params,
                                   TopK top) {
-        try (Arena arena = Arena.ofConfined()) {
-            long words = (covered + 63) >>> 6;
+        long words = (covered + 63) >>> 6;
+        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve(words * Long.BYTES + 12L * k,
+                "search bitmap over " + covered + " rows");
+             Arena arena = Arena.ofConfined()) {
             MemorySegment allowed = arena.allocate(words * Long.BYTES, 8);
             long matches = 0;
             for (long w = 0; w < words; w++) {

@@ -3,6 +3,7 @@ package org.vxdb.storage.shard;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.vxdb.index.Metric;
+import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.wal.WalConfig;
 
 /**
@@ -14,7 +15,7 @@ import org.vxdb.storage.wal.WalConfig;
  * @param bufferAge   seal a non-empty buffer this old (checked on writes and by {@link Shard#maintain()})
  */
 public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
-                          Duration bufferAge, IndexPolicy index) {
+                          Duration bufferAge, IndexPolicy index, NativeMemoryBudget budget) {
 
     public static final int DEFAULT_BUFFER_ROWS = 100_000;
     public static final long DEFAULT_BUFFER_BYTES = 256L << 20;
@@ -43,12 +44,22 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
             throw new IllegalArgumentException("index policy is required (IndexPolicy.EXACT for none)");
         }
         index.resolve(dimension, metric, 1_000_000); // fails now on a spec that could never be built
+        if (budget == null) {
+            throw new IllegalArgumentException("native memory budget is required (NativeMemoryBudget.UNLIMITED for none)");
+        }
+    }
+
+    /** A shard with an index policy and no native memory limit. */
+    public ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
+                       Duration bufferAge, IndexPolicy index) {
+        this(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, index, NativeMemoryBudget.UNLIMITED);
     }
 
     /** A shard without an index over its sealed data (exact scans only). */
     public ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
                        Duration bufferAge) {
-        this(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, IndexPolicy.EXACT);
+        this(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, IndexPolicy.EXACT,
+                NativeMemoryBudget.UNLIMITED);
     }
 
     public static ShardConfig of(Path dir, int dimension, Metric metric, WalConfig wal) {
@@ -57,10 +68,14 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
     }
 
     public ShardConfig withBufferRows(int rows) {
-        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index);
+        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index, budget);
     }
 
     public ShardConfig withIndex(IndexPolicy policy) {
-        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, policy);
+        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, policy, budget);
+    }
+
+    public ShardConfig withBudget(NativeMemoryBudget newBudget) {
+        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, index, newBudget);
     }
 }

@@ -10,6 +10,7 @@ import org.vxdb.index.IndexSpec;
 import org.vxdb.index.Metric;
 import org.vxdb.index.VectorIndex;
 import org.vxdb.index.VectorIndexProvider;
+import org.vxdb.storage.memory.NativeMemoryBudget;
 
 /**
  * The approximate index over a shard's sealed rows {@code [0, coveredRows)}: a {@link VectorIndex}
@@ -25,11 +26,29 @@ final class ShardIndex implements AutoCloseable {
     volatile long persistedRows;
     final String file;
 
-    private ShardIndex(VectorIndex index, long trainedRows, long coveredRows, String file) {
+    /** The index's share of the native memory budget, released on close. */
+    private final NativeMemoryBudget.Reservation reservation;
+
+    private ShardIndex(VectorIndex index, long trainedRows, long coveredRows, String file,
+                       NativeMemoryBudget.Reservation reservation) {
         this.index = index;
         this.trainedRows = trainedRows;
         this.coveredRows = coveredRows;
         this.file = file;
+        this.reservation = reservation;
+    }
+
+    /** Native bytes an index of {@code spec} over {@code rows} rows takes, estimated from its layout. */
+    static long estimateBytes(IndexSpec spec, long rows) {
+        long d = spec.dimension();
+        long ids = Long.BYTES;
+        return switch (spec.type()) {
+            case FLAT -> rows * (d * Float.BYTES + ids);
+            case IVF_FLAT -> rows * (d * Float.BYTES + ids) + spec.nlist() * d * Float.BYTES;
+            case IVF_SQ8 -> rows * (d + ids) + spec.nlist() * d * Float.BYTES;
+            case IVF_PQ -> rows * (spec.pqM() + ids) + spec.nlist() * d * Float.BYTES + 256L * d * Float.BYTES;
+            case HNSW_FLAT -> rows * (d * Float.BYTES + ids + 2L * spec.hnswM() * Integer.BYTES * 2);
+        };
     }
 
     static Metric indexMetric(Metric shardMetric) {
@@ -43,30 +62,42 @@ final class ShardIndex implements AutoCloseable {
 
     /** Trains a new index on a sample of {@code segments} and adds all of their rows. */
     static ShardIndex build(VectorIndexProvider provider, IndexPolicy policy, int dimension, Metric metric,
-                            List<SealedSegment> segments, String file) {
+                            List<SealedSegment> segments, String file, NativeMemoryBudget budget) {
         long rows = 0;
         for (SealedSegment s : segments) {
             rows += s.segment().count();
         }
         IndexSpec spec = policy.resolve(dimension, indexMetric(metric), rows);
-        VectorIndex index = provider.create(spec);
+        // Reserve for the grown index up front (rebuild happens at rebuildFactor x this size).
+        long estimate = estimateBytes(spec, (long) Math.ceil(rows * policy.rebuildFactor()));
+        NativeMemoryBudget.Reservation reservation = budget.reserve(estimate, "building " + spec.description()
+                + " over " + rows + " rows");
+        VectorIndex index = null;
         try {
+            index = provider.create(spec);
             if (spec.requiresTraining()) {
-                try (Arena arena = Arena.ofConfined()) {
-                    index.train(sample(segments, rows, Math.min(rows, policy.maxTrainingRows()), dimension, arena));
+                long sampleRows = Math.min(rows, policy.maxTrainingRows());
+                try (NativeMemoryBudget.Reservation sampleReservation = budget.reserve(
+                        sampleRows * dimension * Float.BYTES, "training sample of " + sampleRows + " rows");
+                     Arena arena = Arena.ofConfined()) {
+                    index.train(sample(segments, rows, sampleRows, dimension, arena));
                 }
             }
-            ShardIndex built = new ShardIndex(index, rows, 0, file);
+            ShardIndex built = new ShardIndex(index, rows, 0, file, reservation);
             built.addSegments(segments);
             return built;
         } catch (RuntimeException e) {
-            index.close();
+            if (index != null) {
+                index.close();
+            }
+            reservation.close();
             throw e;
         }
     }
 
-    static ShardIndex loaded(VectorIndex index, long coveredRows, String file) {
-        ShardIndex loaded = new ShardIndex(index, coveredRows, coveredRows, file);
+    static ShardIndex loaded(VectorIndex index, long coveredRows, String file,
+                             NativeMemoryBudget.Reservation reservation) {
+        ShardIndex loaded = new ShardIndex(index, coveredRows, coveredRows, file, reservation);
         loaded.persistedRows = coveredRows;
         return loaded;
     }
@@ -117,6 +148,12 @@ final class ShardIndex implements AutoCloseable {
 
     @Override
     public void close() {
-        index.close();
+        try {
+            index.close();
+        } finally {
+            if (reservation != null) {
+                reservation.close();
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.vxdb.storage.shard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vxdb.index.Metric;
 import org.vxdb.index.SearchParams;
 import org.vxdb.storage.filter.Filter;
+import org.vxdb.storage.memory.NativeMemoryBudget;
+import org.vxdb.storage.memory.NativeMemoryExhaustedException;
 import org.vxdb.storage.wal.FsyncPolicy;
 
 /** The IVF index over sealed data: built in the background, searched with filters, reloaded without retraining. */
@@ -143,6 +146,50 @@ class ShardIndexTest {
             SearchOutcome o = shard.search(q, 10, null, SearchParams.nprobe(1 << 20));
             assertEquals("index", o.plan());
             assertEquals(bruteForce(live, q, 10, null), ids(o));
+        }
+    }
+
+    @Test
+    void shouldSkipTheIndexAndRefuseSearchesPastTheMemoryBudget() throws IOException {
+        long buffer = org.vxdb.storage.buffer.MemoryBuffer.bytesFor(DIM, 500);
+        NativeMemoryBudget budget = new NativeMemoryBudget(buffer + (64L << 10));
+        Map<Long, float[]> live = new HashMap<>();
+        try (Shard shard = Shard.open(ShardFixtures.config(dir, DIM, Metric.L2, 500, FsyncPolicy.NONE)
+                .withIndex(IndexPolicy.of("IVF,Flat", 2_000)).withBudget(budget))) {
+            for (long first = 0; first < 3_000; first += 250) {
+                shard.write(ShardFixtures.upserts(first, 250, 1, DIM));
+            }
+            for (long id = 0; id < 3_000; id++) {
+                live.put(id, ShardFixtures.vector(id, DIM));
+            }
+            shard.awaitIndexing();
+            assertEquals(0, shard.indexedRows());
+            assertTrue(shard.indexError().startsWith("native memory budget exceeded: building IVF"),
+                    shard.indexError());
+            float[] q = ShardFixtures.vector(4_321, DIM);
+            SearchOutcome o = shard.search(q, 10, null);
+            assertEquals("exact-scan", o.plan());
+            assertEquals(bruteForce(live, q, 10, null), ids(o));
+        }
+        assertEquals(0, budget.used(), "everything released at close");
+    }
+
+    @Test
+    void shouldRefuseASearchWhoseBitmapDoesNotFit() throws IOException {
+        NativeMemoryBudget budget = new NativeMemoryBudget(1L << 30);
+        try (Shard shard = Shard.open(ShardFixtures.config(dir, DIM, Metric.L2, 500, FsyncPolicy.NONE)
+                .withIndex(IndexPolicy.of("IVF,Flat", 2_000)).withBudget(budget))) {
+            for (long first = 0; first < 3_000; first += 250) {
+                shard.write(ShardFixtures.upserts(first, 250, 1, DIM));
+            }
+            shard.awaitIndexing();
+            assertEquals(3_000, shard.indexedRows());
+            float[] q = ShardFixtures.vector(1, DIM);
+            try (NativeMemoryBudget.Reservation hog = budget.reserve(budget.limit() - budget.used(), "test")) {
+                assertTrue(assertThrows(NativeMemoryExhaustedException.class, () -> shard.search(q, 10, null))
+                        .getMessage().startsWith("native memory budget exceeded: search bitmap over 3000 rows needs "));
+            }
+            assertEquals(1L, ids(shard.search(q, 1, null)).get(0));
         }
     }
 

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vxdb.index.Metric;
 import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.meta.Metadata;
+import org.vxdb.storage.memory.NativeMemoryBudget;
+import org.vxdb.storage.memory.NativeMemoryExhaustedException;
 import org.vxdb.storage.meta.MetadataCodec;
 import org.vxdb.storage.wal.FsyncPolicy;
 
@@ -266,6 +268,16 @@ class ShardTest {
             float[] q = ShardFixtures.vector(3000, DIM);
             assertEquals(bruteForce(live, q, 10, null), ids(reopened.search(q, 10, null)));
         }
+    }
+
+    @Test
+    void shouldRefuseToOpenWhenTheBufferDoesNotFitTheMemoryBudget() {
+        NativeMemoryBudget budget = new NativeMemoryBudget(1L << 20);
+        ShardConfig config = ShardFixtures.config(dir, DIM, Metric.L2, 100_000, FsyncPolicy.ALWAYS).withBudget(budget);
+        assertEquals("native memory budget exceeded: memory buffer of shard " + dir + " needs 7.7 MiB, 0 B of 1.0 MiB "
+                + "already in use", assertThrows(NativeMemoryExhaustedException.class, () -> Shard.open(config))
+                .getMessage());
+        assertEquals(0, budget.used());
     }
 
     @Test
