@@ -270,6 +270,50 @@ class ShardTest {
         }
     }
 
+    private Path onlyWalFile() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
+            List<Path> logs = files.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().toList();
+            assertEquals(1, logs.size(), "WAL files: " + logs);
+            return logs.get(0);
+        }
+    }
+
+    @Test
+    void shouldCutATornWalTailAndKeepEverythingBeforeIt() throws IOException {
+        try (Shard shard = open(100_000)) {
+            shard.write(ShardFixtures.upserts(0, 20, 1, DIM));
+            shard.write(ShardFixtures.upserts(20, 20, 1, DIM));
+        }
+        Path wal = onlyWalFile();
+        try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) 200, 1, 0, 0, 9, 9, 9}), ch.size()); // a half-written frame
+        }
+        try (Shard shard = open(100_000)) {
+            assertEquals(40, shard.count());
+            shard.write(ShardFixtures.upserts(40, 5, 1, DIM));
+        }
+        try (Shard shard = open(100_000)) {
+            assertEquals(45, shard.count());
+        }
+    }
+
+    @Test
+    void shouldRefuseToOpenOnCorruptionInTheMiddleOfTheWal() throws IOException {
+        try (Shard shard = open(100_000)) {
+            shard.write(ShardFixtures.upserts(0, 20, 1, DIM));
+            shard.write(ShardFixtures.upserts(20, 20, 1, DIM));
+        }
+        Path wal = onlyWalFile();
+        try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, 100);
+            b.put(0, (byte) (b.get(0) ^ 0x01));
+            ch.write(b.flip(), 100); // inside the first record's payload
+        }
+        RuntimeException e = assertThrows(RuntimeException.class, () -> open(100_000));
+        assertEquals("corrupt WAL record in " + wal + " at offset 0: CRC mismatch", e.getMessage());
+    }
+
     @Test
     void shouldRefuseToOpenWhenTheBufferDoesNotFitTheMemoryBudget() {
         NativeMemoryBudget budget = new NativeMemoryBudget(1L << 20);
