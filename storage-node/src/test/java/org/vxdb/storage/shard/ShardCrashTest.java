@@ -102,7 +102,7 @@ class ShardCrashTest {
             for (long qid = 0; qid < 10; qid++) {
                 float[] q = ShardFixtures.vector(-1 - qid, dim);
                 List<Long> expected = present.entrySet().stream()
-                        .sorted(Comparator.comparingDouble((Map.Entry<Long, float[]> e) -> l2(q, e.getValue()))
+                        .sorted(Comparator.comparingDouble((Map.Entry<Long, float[]> e) -> ShardFixtures.l2(q, e.getValue()))
                                 .thenComparingLong(Map.Entry::getKey))
                         .limit(10).map(Map.Entry::getKey).toList();
                 assertEquals(expected, shard.search(q, 10, null).hits().stream().map(Hit::id).toList());
@@ -129,11 +129,4 @@ class ShardCrashTest {
         return dir.resolve("child-" + round + ".log");
     }
 
-    private static double l2(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (a[i] - b[i]) * (a[i] - b[i]);
-        }
-        return s;
-    }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,25 +37,8 @@ class ShardIndexTest {
                 .withIndex(IndexPolicy.of("IVF,Flat", 2_000)));
     }
 
-    private static List<Long> bruteForce(Map<Long, float[]> live, float[] q, int k, Filter filter) {
-        return live.entrySet().stream()
-                .filter(e -> filter == null || filter.matches(ShardFixtures.metadata(e.getKey())))
-                .sorted(Comparator.comparingDouble((Map.Entry<Long, float[]> e) -> l2(q, e.getValue()))
-                        .thenComparingLong(Map.Entry::getKey))
-                .limit(k).map(Map.Entry::getKey).toList();
-    }
 
-    private static double l2(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (a[i] - b[i]) * (a[i] - b[i]);
-        }
-        return s;
-    }
 
-    private static List<Long> ids(SearchOutcome o) {
-        return o.hits().stream().map(Hit::id).toList();
-    }
 
     private Path indexFile() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
@@ -94,17 +76,17 @@ class ShardIndexTest {
                 float[] q = ShardFixtures.vector(qid, DIM);
                 SearchOutcome o = shard.search(q, 10, null, all);
                 assertEquals("index", o.plan());
-                assertEquals(bruteForce(live, q, 10, null), ids(o), "query " + qid);
+                assertEquals(ShardFixtures.bruteForce(live, q, 10, null), ShardFixtures.ids(o), "query " + qid);
             }
             float[] q = ShardFixtures.vector(20_000, DIM);
             Filter selective = Filter.eq("bucket", 42);     // 60 rows, 48 alive
             Filter broad = Filter.eq("parity", "odd");      // half the rows
             SearchOutcome s = shard.search(q, 10, selective, all);
             assertEquals("filter-exact", s.plan());
-            assertEquals(bruteForce(live, q, 10, selective), ids(s));
+            assertEquals(ShardFixtures.bruteForce(live, q, 10, selective), ShardFixtures.ids(s));
             SearchOutcome b = shard.search(q, 10, broad, all);
             assertEquals("index+filter", b.plan());
-            assertEquals(bruteForce(live, q, 10, broad), ids(b));
+            assertEquals(ShardFixtures.bruteForce(live, q, 10, broad), ShardFixtures.ids(b));
             SearchOutcome defaults = shard.search(q, 10, broad);
             assertEquals(10, defaults.hits().size());
             shard.awaitIndexing();
@@ -116,7 +98,7 @@ class ShardIndexTest {
             shard.awaitIndexing();
             assertEquals(built, Files.getLastModifiedTime(indexFile()), "no retraining after restart");
             float[] q = ShardFixtures.vector(10_001, DIM);
-            assertEquals(bruteForce(live, q, 10, null), ids(shard.search(q, 10, null, all)));
+            assertEquals(ShardFixtures.bruteForce(live, q, 10, null), ShardFixtures.ids(shard.search(q, 10, null, all)));
         }
     }
 
@@ -145,7 +127,7 @@ class ShardIndexTest {
             float[] q = ShardFixtures.vector(12_345, DIM);
             SearchOutcome o = shard.search(q, 10, null, SearchParams.nprobe(1 << 20));
             assertEquals("index", o.plan());
-            assertEquals(bruteForce(live, q, 10, null), ids(o));
+            assertEquals(ShardFixtures.bruteForce(live, q, 10, null), ShardFixtures.ids(o));
         }
     }
 
@@ -169,7 +151,7 @@ class ShardIndexTest {
             float[] q = ShardFixtures.vector(4_321, DIM);
             SearchOutcome o = shard.search(q, 10, null);
             assertEquals("exact-scan", o.plan());
-            assertEquals(bruteForce(live, q, 10, null), ids(o));
+            assertEquals(ShardFixtures.bruteForce(live, q, 10, null), ShardFixtures.ids(o));
         }
         assertEquals(0, budget.used(), "everything released at close");
     }
@@ -189,7 +171,7 @@ class ShardIndexTest {
                 assertTrue(assertThrows(NativeMemoryExhaustedException.class, () -> shard.search(q, 10, null))
                         .getMessage().startsWith("native memory budget exceeded: search bitmap over 3000 rows needs "));
             }
-            assertEquals(1L, ids(shard.search(q, 1, null)).get(0));
+            assertEquals(1L, ShardFixtures.ids(shard.search(q, 1, null)).get(0));
         }
     }
 
@@ -211,7 +193,7 @@ class ShardIndexTest {
             shard.awaitIndexing();
             assertEquals(3_000, shard.indexedRows(), "rebuilt in the background");
             float[] q = ShardFixtures.vector(7, DIM);
-            assertEquals(7L, ids(shard.search(q, 1, null, SearchParams.nprobe(1 << 20))).get(0));
+            assertEquals(7L, ShardFixtures.ids(shard.search(q, 1, null, SearchParams.nprobe(1 << 20))).get(0));
         }
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,33 +40,15 @@ class ShardTest {
         return Shard.open(ShardFixtures.config(dir, DIM, Metric.L2, bufferRows, FsyncPolicy.ALWAYS));
     }
 
-    /** Exact top-k by brute force over what the test knows is live. */
-    private static List<Long> bruteForce(Map<Long, float[]> live, float[] q, int k, Filter filter) {
-        return live.entrySet().stream()
-                .filter(e -> filter == null || filter.matches(ShardFixtures.metadata(e.getKey())))
-                .sorted(Comparator.comparingDouble((Map.Entry<Long, float[]> e) -> l2(q, e.getValue()))
-                        .thenComparingLong(Map.Entry::getKey))
-                .limit(k).map(Map.Entry::getKey).toList();
-    }
 
-    private static double l2(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (a[i] - b[i]) * (a[i] - b[i]);
-        }
-        return s;
-    }
 
-    private static List<Long> ids(SearchOutcome o) {
-        return o.hits().stream().map(Hit::id).toList();
-    }
 
     @Test
     void shouldSeeAnAcknowledgedWriteInTheNextSearchAndGet() throws IOException {
         try (Shard shard = open(1000)) {
             shard.write(ShardFixtures.upserts(7, 1, 1, DIM));
             SearchOutcome o = shard.search(ShardFixtures.vector(7, DIM), 3, null);
-            assertEquals(List.of(7L), ids(o));
+            assertEquals(List.of(7L), ShardFixtures.ids(o));
             assertEquals(0f, o.hits().get(0).distance());
             assertEquals(ShardFixtures.metadata(7), o.hits().get(0).metadata());
             StoredVector v = shard.get(7).orElseThrow();
@@ -107,7 +88,7 @@ class ShardTest {
             assertEquals(live.size(), shard.count());
             for (long qid = 2000; qid < 2020; qid++) {
                 float[] q = ShardFixtures.vector(qid, DIM);
-                assertEquals(bruteForce(live, q, 10, null), ids(shard.search(q, 10, null)), "query " + qid);
+                assertEquals(ShardFixtures.bruteForce(live, q, 10, null), ShardFixtures.ids(shard.search(q, 10, null)), "query " + qid);
             }
             assertFalse(shard.get(3).isPresent());
             assertArrayEquals(live.get(21L), shard.get(21).orElseThrow().vector());
@@ -118,7 +99,7 @@ class ShardTest {
             assertEquals(live.size(), reopened.count());
             for (long qid = 2000; qid < 2010; qid++) {
                 float[] q = ShardFixtures.vector(qid, DIM);
-                assertEquals(bruteForce(live, q, 10, null), ids(reopened.search(q, 10, null)), "after restart " + qid);
+                assertEquals(ShardFixtures.bruteForce(live, q, 10, null), ShardFixtures.ids(reopened.search(q, 10, null)), "after restart " + qid);
             }
         }
     }
@@ -142,7 +123,7 @@ class ShardTest {
             for (Filter f : filters) {
                 float[] q = ShardFixtures.vector(777_777, DIM);
                 SearchOutcome o = shard.search(q, 15, f);
-                assertEquals(bruteForce(live, q, 15, f), ids(o), f.toString());
+                assertEquals(ShardFixtures.bruteForce(live, q, 15, f), ShardFixtures.ids(o), f.toString());
                 assertEquals("exact-scan+filter", o.plan());
             }
             assertEquals(10, shard.search(ShardFixtures.vector(1, DIM), 15,
@@ -161,7 +142,7 @@ class ShardTest {
             assertEquals(49, shard.count());
             assertEquals(51, shard.bufferedRows()); // 50 upserts + 1 tombstone row, replayed
             assertFalse(shard.get(10).isPresent());
-            assertEquals(List.of(11L), ids(shard.search(ShardFixtures.vector(11, DIM), 1, null)));
+            assertEquals(List.of(11L), ShardFixtures.ids(shard.search(ShardFixtures.vector(11, DIM), 1, null)));
         }
     }
 
@@ -187,8 +168,8 @@ class ShardTest {
             assertTrue(Files.exists(dir.resolve("quarantine").resolve(victim.getFileName())));
             assertEquals(2, shard.segmentCount());
             assertEquals(200, shard.count());
-            assertEquals(List.of(5L), ids(shard.search(ShardFixtures.vector(5, DIM), 1, null)));
-            assertEquals(List.of(250L), ids(shard.search(ShardFixtures.vector(250, DIM), 1, null)));
+            assertEquals(List.of(5L), ShardFixtures.ids(shard.search(ShardFixtures.vector(5, DIM), 1, null)));
+            assertEquals(List.of(250L), ShardFixtures.ids(shard.search(ShardFixtures.vector(250, DIM), 1, null)));
         }
     }
 
@@ -256,7 +237,7 @@ class ShardTest {
             assertEquals(live.size(), shard.count());
             for (long qid = 3000; qid < 3010; qid++) {
                 float[] q = ShardFixtures.vector(qid, DIM);
-                assertEquals(bruteForce(live, q, 10, null), ids(shard.search(q, 10, null)), "query " + qid);
+                assertEquals(ShardFixtures.bruteForce(live, q, 10, null), ShardFixtures.ids(shard.search(q, 10, null)), "query " + qid);
             }
             shard.write(List.of(ShardWrite.upsert(0, 1, ShardFixtures.vector(0, DIM), new byte[0])));
             assertFalse(shard.get(0).isPresent(), "the kept tombstone (version 2) still beats version 1");
@@ -266,7 +247,7 @@ class ShardTest {
                     files.filter(p -> p.getFileName().toString().endsWith(".vxs")).count(), "old segments deleted");
             assertEquals(live.size(), reopened.count());
             float[] q = ShardFixtures.vector(3000, DIM);
-            assertEquals(bruteForce(live, q, 10, null), ids(reopened.search(q, 10, null)));
+            assertEquals(ShardFixtures.bruteForce(live, q, 10, null), ShardFixtures.ids(reopened.search(q, 10, null)));
         }
     }
 
@@ -331,7 +312,7 @@ class ShardTest {
                     ShardWrite.upsert(2, 1, new float[] {0, 10}, MetadataCodec.encode(Metadata.of("k", "v")))));
             assertArrayEquals(new float[] {0.6f, 0.8f}, shard.get(1).orElseThrow().vector(), 1e-6f);
             SearchOutcome o = shard.search(new float[] {0, 0.5f}, 2, null);
-            assertEquals(List.of(2L, 1L), ids(o));
+            assertEquals(List.of(2L, 1L), ShardFixtures.ids(o));
             assertEquals(0f, o.hits().get(0).distance(), 1e-6);
             assertEquals(0.2f, o.hits().get(1).distance(), 1e-6);
             assertEquals(Arrays.asList(Metadata.of("k", "v"), Metadata.EMPTY),
