@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
+import org.vxdb.index.ApproximateFallback;
 import org.vxdb.index.IndexSpec;
 import org.vxdb.index.Metric;
 import org.vxdb.index.SearchParams;
@@ -56,6 +57,11 @@ public final class SelfCheck {
             int dim = ds.base().dimension();
             rows.addAll(measure(provider, IndexSpec.flat(dim, Metric.L2), ds, List.of(SearchParams.DEFAULT), arena));
             if (provider.name().equals("faiss")) {
+                // The pure-Java exact scan, for comparison with FAISS's flat index on the same data.
+                VectorIndexProvider java = VectorIndexProviders.choose("java", ApproximateFallback.FAIL);
+                for (Row r : measure(java, IndexSpec.flat(dim, Metric.L2), ds, List.of(SearchParams.DEFAULT), arena)) {
+                    rows.add(new Row("Flat[java]", r.params(), r.recall(), r.latencyNanos()));
+                }
                 int nlist = Math.max(1, Math.min(64, ds.base().count() / 39));
                 rows.addAll(measure(provider, IndexSpec.parse("IVF" + nlist + ",Flat", dim, Metric.L2), ds,
                         List.of(SearchParams.nprobe(1), SearchParams.nprobe(4), SearchParams.nprobe(16),
@@ -91,7 +97,9 @@ public final class SelfCheck {
             MemorySegment outIds = arena.allocate(ValueLayout.JAVA_LONG, K);
             MemorySegment outDist = arena.allocate(ValueLayout.JAVA_FLOAT, K);
             for (SearchParams p : settings) {
-                runAll(index, ds, p, outIds, outDist, null); // warm-up: JIT and caches
+                for (int warm = 0; warm < 3; warm++) {
+                    runAll(index, ds, p, outIds, outDist, null); // warm-up: JIT and caches
+                }
                 Histogram h = new Histogram(3_600_000_000_000L, 3);
                 double recall = runAll(index, ds, p, outIds, outDist, h);
                 rows.add(new Row(spec.description(), label(p), recall, h));
