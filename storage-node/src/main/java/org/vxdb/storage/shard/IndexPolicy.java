@@ -14,7 +14,7 @@ import org.vxdb.index.Metric;
  * @param buildThreshold  sealed rows before the first index is built
  * @param rebuildFactor   rebuild when sealed rows reach this multiple of the rows the index was trained on
  * @param maxTrainingRows rows sampled for training at most
- * @param defaultNprobe   IVF lists probed when a search does not say (0: about nlist / 16, at least 1)
+ * @param defaultNprobe   IVF lists probed when a search does not say (0: about sqrt(nlist), at least 1)
  */
 public record IndexPolicy(String description, long buildThreshold, double rebuildFactor, int maxTrainingRows,
                           int defaultNprobe) {

@@ -844,7 +844,8 @@ public final class Shard implements AutoCloseable {
         if (config.index().defaultNprobe() > 0) {
             return config.index().defaultNprobe();
         }
-        return Math.max(1, idx.index.spec().nlist() / 8);
+        // sqrt(nlist): a common starting point (about 63 of 4000 lists); tune per collection.
+        return Math.max(1, (int) Math.round(Math.sqrt(idx.index.spec().nlist())));
     }
 
     /** Exact scan of the covered rows whose bit is set in {@code allowed}. */
