@@ -50,13 +50,14 @@ public record IndexPolicy(String description, long buildThreshold, double rebuil
 
     /** The concrete spec for {@code rows} sealed rows. */
     public IndexSpec resolve(int dimension, Metric metric, long rows) {
-        return resolve(description, dimension, metric, rows);
+        return resolve(description, dimension, metric, rows, Math.min(rows, maxTrainingRows));
     }
 
-    private static IndexSpec resolve(String description, int dimension, Metric metric, long rows) {
+    /** nlist ~ 4 sqrt(rows), capped so each list gets 39 of the {@code trainingRows} training vectors. */
+    private static IndexSpec resolve(String description, int dimension, Metric metric, long rows, long trainingRows) {
         Matcher auto = AUTO_IVF.matcher(description);
         if (auto.matches()) {
-            int nlist = (int) Math.max(1, Math.min(Math.round(4 * Math.sqrt(rows)), rows / 39));
+            int nlist = (int) Math.max(1, Math.min(Math.round(4 * Math.sqrt(rows)), trainingRows / 39));
             return IndexSpec.parse("IVF" + nlist + "," + auto.group(1), dimension, metric);
         }
         return IndexSpec.parse(description, dimension, metric);

@@ -780,9 +780,11 @@ public final class Shard implements AutoCloseable {
         try (NativeMemoryBudget.Reservation reservation = config.budget().reserve(words * Long.BYTES + 12L * k,
                 "search bitmap over " + covered + " rows");
              Arena arena = Arena.ofConfined()) {
-            MemorySegment allowed = arena.allocate(words * Long.BYTES, 8);
-            long matches = 0;
-            for (long w = 0; w < words; w++) {
+            // Nothing dead and no filter: every covered row is allowed, so no bitmap is built or passed.
+            boolean allLive = filter == null && dead.cardinality() == 0;
+            MemorySegment allowed = allLive ? null : arena.allocate(words * Long.BYTES, 8);
+            long matches = allLive ? covered : 0;
+            for (long w = 0; !allLive && w < words; w++) {
                 long alive = ~dead.word(w);
                 if (w == words - 1 && (covered & 63) != 0) {
                     alive &= (1L << (covered & 63)) - 1;
