@@ -2,11 +2,23 @@
 # Installs what VxDB needs from Debian/Ubuntu packages; safe to run again (installs only what is
 # missing). FAISS comes from libfaiss-dev (static libfaiss.a + headers), linked with OpenMP and
 # OpenBLAS into our JNI library at build time.
-#   ops/install-deps.sh           install what is missing (root, or sudo)
-#   ops/install-deps.sh --check   only report; exit 1 when something is missing
+#   ops/install-deps.sh                 install what is missing (root, or sudo)
+#   ops/install-deps.sh --check         only report; exit 1 when something is missing
+#   ops/install-deps.sh --test [--check]  also the tools the test suite drives: Python grpcio and
+#                                       grpc_tools (a client we did not write), promtool (metrics lint)
 set -euo pipefail
 
 PACKAGES=(libfaiss-dev libopenblas-dev libgomp1 g++ make unzip curl ca-certificates)
+TEST_PACKAGES=(python3 python3-grpcio python3-grpc-tools prometheus)
+
+CHECK=0
+for arg in "$@"; do
+  case "$arg" in
+    --check) CHECK=1 ;;
+    --test) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+    *) echo "install-deps: unknown argument '$arg' (use --check, --test)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -19,7 +31,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=ops/find-jdk.sh
 source "$ROOT/ops/find-jdk.sh"
 
-if [[ "${1:-}" == "--check" ]]; then
+if ((CHECK)); then
   status=0
   if ((${#missing[@]})); then echo "missing packages: ${missing[*]}"; status=1; fi
   vxdb_find_jdk25 >/dev/null || status=1

@@ -1,0 +1,221 @@
+package org.vxdb.node.grpc;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.vxdb.api.internal.v1.BucketDigest;
+import org.vxdb.api.internal.v1.RecordOp;
+import org.vxdb.api.internal.v1.ShardDigestRequest;
+import org.vxdb.api.internal.v1.ShardDigestResponse;
+import org.vxdb.api.internal.v1.ShardRecord;
+import org.vxdb.api.internal.v1.ShardSearchRequest;
+import org.vxdb.api.internal.v1.ShardSearchResponse;
+import org.vxdb.api.internal.v1.ShardStats;
+import org.vxdb.api.internal.v1.ShardStatsRequest;
+import org.vxdb.api.internal.v1.ShardStatsResponse;
+import org.vxdb.api.internal.v1.ShardWriteRequest;
+import org.vxdb.api.internal.v1.ShardWriteResponse;
+import org.vxdb.api.internal.v1.StorageNodeServiceGrpc;
+import org.vxdb.api.internal.v1.StreamRecordsRequest;
+import org.vxdb.api.internal.v1.StreamRecordsResponse;
+import org.vxdb.node.metrics.NodeMetrics;
+import org.vxdb.storage.engine.Collection;
+import org.vxdb.storage.meta.MetadataCodec;
+import org.vxdb.storage.shard.Shard;
+import org.vxdb.storage.shard.ShardWrite;
+
+/**
+ * The node-internal API a coordinator uses: versioned writes to one shard, searches over a list
+ * of shards, stats, and the digests and record streams of replica repair.
+ */
+public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.StorageNodeServiceImplBase {
+
+    static final int MAX_DIGEST_BUCKETS = 65_536;
+    static final int DEFAULT_STREAM_BATCH = 1000;
+
+    private final NodeState node;
+    private final NodeMetrics metrics;
+    private final int maxBatchRows;
+
+    public StorageNodeGrpcService(NodeState node, NodeMetrics metrics, int maxBatchRows) {
+        this.node = node;
+        this.metrics = metrics;
+        this.maxBatchRows = maxBatchRows;
+    }
+
+    @Override
+    public void writeShard(ShardWriteRequest request, StreamObserver<ShardWriteResponse> out) {
+        VectorGrpcService.unary(out, () -> {
+            Collection c = collection(request.getCollection());
+            Shard shard = c.shard(SearchExecution.shard(c, request.getShard(), "shard"));
+            WriteExecution.checkBatchSize(request.getRecordsCount(), maxBatchRows, "records");
+            List<ShardWrite> writes = new ArrayList<>(request.getRecordsCount());
+            long newest = 0;
+            int deletes = 0;
+            for (int i = 0; i < request.getRecordsCount(); i++) {
+                ShardWrite w = toWrite(request.getRecords(i), "records[" + i + "]");
+                newest = Math.max(newest, w.version());
+                deletes += w.isDelete() ? 1 : 0;
+                writes.add(w);
+            }
+            WriteExecution.checkDeadline();
+            shard.write(writes, request.getIfAbsent());
+            node.clock().observe(newest);
+            metrics.recordsWritten("upsert", writes.size() - deletes);
+            metrics.recordsWritten("delete", deletes);
+            metrics.batchAcknowledged("internal");
+            return ShardWriteResponse.newBuilder().setApplied(writes.size()).build();
+        });
+    }
+
+    private static ShardWrite toWrite(ShardRecord r, String at) {
+        if (r.getVersion() < 1) {
+            throw new IllegalArgumentException(at + ": version must be >= 1, got " + Long.toUnsignedString(r.getVersion()));
+        }
+        return switch (r.getOp()) {
+            case DELETE -> {
+                if (r.getValuesCount() > 0 || r.getMetadataCount() > 0) {
+                    throw new IllegalArgumentException(at + ": a DELETE carries no values or metadata");
+                }
+                yield ShardWrite.delete(r.getId(), r.getVersion());
+            }
+            case UPSERT -> {
+                float[] values = new float[r.getValuesCount()];
+                for (int d = 0; d < values.length; d++) {
+                    values[d] = r.getValues(d);
+                }
+                yield ShardWrite.upsert(r.getId(), r.getVersion(), values,
+                        MetadataMapping.encode(r.getMetadataMap(), at + ".metadata"));
+            }
+            case RECORD_OP_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException(
+                    at + ": op is required (UPSERT or DELETE)");
+        };
+    }
+
+    @Override
+    public void searchShards(ShardSearchRequest request, StreamObserver<ShardSearchResponse> out) {
+        VectorGrpcService.unary(out, () -> {
+            Collection c = collection(request.getCollection());
+            int[] shards = SearchExecution.shards(c, request.getShardsList());
+            float[] query = SearchExecution.query(request.getQueryList(), c);
+            int k = SearchExecution.k(request.getK());
+            SearchExecution.Result r = SearchExecution.run(c, shards, query, k,
+                    FilterMapping.toFilter(request.hasFilter(), request.getFilter()),
+                    SearchExecution.params(request.getParams()), request.getIncludeVectors(),
+                    request.getIncludeMetadata());
+            return ShardSearchResponse.newBuilder().addAllHits(r.hits()).setPlan(r.plan())
+                    .setRowsScanned(r.rowsScanned()).build();
+        });
+    }
+
+    @Override
+    public void shardStats(ShardStatsRequest request, StreamObserver<ShardStatsResponse> out) {
+        VectorGrpcService.unary(out, () -> {
+            Collection c = collection(request.getCollection());
+            ShardStatsResponse.Builder response = ShardStatsResponse.newBuilder()
+                    .setSpec(CollectionMapping.toSpec(c.config()));
+            for (int s : SearchExecution.shards(c, request.getShardsList())) {
+                Shard shard = c.shard(s);
+                String index = shard.indexDescription();
+                response.addShards(ShardStats.newBuilder().setShard(s).setVectorCount(shard.count())
+                        .setSegmentCount(shard.segmentCount()).setBufferedRows(shard.bufferedRows())
+                        .setIndexedRows(shard.indexedRows()).setIndex(index == null ? "" : index)
+                        .setMaxVersion(shard.maxVersion()));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void shardDigest(ShardDigestRequest request, StreamObserver<ShardDigestResponse> out) {
+        VectorGrpcService.unary(out, () -> {
+            Collection c = collection(request.getCollection());
+            Shard shard = c.shard(SearchExecution.shard(c, request.getShard(), "shard"));
+            int buckets = buckets(request.getBuckets());
+            ShardDigestResponse.Builder response = ShardDigestResponse.newBuilder();
+            for (org.vxdb.storage.shard.BucketDigest d : shard.digest(buckets)) {
+                response.addBuckets(BucketDigest.newBuilder().setBucket(d.bucket()).setRecords(d.records())
+                        .setHash(d.hash()));
+            }
+            return response.build();
+        });
+    }
+
+    private static int buckets(int buckets) {
+        if (buckets < 1 || buckets > MAX_DIGEST_BUCKETS) {
+            throw new IllegalArgumentException("buckets: " + Integer.toUnsignedString(buckets) + " is invalid: use 1-"
+                    + MAX_DIGEST_BUCKETS);
+        }
+        return buckets;
+    }
+
+    @Override
+    public void streamRecords(StreamRecordsRequest request, StreamObserver<StreamRecordsResponse> out) {
+        ServerCallStreamObserver<StreamRecordsResponse> call = (ServerCallStreamObserver<StreamRecordsResponse>) out;
+        try {
+            Collection c = collection(request.getCollection());
+            Shard shard = c.shard(SearchExecution.shard(c, request.getShard(), "shard"));
+            int buckets = buckets(request.getBuckets());
+            Set<Integer> wanted = new HashSet<>();
+            for (int i = 0; i < request.getBucketFilterCount(); i++) {
+                int b = request.getBucketFilter(i);
+                if (b < 0 || b >= buckets) {
+                    throw new IllegalArgumentException("bucket_filter[" + i + "]: bucket "
+                            + Integer.toUnsignedString(b) + " is not below buckets " + buckets);
+                }
+                wanted.add(b);
+            }
+            int batch = request.getBatchRows() == 0 ? DEFAULT_STREAM_BATCH : request.getBatchRows();
+            if (batch < 0 || batch > maxBatchRows) {
+                throw new IllegalArgumentException("batch_rows: " + Integer.toUnsignedString(batch)
+                        + " is invalid: use 1-" + maxBatchRows);
+            }
+            shard.streamRecords(buckets, b -> wanted.isEmpty() || wanted.contains(b), batch, records -> {
+                if (call.isCancelled()) {
+                    throw new StreamCancelledException();
+                }
+                StreamRecordsResponse.Builder response = StreamRecordsResponse.newBuilder();
+                for (ShardWrite w : records) {
+                    response.addRecords(toRecord(w));
+                }
+                out.onNext(response.build());
+            });
+            out.onCompleted();
+        } catch (StreamCancelledException e) {
+            // The client went away; nothing to answer.
+        } catch (Exception e) {
+            out.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    /** Unwinds a record stream whose client cancelled. */
+    private static final class StreamCancelledException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StreamCancelledException() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static ShardRecord toRecord(ShardWrite w) {
+        ShardRecord.Builder r = ShardRecord.newBuilder().setId(w.id()).setVersion(w.version())
+                .setOp(w.isDelete() ? RecordOp.DELETE : RecordOp.UPSERT);
+        if (!w.isDelete()) {
+            for (float x : w.vector()) {
+                r.addValues(x);
+            }
+            r.putAllMetadata(MetadataMapping.toProto(MetadataCodec.decode(w.metadata())));
+        }
+        return r.build();
+    }
+
+    private Collection collection(String name) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("collection: required");
+        }
+        return node.engine().require(name);
+    }
+}

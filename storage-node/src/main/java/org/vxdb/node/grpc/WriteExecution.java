@@ -1,0 +1,133 @@
+package org.vxdb.node.grpc;
+
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.vxdb.api.IdHashing;
+import org.vxdb.api.v1.Vector;
+import org.vxdb.api.v1.WriteRequest;
+import org.vxdb.api.v1.WriteResponse;
+import org.vxdb.storage.engine.Collection;
+import org.vxdb.storage.shard.IdsExistException;
+import org.vxdb.storage.shard.ShardWrite;
+
+/**
+ * A public-API write batch on this node: validated as a whole (so a bad vector rejects the batch
+ * before anything is written), given one version from the node's clock, split by
+ * {@code IdHashing.bucketOf(id, shardCount)} and written shard by shard.
+ */
+final class WriteExecution {
+
+    private WriteExecution() {
+    }
+
+    /** A validated vector of the batch. */
+    record Row(long id, float[] values, byte[] metadata) {
+    }
+
+    static List<Row> decode(WriteRequest request, Collection c, int maxBatchRows) {
+        int n = request.getVectorsCount();
+        checkBatchSize(n, maxBatchRows, "vectors");
+        int dim = c.config().dimension();
+        List<Row> rows = new ArrayList<>(n);
+        Map<Long, Integer> seen = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            Vector v = request.getVectors(i);
+            String at = "vectors[" + i + "]";
+            float[] values = values(v, dim, c.name(), at);
+            long id = v.hasId() ? v.getId() : IdHashing.contentId(values);
+            Integer earlier = seen.putIfAbsent(id, i);
+            if (earlier != null) {
+                throw new IllegalArgumentException(at + ": id " + Long.toUnsignedString(id)
+                        + " appears twice in the batch (also vectors[" + earlier + "])");
+            }
+            rows.add(new Row(id, values, MetadataMapping.encode(v.getMetadataMap(), at + ".metadata")));
+        }
+        return rows;
+    }
+
+    static void checkBatchSize(int n, int max, String field) {
+        if (n == 0) {
+            throw new IllegalArgumentException(field + ": the batch is empty");
+        }
+        if (n > max) {
+            throw new IllegalArgumentException(field + ": " + n + " in one batch; at most " + max);
+        }
+    }
+
+    private static float[] values(Vector v, int dim, String collection, String at) {
+        if (v.getValuesCount() != dim) {
+            throw new IllegalArgumentException(at + ": has " + v.getValuesCount() + " dimensions, collection '"
+                    + collection + "' has " + dim);
+        }
+        float[] out = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            float x = v.getValues(d);
+            if (!Float.isFinite(x)) {
+                throw new IllegalArgumentException(at + ": component " + d + " is not finite (" + x + ")");
+            }
+            out[d] = x;
+        }
+        return out;
+    }
+
+    /** Writes validated rows; create-only when {@code ifAbsent}. Returns the response. */
+    static WriteResponse write(Collection c, List<Row> rows, long version, boolean ifAbsent) throws IOException {
+        if (ifAbsent) {
+            rejectLiveIds(c, rows);
+        }
+        Map<Integer, List<ShardWrite>> byShard = new HashMap<>();
+        for (Row r : rows) {
+            byShard.computeIfAbsent(IdHashing.bucketOf(r.id(), c.shardCount()), s -> new ArrayList<>())
+                    .add(ShardWrite.upsert(r.id(), version, r.values(), r.metadata()));
+        }
+        checkDeadline();
+        for (Map.Entry<Integer, List<ShardWrite>> e : byShard.entrySet()) {
+            c.shard(e.getKey()).write(e.getValue(), ifAbsent);
+        }
+        WriteResponse.Builder out = WriteResponse.newBuilder().setWritten(rows.size());
+        for (Row r : rows) {
+            out.addIds(r.id());
+        }
+        return out.build();
+    }
+
+    /** Checks every shard first so that a create-only batch spanning shards fails before any is written. */
+    private static void rejectLiveIds(Collection c, List<Row> rows) {
+        List<Long> live = new ArrayList<>();
+        for (Row r : rows) {
+            if (c.shard(IdHashing.bucketOf(r.id(), c.shardCount())).get(r.id()).isPresent()) {
+                live.add(r.id());
+            }
+        }
+        if (!live.isEmpty()) {
+            throw new IdsExistException(live);
+        }
+    }
+
+    static List<ShardWrite> deletes(Collection c, List<Long> ids, long version, Map<Integer, List<ShardWrite>> byShard) {
+        List<ShardWrite> all = new ArrayList<>(ids.size());
+        for (long id : ids) {
+            ShardWrite w = ShardWrite.delete(id, version);
+            byShard.computeIfAbsent(IdHashing.bucketOf(id, c.shardCount()), s -> new ArrayList<>()).add(w);
+            all.add(w);
+        }
+        return all;
+    }
+
+    /** A request whose deadline passed while queued is answered without writing anything. */
+    static void checkDeadline() {
+        Context ctx = Context.current();
+        Deadline deadline = ctx.getDeadline();
+        if (ctx.isCancelled() || (deadline != null && deadline.isExpired())) {
+            throw (deadline != null && deadline.isExpired() ? Status.DEADLINE_EXCEEDED : Status.CANCELLED)
+                    .withDescription("the request ended before it was written; nothing was written")
+                    .asRuntimeException();
+        }
+    }
+}

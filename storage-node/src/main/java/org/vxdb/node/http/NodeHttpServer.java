@@ -1,0 +1,118 @@
+package org.vxdb.node.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vxdb.node.metrics.NodeMetrics;
+
+/**
+ * The node's operations endpoints over plain HTTP, for Kubernetes probes and Prometheus:
+ * <ul>
+ *   <li>{@code GET /healthz}: 200 while the process is up and not shutting down (liveness)
+ *   <li>{@code GET /readyz}: 200 once the WAL is replayed and segments and indexes are loaded,
+ *       503 with the reason before that and while draining (readiness)
+ *   <li>{@code GET /metrics}: the Prometheus text exposition
+ * </ul>
+ */
+public final class NodeHttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeHttpServer.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private NodeHttpServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Starts serving on {@code address}. {@code notReadyReason} answers null when the node is
+     * ready; {@code alive} is false once shutdown has begun.
+     */
+    public static NodeHttpServer start(InetSocketAddress address, NodeMetrics metrics, Supplier<String> notReadyReason,
+                                       Supplier<Boolean> alive) throws IOException {
+        HttpServer server = HttpServer.create(address, 64);
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "vxdb-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/healthz", ex -> respond(ex, alive.get() ? 200 : 503,
+                alive.get() ? "ok\n" : "shutting down\n"));
+        server.createContext("/readyz", ex -> {
+            String reason = notReadyReason.get();
+            respond(ex, reason == null ? 200 : 503, reason == null ? "ready\n" : "not ready: " + reason + "\n");
+        });
+        server.createContext("/metrics", ex -> scrape(ex, metrics));
+        server.createContext("/", ex -> respond(ex, 404, "not found: try /healthz, /readyz or /metrics\n"));
+        server.start();
+        return new NodeHttpServer(server, executor);
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private static void scrape(HttpExchange ex, NodeMetrics metrics) throws IOException {
+        if (!checkGet(ex)) {
+            return;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+        try {
+            metrics.scrape(body);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("metrics scrape failed", e);
+            respond(ex, 500, "scrape failed: " + e + "\n");
+            return;
+        }
+        ex.getResponseHeaders().set("Content-Type", metrics.contentType());
+        send(ex, 200, body.toByteArray());
+    }
+
+    private static void respond(HttpExchange ex, int status, String text) throws IOException {
+        if (!checkGet(ex)) {
+            return;
+        }
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        send(ex, status, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean checkGet(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return true;
+        }
+        ex.getResponseHeaders().set("Allow", "GET, HEAD");
+        send(ex, 405, ("method " + method + " not allowed: use GET\n").getBytes(StandardCharsets.UTF_8));
+        return false;
+    }
+
+    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+        try (ex) {
+            boolean head = ex.getRequestMethod().equals("HEAD");
+            ex.sendResponseHeaders(status, head ? -1 : body.length);
+            if (!head) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,45 @@
+package org.vxdb.node.metrics;
+
+import org.vxdb.storage.observe.StorageListener;
+
+/** Feeds the engine's events (fsyncs, seals, index builds, compactions) into the node's metrics. */
+public final class MetricsStorageListener implements StorageListener {
+
+    private final NodeMetrics metrics;
+
+    public MetricsStorageListener(NodeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void walFsync(long nanos) {
+        metrics.walFsyncSeconds.observe(nanos / 1e9);
+    }
+
+    @Override
+    public void walAppended(int records, long bytes) {
+        metrics.walRecords.inc(records);
+        metrics.walBytes.inc(bytes);
+    }
+
+    @Override
+    public void segmentSealed(long rows, long nanos) {
+        metrics.sealSeconds.observe(nanos / 1e9);
+        metrics.sealedRows.inc(rows);
+    }
+
+    @Override
+    public void indexBuilt(String description, long rows, long nanos) {
+        metrics.indexBuildSeconds.observe(nanos / 1e9);
+    }
+
+    @Override
+    public void indexBuildFailed(String reason) {
+        metrics.indexBuildFailures.inc();
+    }
+
+    @Override
+    public void compacted(long rowsRemoved, long nanos) {
+        metrics.compactedRows.inc(rowsRemoved);
+    }
+}
