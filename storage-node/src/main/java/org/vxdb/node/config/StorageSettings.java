@@ -1,0 +1,13 @@
+package org.vxdb.node.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The {@code storage:} section, validated by {@link NodeConfigReader}: absolute, normalized data dirs. */
+record StorageSettings(List<Path> dataDirs, long nativeMemoryBudget, long walMaxFileBytes, int walMaxRecordBytes,
+                       int indexThreads) {
+
+    StorageSettings {
+        dataDirs = List.copyOf(dataDirs);
+    }
+}
