@@ -136,7 +136,7 @@ public final class StorageEngine implements AutoCloseable {
                 DurableFiles.createDirectories(dir);
                 shards.add(Shard.open(new ShardConfig(dir, c.dimension(), c.metric(), config.walConfig(c),
                         c.bufferRows(), c.bufferBytes(), c.bufferAge(), c.indexPolicy(INDEX_BUILD_THRESHOLD),
-                        config.budget())));
+                        config.budget(), config.guardedListener())));
             }
         } catch (IOException | RuntimeException e) {
             try {

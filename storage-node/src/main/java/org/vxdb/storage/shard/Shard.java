@@ -39,6 +39,8 @@ import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.manifest.Manifest;
 import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.meta.MetadataCodec;
+import org.vxdb.storage.observe.GuardedStorageListener;
+import org.vxdb.storage.observe.StorageListener;
 import org.vxdb.storage.segment.Segment;
 import org.vxdb.storage.segment.SegmentCorruptException;
 import org.vxdb.storage.segment.SegmentData;
@@ -64,6 +66,7 @@ public final class Shard implements AutoCloseable {
     private static final String SEGMENT_SUFFIX = ".vxs";
 
     private final ShardConfig config;
+    private final StorageListener listener;
     private final Path dir;
     private final long rowBytes;
     private final VectorKernels kernels = Kernels.best();
@@ -93,6 +96,7 @@ public final class Shard implements AutoCloseable {
 
     private Shard(ShardConfig config) {
         this.config = config;
+        this.listener = GuardedStorageListener.guard(config.listener());
         this.dir = config.dir();
         this.rowBytes = (long) config.dimension() * Float.BYTES;
         this.indexer = Executors.newSingleThreadExecutor(r -> {
@@ -162,7 +166,8 @@ public final class Shard implements AutoCloseable {
         loadIndex();
         buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
         appliedPrefix = manifest.replayAfterLsn();
-        wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay);
+        wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay,
+                listener);
         LOG.info("shard {} open: {} segments, {} buffered rows, {} live vectors, index {}{}", dir, sealed.size(),
                 buffer.size(), liveRows, index == null ? "none" : config.index().description() + " over "
                         + index.coveredRows + " rows", quarantined.isEmpty() ? "" : ", quarantined " + quarantined);
@@ -397,6 +402,7 @@ public final class Shard implements AutoCloseable {
         if (rows == 0) {
             return;
         }
+        long started = System.nanoTime();
         String name = segmentName(manifest.generation() + 1, bufferBase);
         Path file = dir.resolve(name);
         try (Arena arena = Arena.ofConfined()) {
@@ -414,6 +420,7 @@ public final class Shard implements AutoCloseable {
         bufferBase += rows;
         buffer.close();
         buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
+        listener.segmentSealed(rows, System.nanoTime() - started);
         scheduleIndexWork();
         if (wal == null) {
             return; // sealing while the WAL replays at open: its files are released at the next seal
@@ -466,8 +473,10 @@ public final class Shard implements AutoCloseable {
                         snapshot, file, config.budget());
                 built.save(dir);
                 swapIndex(built, current);
+                long nanos = System.nanoTime() - started;
                 LOG.info("shard {}: built {} over {} rows in {} ms", dir, built.index.spec().description(),
-                        built.coveredRows, (System.nanoTime() - started) / 1_000_000);
+                        built.coveredRows, nanos / 1_000_000);
+                listener.indexBuilt(built.index.spec().description(), built.coveredRows, nanos);
             } else {
                 current.addSegments(snapshot);
             }
@@ -475,6 +484,7 @@ public final class Shard implements AutoCloseable {
         } catch (RuntimeException e) {
             lastIndexError = e.getMessage();
             LOG.error("shard {}: index work failed: {}", dir, e.toString());
+            listener.indexBuildFailed(e.toString());
         }
     }
 
@@ -570,6 +580,7 @@ public final class Shard implements AutoCloseable {
     }
 
     private long compactNow() {
+        long started = System.nanoTime();
         lock.writeLock().lock();
         long dropped;
         try {
@@ -609,6 +620,7 @@ public final class Shard implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
+        listener.compacted(dropped, System.nanoTime() - started);
         indexWork(); // a new index over the renumbered rows (we are on the index thread already)
         return dropped;
     }
