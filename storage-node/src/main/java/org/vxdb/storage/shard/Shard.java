@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vxdb.index.IndexArguments;
@@ -73,6 +74,8 @@ public final class Shard implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** id -> global row of its newest version (tombstones included). Guarded by the lock. */
     private final Long2LongHashMap idToRow = new Long2LongHashMap(-1L);
+    /** Ids that create-only writes in flight (logged, not yet applied) are creating. Guarded by the lock. */
+    private final LongHashSet creating = new LongHashSet();
     /** Replaced (never mutated concurrently with readers) by compaction, under the write lock. */
     private RowBitmap dead = new RowBitmap();
     private final List<SealedSegment> sealed = new ArrayList<>();
@@ -248,7 +251,84 @@ public final class Shard implements AutoCloseable {
 
     /** Validates, logs durably and applies a batch; returns once it is visible to searches. */
     public void write(List<ShardWrite> writes) throws IOException {
+        write(writes, false);
+    }
+
+    /**
+     * Validates, logs durably and applies a batch; returns once it is visible to searches. With
+     * {@code ifAbsent} the batch is create-only: if any of its upserts names an id that is live (or
+     * that another create-only write in flight is creating), the whole batch is rejected with
+     * {@link IdsExistException} and nothing is written, not even to the WAL. Deleted ids may be
+     * created again. Plain writes of an id being created are not blocked: the higher version wins.
+     */
+    public void write(List<ShardWrite> writes, boolean ifAbsent) throws IOException {
         List<ShardWrite> valid = validate(writes);
+        if (!ifAbsent) {
+            appendAndApply(valid);
+            return;
+        }
+        LongHashSet reserved = reserveAbsent(valid);
+        try {
+            appendAndApply(valid);
+        } finally {
+            unreserve(reserved);
+        }
+    }
+
+    /**
+     * Checks that no upserted id of the batch exists and reserves them all, under the write lock. The
+     * reservation, not the lock, spans the WAL append: two create-only writes of one id can then
+     * never both pass the check while neither has been applied yet.
+     */
+    private LongHashSet reserveAbsent(List<ShardWrite> batch) {
+        LongHashSet ids = new LongHashSet();
+        for (ShardWrite w : batch) {
+            if (!w.isDelete()) {
+                ids.add(w.id());
+            }
+        }
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            List<Long> existing = existingIds(batch);
+            if (!existing.isEmpty()) {
+                throw new IdsExistException(existing);
+            }
+            creating.addAll(ids);
+            return ids;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Upserted ids of the batch that are live or being created, in batch order, each once. */
+    private List<Long> existingIds(List<ShardWrite> batch) {
+        LongHashSet seen = new LongHashSet();
+        List<Long> existing = new ArrayList<>();
+        for (ShardWrite w : batch) {
+            long id = w.id();
+            if (!w.isDelete() && seen.add(id) && (isLive(id) || creating.contains(id))) {
+                existing.add(id);
+            }
+        }
+        return existing;
+    }
+
+    private boolean isLive(long id) {
+        long row = idToRow.get(id);
+        return row != -1 && !dead.get(row);
+    }
+
+    private void unreserve(LongHashSet reserved) {
+        lock.writeLock().lock();
+        try {
+            creating.removeAll(reserved);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void appendAndApply(List<ShardWrite> valid) throws IOException {
         long lsn;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment payload = ShardRecordCodec.encode(valid, config.dimension(), arena);
