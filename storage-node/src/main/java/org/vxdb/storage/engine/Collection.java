@@ -57,6 +57,11 @@ public final class Collection {
         return shards.get(s);
     }
 
+    /** The shards, also after close (their size accessors stay safe to call), for {@link StorageEngine#stats()}. */
+    List<Shard> shards() {
+        return shards;
+    }
+
     /** Writes a batch (upserts and deletes) to one shard; see {@link Shard#write(List)}. */
     public void upsert(int shard, List<ShardWrite> writes) throws IOException {
         write(shard, writes, false);

@@ -87,6 +87,8 @@ public final class Shard implements AutoCloseable {
     private Manifest manifest;
     private WriteAheadLog wal;
     private long liveRows;
+    /** Highest version of any row tracked; recomputed with the row state, so it survives restarts. */
+    private long maxVersion;
     private boolean closed;
     private final VectorIndexProvider provider = VectorIndexProviders.get();
     /** Index over sealed rows; replaced atomically under the write lock. Null: exact scans. */
@@ -416,6 +418,7 @@ public final class Shard implements AutoCloseable {
 
     /** Makes {@code row} the newest row of {@code id}, retiring the previous one. */
     private void track(long id, long version, boolean tombstone, long row) {
+        maxVersion = Math.max(maxVersion, version);
         long prev = idToRow.get(id);
         if (prev != -1) {
             if (version <= versionOf(prev)) {
@@ -767,6 +770,7 @@ public final class Shard implements AutoCloseable {
         idToRow.clear();
         dead = new RowBitmap();
         liveRows = 0;
+        maxVersion = 0;
         for (SealedSegment s : sealed) {
             for (long r = 0; r < s.segment().count(); r++) {
                 track(s.segment().id(r), s.segment().version(r), s.segment().isTombstone(r), s.base() + r);
@@ -1019,6 +1023,44 @@ public final class Shard implements AutoCloseable {
 
     public int bufferedRows() {
         return buffer.size();
+    }
+
+    /** Highest version of any record the shard holds, tombstones included; 0 when it holds none. */
+    public long maxVersion() {
+        lock.readLock().lock();
+        try {
+            return maxVersion;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Bytes the buffered rows take: vector, id, version and flag of each row plus its metadata
+     * ({@code rows x (4 x dimension + 17) + metadata bytes}). The buffer's native allocation is larger:
+     * it is made up front for {@code bufferRows} rows.
+     */
+    public long bufferBytes() {
+        lock.readLock().lock();
+        try {
+            return buffer.bytes();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Sum of the sizes of the sealed segment files currently mapped (page cache, not the memory budget). */
+    public long mappedBytes() {
+        lock.readLock().lock();
+        try {
+            long bytes = 0;
+            for (SealedSegment s : sealed) {
+                bytes += s.segment().mappedBytes();
+            }
+            return bytes;
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** Segment files moved aside at open because they failed their checksums. */
