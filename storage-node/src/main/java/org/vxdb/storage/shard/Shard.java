@@ -9,20 +9,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.stream.Stream;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vxdb.api.IdHashing;
 import org.vxdb.index.IndexArguments;
 import org.vxdb.index.IndexSpec;
 import org.vxdb.index.Metric;
@@ -797,6 +803,107 @@ public final class Shard implements AutoCloseable {
         }
     }
 
+    /**
+     * One {@link BucketDigest} per bucket {@code 0 .. buckets - 1}, in order, over the newest record
+     * of every id the shard holds (tombstones included), bucketed by {@code IdHashing.bucketOf}.
+     * Equal for two shards with the same newest (id, version, deleted) set, however their rows are
+     * laid out. Scans the id map under the read lock (writes wait; searches do not).
+     */
+    public List<BucketDigest> digest(int buckets) {
+        BucketDigest.checkBuckets(buckets);
+        long[] records = new long[buckets];
+        long[] hashes = new long[buckets];
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            idToRow.forEachLong((id, row) -> {
+                int b = IdHashing.bucketOf(id, buckets);
+                records[b]++;
+                hashes[b] += BucketDigest.recordHash(id, versionOf(row), isTombstoneRow(row));
+            });
+        } finally {
+            lock.readLock().unlock();
+        }
+        List<BucketDigest> digests = new ArrayList<>(buckets);
+        for (int b = 0; b < buckets; b++) {
+            digests.add(new BucketDigest(b, records[b], hashes[b]));
+        }
+        return digests;
+    }
+
+    /**
+     * Hands the newest record of every id whose bucket ({@code IdHashing.bucketOf(id, buckets)})
+     * passes {@code bucketFilter} to {@code sink}, ids ascending, at most {@code batchRows} per
+     * batch: live ids as upserts (stored vector, encoded metadata; cosine vectors are the stored unit
+     * vectors), deleted ids as {@link ShardWrite#delete}. Writing the batches into an empty shard
+     * reproduces this shard's digest. The sink runs without any shard lock held, so writes continue
+     * (the sink may even write to this shard): the ids are listed once, then each batch is read as it
+     * is at that moment. The filter runs under the read lock and must be quick.
+     */
+    public void streamRecords(int buckets, IntPredicate bucketFilter, int batchRows,
+                              Consumer<List<ShardWrite>> sink) {
+        BucketDigest.checkBuckets(buckets);
+        if (batchRows < 1 || batchRows > MAX_BATCH_ROWS) {
+            throw new IllegalArgumentException("batchRows must be 1-" + MAX_BATCH_ROWS + ", got " + batchRows);
+        }
+        Objects.requireNonNull(bucketFilter, "bucketFilter");
+        Objects.requireNonNull(sink, "sink");
+        long[] ids = idsInBuckets(buckets, bucketFilter);
+        for (int from = 0; from < ids.length; from += batchRows) {
+            List<ShardWrite> batch = newestRecords(ids, from, Math.min(ids.length, from + batchRows));
+            if (!batch.isEmpty()) {
+                sink.accept(batch);
+            }
+        }
+    }
+
+    /** The ids with a record in the buckets the filter accepts, sorted. */
+    private long[] idsInBuckets(int buckets, IntPredicate bucketFilter) {
+        LongArrayList ids = new LongArrayList();
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            idToRow.forEachLong((id, row) -> {
+                if (bucketFilter.test(IdHashing.bucketOf(id, buckets))) {
+                    ids.addLong(id);
+                }
+            });
+        } finally {
+            lock.readLock().unlock();
+        }
+        long[] sorted = ids.toLongArray();
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
+    /** The newest records of {@code ids[from, to)} as they are now, as writes that recreate them. */
+    private List<ShardWrite> newestRecords(long[] ids, int from, int to) {
+        List<ShardWrite> batch = new ArrayList<>(to - from);
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            for (int i = from; i < to; i++) {
+                long row = idToRow.get(ids[i]);
+                if (row == -1) {
+                    continue; // never expected: ids keep a record (at least a tombstone) once they have one
+                }
+                batch.add(recordOf(ids[i], row));
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return batch;
+    }
+
+    /** The write that recreates {@code row}, the newest row of {@code id}. */
+    private ShardWrite recordOf(long id, long row) {
+        long version = versionOf(row);
+        if (isTombstoneRow(row)) {
+            return ShardWrite.delete(id, version);
+        }
+        return ShardWrite.upsert(id, version, vectorOf(row), metadataOf(row).toArray(ValueLayout.JAVA_BYTE));
+    }
+
     /** {@link #search(float[], int, Filter, SearchParams)} with the index's default parameters. */
     public SearchOutcome search(float[] query, int k, Filter filter) {
         return search(query, k, filter, SearchParams.DEFAULT);
@@ -1086,6 +1193,14 @@ public final class Shard implements AutoCloseable {
         }
         SealedSegment s = sealedOf(row);
         return s.segment().version(row - s.base());
+    }
+
+    private boolean isTombstoneRow(long row) {
+        if (row >= bufferBase) {
+            return buffer.isTombstone((int) (row - bufferBase));
+        }
+        SealedSegment s = sealedOf(row);
+        return s.segment().isTombstone(row - s.base());
     }
 
     private MemorySegment metadataOf(long row) {
