@@ -57,9 +57,23 @@ public final class Collection {
         return shards.get(s);
     }
 
+    /** The shards, also after close (their size accessors stay safe to call), for {@link StorageEngine#stats()}. */
+    List<Shard> shards() {
+        return shards;
+    }
+
     /** Writes a batch (upserts and deletes) to one shard; see {@link Shard#write(List)}. */
     public void upsert(int shard, List<ShardWrite> writes) throws IOException {
-        shard(shard).write(writes);
+        write(shard, writes, false);
+    }
+
+    /**
+     * Writes a batch to one shard, create-only when {@code ifAbsent}; see {@link Shard#write(List, boolean)}.
+     *
+     * @throws org.vxdb.storage.shard.IdsExistException if {@code ifAbsent} and an upserted id exists
+     */
+    public void write(int shard, List<ShardWrite> writes, boolean ifAbsent) throws IOException {
+        shard(shard).write(writes, ifAbsent);
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.vxdb.storage.memory.NativeMemoryBudget;
+import org.vxdb.storage.observe.GuardedStorageListener;
+import org.vxdb.storage.observe.StorageListener;
 import org.vxdb.storage.wal.WalConfig;
 import org.vxdb.storage.wal.WalRecordDescriptor;
 
@@ -47,6 +49,9 @@ public final class EngineConfig {
 
     private long nativeMemoryBudget = longProperty(NATIVE_MEMORY_BUDGET_PROP_NAME, NATIVE_MEMORY_BUDGET_DEFAULT);
     private NativeMemoryBudget budget;
+    /** No system property: a listener is code, set by whoever embeds the engine (the node's metrics). */
+    private StorageListener listener = StorageListener.NONE;
+    private StorageListener guardedListener;
     private boolean concluded;
 
     private static long physicalMemory() {
@@ -73,6 +78,25 @@ public final class EngineConfig {
             throw new IllegalStateException("EngineConfig is not concluded yet");
         }
         return budget;
+    }
+
+    /** Receives fsync, seal, index and compaction events of every shard; default {@link StorageListener#NONE}. */
+    public EngineConfig listener(StorageListener listener) {
+        checkNotConcluded();
+        this.listener = listener;
+        return this;
+    }
+
+    public StorageListener listener() {
+        return listener;
+    }
+
+    /** The listener wrapped once for the whole engine, so a failing one is logged once, not per shard. */
+    StorageListener guardedListener() {
+        if (guardedListener == null) {
+            throw new IllegalStateException("EngineConfig is not concluded yet");
+        }
+        return guardedListener;
     }
 
     public EngineConfig dataDirs(Path... dirs) {
@@ -129,8 +153,12 @@ public final class EngineConfig {
         if (nativeMemoryBudget < 1) {
             throw new IllegalArgumentException("nativeMemoryBudget " + nativeMemoryBudget + " is invalid: use at least 1 byte");
         }
+        if (listener == null) {
+            throw new IllegalArgumentException("listener is null: use StorageListener.NONE for none");
+        }
         dataDirs = checkDataDirs(dataDirs);
         budget = new NativeMemoryBudget(nativeMemoryBudget);
+        guardedListener = GuardedStorageListener.guard(listener);
         concluded = true;
         return this;
     }

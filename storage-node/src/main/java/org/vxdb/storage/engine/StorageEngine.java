@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.shard.Shard;
 import org.vxdb.storage.shard.ShardConfig;
 
@@ -136,7 +137,7 @@ public final class StorageEngine implements AutoCloseable {
                 DurableFiles.createDirectories(dir);
                 shards.add(Shard.open(new ShardConfig(dir, c.dimension(), c.metric(), config.walConfig(c),
                         c.bufferRows(), c.bufferBytes(), c.bufferAge(), c.indexPolicy(INDEX_BUILD_THRESHOLD),
-                        config.budget())));
+                        config.budget(), config.guardedListener())));
             }
         } catch (IOException | RuntimeException e) {
             try {
@@ -229,6 +230,33 @@ public final class StorageEngine implements AutoCloseable {
         for (int i = layout.size() - 1; i >= 0; i--) {
             DurableFiles.deleteTree(layout.collectionDir(i, name));
         }
+    }
+
+    /** Sizes summed over every open shard, and the native memory budget's use. */
+    public EngineStats stats() {
+        ensureOpen();
+        List<Collection> open = List.copyOf(collections.values());
+        int shards = 0;
+        long vectors = 0;
+        long segments = 0;
+        long bufferedRows = 0;
+        long bufferBytes = 0;
+        long mappedBytes = 0;
+        long indexedRows = 0;
+        for (Collection collection : open) {
+            for (Shard shard : collection.shards()) {
+                shards++;
+                vectors += shard.count();
+                segments += shard.segmentCount();
+                bufferedRows += shard.bufferedRows();
+                bufferBytes += shard.bufferBytes();
+                mappedBytes += shard.mappedBytes();
+                indexedRows += shard.indexedRows();
+            }
+        }
+        NativeMemoryBudget budget = config.budget();
+        return new EngineStats(open.size(), shards, vectors, segments, bufferedRows, bufferBytes, mappedBytes,
+                indexedRows, budget.used(), budget.limit());
     }
 
     /** The validated data directories, in placement order. */

@@ -44,6 +44,7 @@ public final class Segment implements AutoCloseable {
     private final MemorySegment metadataOffsets;
     private final MemorySegment metadata;
     private final long rowBytes;
+    private final long mappedBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Segment(Path path, Arena arena, boolean ownsArena, SegmentHeader header, MemorySegment mapped,
@@ -59,6 +60,7 @@ public final class Segment implements AutoCloseable {
         this.metadataOffsets = slice(mapped, header.block(Block.METADATA_OFFSETS));
         this.metadata = metadata.asReadOnly();
         this.rowBytes = (long) header.dimension() * Float.BYTES;
+        this.mappedBytes = mapped.byteSize();
     }
 
     /** Opens and verifies {@code file} in a shared arena of its own, closed by {@link #close()}. */
@@ -115,6 +117,11 @@ public final class Segment implements AutoCloseable {
     public Metric metric() {
         ensureOpen();
         return header.metric();
+    }
+
+    /** Size of the mapped file (the whole file is mapped). */
+    public long mappedBytes() {
+        return mappedBytes;
     }
 
     public long count() {

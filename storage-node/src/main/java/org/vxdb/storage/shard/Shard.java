@@ -9,19 +9,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.stream.Stream;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vxdb.api.IdHashing;
 import org.vxdb.index.IndexArguments;
 import org.vxdb.index.IndexSpec;
 import org.vxdb.index.Metric;
@@ -39,6 +46,8 @@ import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.manifest.Manifest;
 import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.meta.MetadataCodec;
+import org.vxdb.storage.observe.GuardedStorageListener;
+import org.vxdb.storage.observe.StorageListener;
 import org.vxdb.storage.segment.Segment;
 import org.vxdb.storage.segment.SegmentCorruptException;
 import org.vxdb.storage.segment.SegmentData;
@@ -64,12 +73,15 @@ public final class Shard implements AutoCloseable {
     private static final String SEGMENT_SUFFIX = ".vxs";
 
     private final ShardConfig config;
+    private final StorageListener listener;
     private final Path dir;
     private final long rowBytes;
     private final VectorKernels kernels = Kernels.best();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** id -> global row of its newest version (tombstones included). Guarded by the lock. */
     private final Long2LongHashMap idToRow = new Long2LongHashMap(-1L);
+    /** Ids that create-only writes in flight (logged, not yet applied) are creating. Guarded by the lock. */
+    private final LongHashSet creating = new LongHashSet();
     /** Replaced (never mutated concurrently with readers) by compaction, under the write lock. */
     private RowBitmap dead = new RowBitmap();
     private final List<SealedSegment> sealed = new ArrayList<>();
@@ -81,6 +93,8 @@ public final class Shard implements AutoCloseable {
     private Manifest manifest;
     private WriteAheadLog wal;
     private long liveRows;
+    /** Highest version of any row tracked; recomputed with the row state, so it survives restarts. */
+    private long maxVersion;
     private boolean closed;
     private final VectorIndexProvider provider = VectorIndexProviders.get();
     /** Index over sealed rows; replaced atomically under the write lock. Null: exact scans. */
@@ -93,6 +107,7 @@ public final class Shard implements AutoCloseable {
 
     private Shard(ShardConfig config) {
         this.config = config;
+        this.listener = GuardedStorageListener.guard(config.listener());
         this.dir = config.dir();
         this.rowBytes = (long) config.dimension() * Float.BYTES;
         this.indexer = Executors.newSingleThreadExecutor(r -> {
@@ -162,7 +177,8 @@ public final class Shard implements AutoCloseable {
         loadIndex();
         buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
         appliedPrefix = manifest.replayAfterLsn();
-        wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay);
+        wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay,
+                listener);
         LOG.info("shard {} open: {} segments, {} buffered rows, {} live vectors, index {}{}", dir, sealed.size(),
                 buffer.size(), liveRows, index == null ? "none" : config.index().description() + " over "
                         + index.coveredRows + " rows", quarantined.isEmpty() ? "" : ", quarantined " + quarantined);
@@ -243,7 +259,84 @@ public final class Shard implements AutoCloseable {
 
     /** Validates, logs durably and applies a batch; returns once it is visible to searches. */
     public void write(List<ShardWrite> writes) throws IOException {
+        write(writes, false);
+    }
+
+    /**
+     * Validates, logs durably and applies a batch; returns once it is visible to searches. With
+     * {@code ifAbsent} the batch is create-only: if any of its upserts names an id that is live (or
+     * that another create-only write in flight is creating), the whole batch is rejected with
+     * {@link IdsExistException} and nothing is written, not even to the WAL. Deleted ids may be
+     * created again. Plain writes of an id being created are not blocked: the higher version wins.
+     */
+    public void write(List<ShardWrite> writes, boolean ifAbsent) throws IOException {
         List<ShardWrite> valid = validate(writes);
+        if (!ifAbsent) {
+            appendAndApply(valid);
+            return;
+        }
+        LongHashSet reserved = reserveAbsent(valid);
+        try {
+            appendAndApply(valid);
+        } finally {
+            unreserve(reserved);
+        }
+    }
+
+    /**
+     * Checks that no upserted id of the batch exists and reserves them all, under the write lock. The
+     * reservation, not the lock, spans the WAL append: two create-only writes of one id can then
+     * never both pass the check while neither has been applied yet.
+     */
+    private LongHashSet reserveAbsent(List<ShardWrite> batch) {
+        LongHashSet ids = new LongHashSet();
+        for (ShardWrite w : batch) {
+            if (!w.isDelete()) {
+                ids.add(w.id());
+            }
+        }
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            List<Long> existing = existingIds(batch);
+            if (!existing.isEmpty()) {
+                throw new IdsExistException(existing);
+            }
+            creating.addAll(ids);
+            return ids;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Upserted ids of the batch that are live or being created, in batch order, each once. */
+    private List<Long> existingIds(List<ShardWrite> batch) {
+        LongHashSet seen = new LongHashSet();
+        List<Long> existing = new ArrayList<>();
+        for (ShardWrite w : batch) {
+            long id = w.id();
+            if (!w.isDelete() && seen.add(id) && (isLive(id) || creating.contains(id))) {
+                existing.add(id);
+            }
+        }
+        return existing;
+    }
+
+    private boolean isLive(long id) {
+        long row = idToRow.get(id);
+        return row != -1 && !dead.get(row);
+    }
+
+    private void unreserve(LongHashSet reserved) {
+        lock.writeLock().lock();
+        try {
+            creating.removeAll(reserved);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void appendAndApply(List<ShardWrite> valid) throws IOException {
         long lsn;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment payload = ShardRecordCodec.encode(valid, config.dimension(), arena);
@@ -331,6 +424,7 @@ public final class Shard implements AutoCloseable {
 
     /** Makes {@code row} the newest row of {@code id}, retiring the previous one. */
     private void track(long id, long version, boolean tombstone, long row) {
+        maxVersion = Math.max(maxVersion, version);
         long prev = idToRow.get(id);
         if (prev != -1) {
             if (version <= versionOf(prev)) {
@@ -397,6 +491,7 @@ public final class Shard implements AutoCloseable {
         if (rows == 0) {
             return;
         }
+        long started = System.nanoTime();
         String name = segmentName(manifest.generation() + 1, bufferBase);
         Path file = dir.resolve(name);
         try (Arena arena = Arena.ofConfined()) {
@@ -414,6 +509,7 @@ public final class Shard implements AutoCloseable {
         bufferBase += rows;
         buffer.close();
         buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
+        listener.segmentSealed(rows, System.nanoTime() - started);
         scheduleIndexWork();
         if (wal == null) {
             return; // sealing while the WAL replays at open: its files are released at the next seal
@@ -466,8 +562,10 @@ public final class Shard implements AutoCloseable {
                         snapshot, file, config.budget());
                 built.save(dir);
                 swapIndex(built, current);
+                long nanos = System.nanoTime() - started;
                 LOG.info("shard {}: built {} over {} rows in {} ms", dir, built.index.spec().description(),
-                        built.coveredRows, (System.nanoTime() - started) / 1_000_000);
+                        built.coveredRows, nanos / 1_000_000);
+                listener.indexBuilt(built.index.spec().description(), built.coveredRows, nanos);
             } else {
                 current.addSegments(snapshot);
             }
@@ -475,6 +573,7 @@ public final class Shard implements AutoCloseable {
         } catch (RuntimeException e) {
             lastIndexError = e.getMessage();
             LOG.error("shard {}: index work failed: {}", dir, e.toString());
+            listener.indexBuildFailed(e.toString());
         }
     }
 
@@ -570,6 +669,7 @@ public final class Shard implements AutoCloseable {
     }
 
     private long compactNow() {
+        long started = System.nanoTime();
         lock.writeLock().lock();
         long dropped;
         try {
@@ -609,6 +709,7 @@ public final class Shard implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
+        listener.compacted(dropped, System.nanoTime() - started);
         indexWork(); // a new index over the renumbered rows (we are on the index thread already)
         return dropped;
     }
@@ -675,6 +776,7 @@ public final class Shard implements AutoCloseable {
         idToRow.clear();
         dead = new RowBitmap();
         liveRows = 0;
+        maxVersion = 0;
         for (SealedSegment s : sealed) {
             for (long r = 0; r < s.segment().count(); r++) {
                 track(s.segment().id(r), s.segment().version(r), s.segment().isTombstone(r), s.base() + r);
@@ -699,6 +801,107 @@ public final class Shard implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * One {@link BucketDigest} per bucket {@code 0 .. buckets - 1}, in order, over the newest record
+     * of every id the shard holds (tombstones included), bucketed by {@code IdHashing.bucketOf}.
+     * Equal for two shards with the same newest (id, version, deleted) set, however their rows are
+     * laid out. Scans the id map under the read lock (writes wait; searches do not).
+     */
+    public List<BucketDigest> digest(int buckets) {
+        BucketDigest.checkBuckets(buckets);
+        long[] records = new long[buckets];
+        long[] hashes = new long[buckets];
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            idToRow.forEachLong((id, row) -> {
+                int b = IdHashing.bucketOf(id, buckets);
+                records[b]++;
+                hashes[b] += BucketDigest.recordHash(id, versionOf(row), isTombstoneRow(row));
+            });
+        } finally {
+            lock.readLock().unlock();
+        }
+        List<BucketDigest> digests = new ArrayList<>(buckets);
+        for (int b = 0; b < buckets; b++) {
+            digests.add(new BucketDigest(b, records[b], hashes[b]));
+        }
+        return digests;
+    }
+
+    /**
+     * Hands the newest record of every id whose bucket ({@code IdHashing.bucketOf(id, buckets)})
+     * passes {@code bucketFilter} to {@code sink}, ids ascending, at most {@code batchRows} per
+     * batch: live ids as upserts (stored vector, encoded metadata; cosine vectors are the stored unit
+     * vectors), deleted ids as {@link ShardWrite#delete}. Writing the batches into an empty shard
+     * reproduces this shard's digest. The sink runs without any shard lock held, so writes continue
+     * (the sink may even write to this shard): the ids are listed once, then each batch is read as it
+     * is at that moment. The filter runs under the read lock and must be quick.
+     */
+    public void streamRecords(int buckets, IntPredicate bucketFilter, int batchRows,
+                              Consumer<List<ShardWrite>> sink) {
+        BucketDigest.checkBuckets(buckets);
+        if (batchRows < 1 || batchRows > MAX_BATCH_ROWS) {
+            throw new IllegalArgumentException("batchRows must be 1-" + MAX_BATCH_ROWS + ", got " + batchRows);
+        }
+        Objects.requireNonNull(bucketFilter, "bucketFilter");
+        Objects.requireNonNull(sink, "sink");
+        long[] ids = idsInBuckets(buckets, bucketFilter);
+        for (int from = 0; from < ids.length; from += batchRows) {
+            List<ShardWrite> batch = newestRecords(ids, from, Math.min(ids.length, from + batchRows));
+            if (!batch.isEmpty()) {
+                sink.accept(batch);
+            }
+        }
+    }
+
+    /** The ids with a record in the buckets the filter accepts, sorted. */
+    private long[] idsInBuckets(int buckets, IntPredicate bucketFilter) {
+        LongArrayList ids = new LongArrayList();
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            idToRow.forEachLong((id, row) -> {
+                if (bucketFilter.test(IdHashing.bucketOf(id, buckets))) {
+                    ids.addLong(id);
+                }
+            });
+        } finally {
+            lock.readLock().unlock();
+        }
+        long[] sorted = ids.toLongArray();
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
+    /** The newest records of {@code ids[from, to)} as they are now, as writes that recreate them. */
+    private List<ShardWrite> newestRecords(long[] ids, int from, int to) {
+        List<ShardWrite> batch = new ArrayList<>(to - from);
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            for (int i = from; i < to; i++) {
+                long row = idToRow.get(ids[i]);
+                if (row == -1) {
+                    continue; // never expected: ids keep a record (at least a tombstone) once they have one
+                }
+                batch.add(recordOf(ids[i], row));
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return batch;
+    }
+
+    /** The write that recreates {@code row}, the newest row of {@code id}. */
+    private ShardWrite recordOf(long id, long row) {
+        long version = versionOf(row);
+        if (isTombstoneRow(row)) {
+            return ShardWrite.delete(id, version);
+        }
+        return ShardWrite.upsert(id, version, vectorOf(row), metadataOf(row).toArray(ValueLayout.JAVA_BYTE));
     }
 
     /** {@link #search(float[], int, Filter, SearchParams)} with the index's default parameters. */
@@ -929,6 +1132,44 @@ public final class Shard implements AutoCloseable {
         return buffer.size();
     }
 
+    /** Highest version of any record the shard holds, tombstones included; 0 when it holds none. */
+    public long maxVersion() {
+        lock.readLock().lock();
+        try {
+            return maxVersion;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Bytes the buffered rows take: vector, id, version and flag of each row plus its metadata
+     * ({@code rows x (4 x dimension + 17) + metadata bytes}). The buffer's native allocation is larger:
+     * it is made up front for {@code bufferRows} rows.
+     */
+    public long bufferBytes() {
+        lock.readLock().lock();
+        try {
+            return buffer.bytes();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Sum of the sizes of the sealed segment files currently mapped (page cache, not the memory budget). */
+    public long mappedBytes() {
+        lock.readLock().lock();
+        try {
+            long bytes = 0;
+            for (SealedSegment s : sealed) {
+                bytes += s.segment().mappedBytes();
+            }
+            return bytes;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Segment files moved aside at open because they failed their checksums. */
     public List<String> quarantined() {
         return List.copyOf(quarantined);
@@ -952,6 +1193,14 @@ public final class Shard implements AutoCloseable {
         }
         SealedSegment s = sealedOf(row);
         return s.segment().version(row - s.base());
+    }
+
+    private boolean isTombstoneRow(long row) {
+        if (row >= bufferBase) {
+            return buffer.isTombstone((int) (row - bufferBase));
+        }
+        SealedSegment s = sealedOf(row);
+        return s.segment().isTombstone(row - s.base());
     }
 
     private MemorySegment metadataOf(long row) {

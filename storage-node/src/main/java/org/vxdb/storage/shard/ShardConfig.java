@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.vxdb.index.Metric;
 import org.vxdb.storage.memory.NativeMemoryBudget;
+import org.vxdb.storage.observe.StorageListener;
 import org.vxdb.storage.wal.WalConfig;
 
 /**
@@ -13,9 +14,10 @@ import org.vxdb.storage.wal.WalConfig;
  * @param bufferRows  rows per buffer; also the row count of every segment sealed because it filled up
  * @param bufferBytes seal when the buffer holds this many bytes of vectors and metadata
  * @param bufferAge   seal a non-empty buffer this old (checked on writes and by {@link Shard#maintain()})
+ * @param listener    told about fsyncs, seals, index builds and compactions ({@link StorageListener#NONE} for none)
  */
 public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
-                          Duration bufferAge, IndexPolicy index, NativeMemoryBudget budget) {
+                          Duration bufferAge, IndexPolicy index, NativeMemoryBudget budget, StorageListener listener) {
 
     public static final int DEFAULT_BUFFER_ROWS = 100_000;
     public static final long DEFAULT_BUFFER_BYTES = 256L << 20;
@@ -47,6 +49,15 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
         if (budget == null) {
             throw new IllegalArgumentException("native memory budget is required (NativeMemoryBudget.UNLIMITED for none)");
         }
+        if (listener == null) {
+            throw new IllegalArgumentException("storage listener is required (StorageListener.NONE for none)");
+        }
+    }
+
+    /** A shard that reports to no listener. */
+    public ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
+                       Duration bufferAge, IndexPolicy index, NativeMemoryBudget budget) {
+        this(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, index, budget, StorageListener.NONE);
     }
 
     /** A shard with an index policy and no native memory limit. */
@@ -68,14 +79,21 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
     }
 
     public ShardConfig withBufferRows(int rows) {
-        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index, budget);
+        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index, budget, listener);
     }
 
     public ShardConfig withIndex(IndexPolicy policy) {
-        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, policy, budget);
+        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
+                policy, budget, listener);
     }
 
     public ShardConfig withBudget(NativeMemoryBudget newBudget) {
-        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, index, newBudget);
+        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
+                index, newBudget, listener);
+    }
+
+    public ShardConfig withListener(StorageListener newListener) {
+        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
+                index, budget, newListener);
     }
 }

@@ -19,6 +19,7 @@ import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vxdb.index.spi.IndexFiles;
+import org.vxdb.storage.observe.StorageListener;
 
 /**
  * The single thread that writes the WAL. Appenders enqueue copies of their payloads; each duty cycle
@@ -45,6 +46,8 @@ final class WalWriter implements Agent {
     private final long maxFileBytes;
     private final WalChannelFactory channels;
     private final ConcurrentLinkedDeque<WalFile> closedFiles;
+    /** Guarded by the caller: a callback that throws must not fail the WAL. */
+    private final StorageListener listener;
 
     /*
      * A JDK queue rather than Agrona's ManyToOneConcurrentArrayQueue: Agrona 2.x reaches
@@ -89,8 +92,10 @@ final class WalWriter implements Agent {
     private boolean finished;
 
     WalWriter(Path dir, WalConfig config, WalChannelFactory channels, ConcurrentLinkedDeque<WalFile> closedFiles,
-              FileChannel channel, Path activeFile, long activeFirstLsn, long activeBytes, long nextLsn) {
+              FileChannel channel, Path activeFile, long activeFirstLsn, long activeBytes, long nextLsn,
+              StorageListener listener) {
         this.dir = dir;
+        this.listener = listener;
         this.policy = config.policy();
         this.batchWindowNanos = config.batchWindow().toNanos();
         this.maxFileBytes = config.maxFileBytes();
@@ -270,6 +275,7 @@ final class WalWriter implements Agent {
 
     private int writeQueued() throws IOException {
         int count = 0;
+        long bytesBefore = bytes;
         PendingAppend append;
         while (count < QUEUE_CAPACITY && (append = poll()) != null) {
             writeRecord(append);
@@ -277,6 +283,7 @@ final class WalWriter implements Agent {
         }
         if (count > 0) {
             flush();
+            listener.walAppended(count, bytes - bytesBefore);
             if (policy == FsyncPolicy.NONE) {
                 acknowledgeUpTo(writtenLsn);
             }
@@ -371,6 +378,7 @@ final class WalWriter implements Agent {
         fsyncs = fsyncs + 1;
         fsyncNanos = fsyncNanos + (end - start);
         durableLsn = writtenLsn;
+        listener.walFsync(end - start); // before the acknowledgements, so a writer that returns has been counted
         acknowledgeUpTo(durableLsn);
     }
 

@@ -18,6 +18,8 @@ import org.agrona.concurrent.AgentRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vxdb.index.spi.IndexFiles;
+import org.vxdb.storage.observe.GuardedStorageListener;
+import org.vxdb.storage.observe.StorageListener;
 
 /**
  * The write-ahead log of a storage node: opaque payloads framed with length and CRC32C, numbered with
@@ -59,11 +61,23 @@ public final class WriteAheadLog implements AutoCloseable {
      * @throws IllegalStateException  if another open WAL holds the directory
      */
     public static WriteAheadLog open(Path dir, WalConfig config, long replayAfterLsn, WalReplayHandler handler) {
-        return open(dir, config, replayAfterLsn, handler, WalChannelFactory.DEFAULT);
+        return open(dir, config, replayAfterLsn, handler, StorageListener.NONE);
+    }
+
+    /** As {@link #open(Path, WalConfig, long, WalReplayHandler)}, reporting fsyncs and appends to {@code listener}. */
+    public static WriteAheadLog open(Path dir, WalConfig config, long replayAfterLsn, WalReplayHandler handler,
+                                     StorageListener listener) {
+        return open(dir, config, replayAfterLsn, handler, WalChannelFactory.DEFAULT, listener);
     }
 
     static WriteAheadLog open(Path dir, WalConfig config, long replayAfterLsn, WalReplayHandler handler,
                               WalChannelFactory channels) {
+        return open(dir, config, replayAfterLsn, handler, channels, StorageListener.NONE);
+    }
+
+    static WriteAheadLog open(Path dir, WalConfig config, long replayAfterLsn, WalReplayHandler handler,
+                              WalChannelFactory channels, StorageListener listener) {
+        StorageListener guarded = GuardedStorageListener.guard(listener);
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
@@ -94,7 +108,7 @@ public final class WriteAheadLog implements AutoCloseable {
             }
             ConcurrentLinkedDeque<WalFile> closedFiles = new ConcurrentLinkedDeque<>(recovered.closedFiles());
             WalWriter writer = new WalWriter(dir, config, channels, closedFiles, channel, activeFile,
-                    activeFirstLsn, activeBytes, nextLsn);
+                    activeFirstLsn, activeBytes, nextLsn, guarded);
             writer.syncRecovered();
             AgentRunner runner = new AgentRunner(
                     new WalWriterIdleStrategy(writer), writer::onUnexpectedError, null, writer);

@@ -47,14 +47,14 @@ class ShardCrashTest {
             Process child = startChild(start, round);
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8))) {
-                String ready = out.readLine();
+                String ready = nextProtocolLine(out);
                 if (ready == null || !ready.startsWith("READY")) {
                     child.waitFor(60, TimeUnit.SECONDS);
                     throw new AssertionError("child " + round + " did not start (" + ready + "): " + childLog(round));
                 }
                 int acks = 0;
                 String line;
-                while (acks < killAfter && (line = out.readLine()) != null) {
+                while (acks < killAfter && (line = nextProtocolLine(out)) != null) {
                     String[] f = line.split(" ");
                     long first = Long.parseLong(f[1]);
                     long last = Long.parseLong(f[2]);
@@ -108,6 +108,15 @@ class ShardCrashTest {
                 assertEquals(expected, shard.search(q, 10, null).hits().stream().map(Hit::id).toList());
             }
         }
+    }
+
+    /** The child's next READY or ACK line; the test logging config also writes log lines to stdout. */
+    private static String nextProtocolLine(BufferedReader out) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith("READY") && !line.startsWith("ACK ")) {
+            // a log line: skip it
+        }
+        return line;
     }
 
     private Process startChild(long startId, int round) throws IOException {

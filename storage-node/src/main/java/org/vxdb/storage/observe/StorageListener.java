@@ -1,0 +1,39 @@
+package org.vxdb.storage.observe;
+
+/**
+ * Callbacks for metrics and tracing of the storage engine. Every method has a no-op default, so an
+ * implementation overrides only what it records. Callbacks run on the engine's own threads (the WAL
+ * writer, a writing thread holding the shard's write lock, the index thread): they must be quick
+ * and must not call back into the shard. An exception a callback throws is caught and logged (see
+ * {@link GuardedStorageListener}); it never fails the engine's work.
+ */
+public interface StorageListener {
+
+    /** Records nothing. */
+    StorageListener NONE = new StorageListener() {
+    };
+
+    /** The WAL writer fsynced a WAL file (group commit, rotation, recovery or close). */
+    default void walFsync(long nanos) {
+    }
+
+    /** The WAL writer wrote {@code records} records, {@code bytes} frame bytes in all, in one pass. */
+    default void walAppended(int records, long bytes) {
+    }
+
+    /** A shard sealed its memory buffer into a segment of {@code rows} rows. */
+    default void segmentSealed(long rows, long nanos) {
+    }
+
+    /** A shard built (or rebuilt) its index, described as {@code description}, over {@code rows} rows. */
+    default void indexBuilt(String description, long rows, long nanos) {
+    }
+
+    /** A shard's index build or catch-up failed; searches stay exact where the index does not cover. */
+    default void indexBuildFailed(String reason) {
+    }
+
+    /** A shard compacted its sealed segments, dropping {@code rowsRemoved} superseded or deleted rows. */
+    default void compacted(long rowsRemoved, long nanos) {
+    }
+}

@@ -1,0 +1,50 @@
+package org.vxdb.storage.observe;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counts what a shard reports; callbacks arrive on the WAL writer and index threads, hence atomics. */
+public final class RecordingListener implements StorageListener {
+
+    public final AtomicLong fsyncs = new AtomicLong();
+    public final AtomicLong fsyncNanos = new AtomicLong();
+    public final AtomicLong appendedRecords = new AtomicLong();
+    public final AtomicLong appendedBytes = new AtomicLong();
+    public final List<Long> sealedRows = new CopyOnWriteArrayList<>();
+    public final List<String> indexesBuilt = new CopyOnWriteArrayList<>();
+    public final List<String> indexFailures = new CopyOnWriteArrayList<>();
+    public final List<Long> compactedRows = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void walFsync(long nanos) {
+        fsyncs.incrementAndGet();
+        fsyncNanos.addAndGet(nanos);
+    }
+
+    @Override
+    public void walAppended(int records, long bytes) {
+        appendedRecords.addAndGet(records);
+        appendedBytes.addAndGet(bytes);
+    }
+
+    @Override
+    public void segmentSealed(long rows, long nanos) {
+        sealedRows.add(rows);
+    }
+
+    @Override
+    public void indexBuilt(String description, long rows, long nanos) {
+        indexesBuilt.add(description + " over " + rows);
+    }
+
+    @Override
+    public void indexBuildFailed(String reason) {
+        indexFailures.add(reason);
+    }
+
+    @Override
+    public void compacted(long rowsRemoved, long nanos) {
+        compactedRows.add(rowsRemoved);
+    }
+}
