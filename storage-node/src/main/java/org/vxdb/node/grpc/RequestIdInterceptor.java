@@ -28,10 +28,22 @@ public final class RequestIdInterceptor implements ServerInterceptor {
         String sent = headers.get(REQUEST_ID);
         String id = sent != null && SANE.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
         ServerCall<Q, R> tagged = new SimpleForwardingServerCall<>(call) {
+            private boolean headersSent;
+
             @Override
             public void sendHeaders(Metadata responseHeaders) {
+                headersSent = true;
                 responseHeaders.put(REQUEST_ID, id);
                 super.sendHeaders(responseHeaders);
+            }
+
+            @Override
+            public void close(io.grpc.Status status, Metadata trailers) {
+                // A call that fails before any response has no headers: the id travels in the trailers.
+                if (!headersSent) {
+                    trailers.put(REQUEST_ID, id);
+                }
+                super.close(status, trailers);
             }
         };
         ServerCall.Listener<Q> listener = withId(id, () -> next.startCall(tagged, headers));

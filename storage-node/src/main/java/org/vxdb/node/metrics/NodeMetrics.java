@@ -112,6 +112,10 @@ public final class NodeMetrics {
         rejected.inc();
     }
 
+    public long rejectedRequests() {
+        return (long) rejected.get();
+    }
+
     public void ready(boolean isReady) {
         ready.set(isReady ? 1 : 0);
     }

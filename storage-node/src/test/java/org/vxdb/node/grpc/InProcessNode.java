@@ -77,10 +77,14 @@ final class InProcessNode implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         channel.shutdownNow();
         server.shutdownNow();
-        server.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            server.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         timers.shutdownNow();
         engine.close();
     }

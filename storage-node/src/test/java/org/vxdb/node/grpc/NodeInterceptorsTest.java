@@ -52,7 +52,7 @@ class NodeInterceptorsTest {
             open.onCompleted();
             assertEquals(1, node.vectors().get(GetRequest.newBuilder().setCollection("c").addIds(1).build())
                     .getMissingIdsCount());
-            assertEquals(1.0, node.metrics.rejected.get());
+            assertEquals(1, node.metrics.rejectedRequests());
         }
     }
 

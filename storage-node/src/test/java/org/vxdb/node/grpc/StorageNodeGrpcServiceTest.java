@@ -110,11 +110,13 @@ class StorageNodeGrpcServiceTest {
 
     @Test
     void shouldRepairAReplicaFromStreamedRecordsUntilDigestsMatch() {
-        List<ShardRecord> records = new ArrayList<>();
-        for (long id = 1; id <= 300; id++) {
-            records.add(upsert(id, id, id, -id));
+        for (long from = 1; from <= 300; from += 100) {
+            List<ShardRecord> records = new ArrayList<>();
+            for (long id = from; id < from + 100; id++) {
+                records.add(upsert(id, id, id, -id));
+            }
+            write("c", 0, records.toArray(ShardRecord[]::new));
         }
-        write("c", 0, records.toArray(ShardRecord[]::new));
         write("c", 0, delete(5, 1000), delete(6, 1000));
         write("copy", 0, upsert(1, 1, 1, -1));
         assertNotEquals(digest("c", 0), digest("copy", 0));
