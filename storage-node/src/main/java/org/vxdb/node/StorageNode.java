@@ -76,7 +76,7 @@ public final class StorageNode implements AutoCloseable {
             return t;
         });
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "vxdb-deadlines");
+            Thread t = new Thread(r, "vxdb-timers");
             t.setDaemon(true);
             return t;
         });
@@ -109,6 +109,8 @@ public final class StorageNode implements AutoCloseable {
         }
         engine = StorageEngine.open(config.engineConfig().listener(new MetricsStorageListener(metrics)));
         metrics.registerEngineGauges(this::engineStats);
+        timers.scheduleWithFixedDelay(this::maintain, MAINTENANCE_PERIOD_MS, MAINTENANCE_PERIOD_MS,
+                TimeUnit.MILLISECONDS);
         state.ready(engine, new VersionClock(newestVersion(engine)));
         for (String service : SERVICES) {
             health.setStatus(service, ServingStatus.SERVING);
@@ -117,6 +119,30 @@ public final class StorageNode implements AutoCloseable {
         EngineStats s = engine.stats();
         LOG.info("node {} ready in {} ms: {} collections, {} shards, {} vectors", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), s.collections(), s.shards(), s.vectors());
+    }
+
+    /** How often buffers are checked against their age trigger (collection buffer_age). */
+    static final long MAINTENANCE_PERIOD_MS = 1000;
+
+    /** Seals buffers that reached their age; a failure is logged and retried next period. */
+    private void maintain() {
+        StorageEngine e = engine;
+        if (e == null || !state.isReady()) {
+            return;
+        }
+        try {
+            for (var c : e.listCollections()) {
+                e.collection(c.name()).ifPresent(collection -> {
+                    try {
+                        collection.maintain();
+                    } catch (IllegalStateException droppedMeanwhile) {
+                        // dropped or closed between listing and maintaining: nothing to do
+                    }
+                });
+            }
+        } catch (RuntimeException failure) {
+            LOG.warn("node {}: maintenance failed: {}", config.nodeId(), failure.toString());
+        }
     }
 
     private EngineStats engineStats() {
