@@ -66,6 +66,44 @@ class StorageNodeTest {
     }
 
     @Test
+    void shouldRefuseAMessageOverTheSizeLimitAndStayUp() throws Exception {
+        NodeConfig small = NodeConfig.parse("""
+                node_id: small
+                grpc:
+                  listen: 127.0.0.1:0
+                  max_message_bytes: 1KiB
+                http:
+                  listen: 127.0.0.1:0
+                storage:
+                  data_dirs: [data]
+                """, dir);
+        try (StorageNode node = StorageNode.start(small)) {
+            ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", node.grpcAddress().getPort())
+                    .usePlaintext().build();
+            try {
+                CollectionServiceGrpc.newBlockingStub(ch).createCollection(CreateCollectionRequest.newBuilder()
+                        .setSpec(CollectionSpec.newBuilder().setName("big").setDimension(512).setMetric(Metric.L2))
+                        .build());
+                Vector.Builder v = Vector.newBuilder().setId(1);
+                for (int i = 0; i < 512; i++) {
+                    v.addValues(i);
+                }
+                WriteRequest tooBig = WriteRequest.newBuilder().setCollection("big").addVectors(v).build();
+                VectorServiceGrpc.VectorServiceBlockingStub vectors = VectorServiceGrpc.newBlockingStub(ch);
+                StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> vectors.upsert(tooBig));
+                assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+                assertEquals("gRPC message exceeds maximum size 1024: " + tooBig.getSerializedSize(),
+                        e.getStatus().getDescription());
+                assertEquals(0, node.engine().require("big").count());
+                assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+                        HealthGrpc.newBlockingStub(ch).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+            } finally {
+                ch.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void shouldStopServingAndReleaseEverythingOnShutdown() throws Exception {
         StorageNode node = StorageNode.start(config(dir));
         int grpcPort = node.grpcAddress().getPort();
