@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vxdb.node.config.NodeConfig;
-import org.vxdb.node.config.NodeConfigException;
+import org.vxdb.service.config.ConfigException;
 import sun.misc.Signal;
 
 /**
@@ -42,7 +42,7 @@ public final class NodeMain {
         NodeConfig config;
         try {
             config = NodeConfig.load(configFile);
-        } catch (NodeConfigException e) {
+        } catch (ConfigException e) {
             System.err.println("vxdb node: invalid configuration: " + e.getMessage());
             return 2;
         }

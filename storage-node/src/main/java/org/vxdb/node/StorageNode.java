@@ -21,18 +21,18 @@ import org.vxdb.api.internal.v1.StorageNodeServiceGrpc;
 import org.vxdb.api.v1.CollectionServiceGrpc;
 import org.vxdb.api.v1.VectorServiceGrpc;
 import org.vxdb.index.VectorIndexProviders;
-import org.vxdb.node.config.HostAndPort;
+import org.vxdb.service.config.HostAndPort;
 import org.vxdb.node.config.NodeConfig;
-import org.vxdb.node.grpc.AdmissionInterceptor;
+import org.vxdb.service.grpc.AdmissionInterceptor;
 import org.vxdb.node.grpc.CollectionGrpcService;
-import org.vxdb.node.grpc.DeadlineInterceptor;
-import org.vxdb.node.grpc.MetricsInterceptor;
+import org.vxdb.service.grpc.DeadlineInterceptor;
+import org.vxdb.service.grpc.CallMetricsInterceptor;
 import org.vxdb.node.grpc.NodeState;
-import org.vxdb.node.grpc.RequestIdInterceptor;
+import org.vxdb.service.grpc.RequestIdInterceptor;
 import org.vxdb.node.grpc.StorageNodeGrpcService;
 import org.vxdb.node.grpc.VectorGrpcService;
 import org.vxdb.node.grpc.VersionClock;
-import org.vxdb.node.http.NodeHttpServer;
+import org.vxdb.service.http.OpsHttpServer;
 import org.vxdb.node.metrics.MetricsStorageListener;
 import org.vxdb.node.metrics.NodeMetrics;
 import org.vxdb.storage.engine.Collection;
@@ -61,7 +61,7 @@ public final class StorageNode implements AutoCloseable {
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
-    private NodeHttpServer http;
+    private OpsHttpServer http;
     private Server grpc;
     private volatile StorageEngine engine;
     private volatile boolean alive = true;
@@ -99,8 +99,8 @@ public final class StorageNode implements AutoCloseable {
         for (String service : SERVICES) {
             health.setStatus(service, ServingStatus.NOT_SERVING);
         }
-        metrics.ready(false);
-        http = NodeHttpServer.start(socket(config.httpListen()), metrics, state::notReadyReason, () -> alive);
+        metrics.service().ready(false);
+        http = OpsHttpServer.start(socket(config.httpListen()), metrics.service(), state::notReadyReason, () -> alive);
         grpc = buildServer().start();
         LOG.info("node {}: gRPC on {}, HTTP on {}; opening storage on {}", config.nodeId(), grpcAddress(),
                 httpAddress(), config.dataDirs());
@@ -115,7 +115,7 @@ public final class StorageNode implements AutoCloseable {
         for (String service : SERVICES) {
             health.setStatus(service, ServingStatus.SERVING);
         }
-        metrics.ready(true);
+        metrics.service().ready(true);
         EngineStats s = engine.stats();
         LOG.info("node {} ready in {} ms: {} collections, {} shards, {} vectors", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), s.collections(), s.shards(), s.vectors());
@@ -170,7 +170,7 @@ public final class StorageNode implements AutoCloseable {
 
     private Server buildServer() {
         AdmissionInterceptor admission = new AdmissionInterceptor(config.maxConcurrentRequests(),
-                config.maxQueuedRequests(), metrics::requestRejected);
+                config.maxQueuedRequests(), metrics.service()::requestRejected);
         NettyServerBuilder b = NettyServerBuilder.forAddress(socket(config.grpcListen()))
                 .executor(workers)
                 .maxInboundMessageSize(config.maxMessageBytes())
@@ -183,7 +183,7 @@ public final class StorageNode implements AutoCloseable {
             new StorageNodeGrpcService(state, metrics, config.maxBatchRows()).bindService()}) {
             // Listed innermost first: the metrics interceptor sees every call, refused ones included.
             b.addService(ServerInterceptors.intercept(service, new DeadlineInterceptor(config.defaultDeadline(), timers),
-                    admission, new RequestIdInterceptor(), new MetricsInterceptor(metrics)));
+                    admission, new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));
         }
         return b.build();
     }
@@ -226,7 +226,7 @@ public final class StorageNode implements AutoCloseable {
         long t0 = System.nanoTime();
         LOG.info("node {}: shutting down; draining in-flight requests for up to {}", config.nodeId(), grace);
         state.notReady("shutting down");
-        metrics.ready(false);
+        metrics.service().ready(false);
         health.enterTerminalState();
         boolean drained = drain(grace);
         closeEngine();

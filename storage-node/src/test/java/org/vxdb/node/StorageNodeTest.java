@@ -27,7 +27,7 @@ import org.vxdb.api.v1.Metric;
 import org.vxdb.api.v1.Vector;
 import org.vxdb.api.v1.VectorServiceGrpc;
 import org.vxdb.api.v1.WriteRequest;
-import org.vxdb.node.config.HostAndPort;
+import org.vxdb.service.config.HostAndPort;
 import org.vxdb.node.config.NodeConfig;
 
 /** A whole node in process, over real loopback sockets. */

@@ -1,5 +1,7 @@
 package org.vxdb.node.config;
 
+import org.vxdb.service.config.HostAndPort;
+
 import java.time.Duration;
 
 /** The {@code grpc:} section, validated by {@link NodeConfigReader}; thread counts are resolved (never 0). */

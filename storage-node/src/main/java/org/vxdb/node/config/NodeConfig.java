@@ -1,5 +1,11 @@
 package org.vxdb.node.config;
 
+import org.vxdb.service.config.HostAndPort;
+import org.vxdb.service.config.ByteSizeText;
+import org.vxdb.service.config.DurationText;
+import org.vxdb.service.config.YamlDocument;
+import org.vxdb.service.config.ConfigException;
+
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
@@ -80,7 +86,7 @@ public final class NodeConfig {
     NodeConfig(String nodeId, GrpcSettings grpc, HostAndPort httpListen, StorageSettings storage,
                CollectionDefaults collectionDefaults, Duration shutdownGrace, String logLevel) {
         if (httpListen.overlaps(grpc.listen())) {
-            throw new NodeConfigException("http.listen: " + httpListen + " is invalid: grpc.listen "
+            throw new ConfigException("http.listen: " + httpListen + " is invalid: grpc.listen "
                     + grpc.listen() + " uses the same port");
         }
         this.nodeId = nodeId;
@@ -95,14 +101,14 @@ public final class NodeConfig {
     /**
      * Reads and validates a config file. Relative data directories resolve against the file's directory.
      *
-     * @throws NodeConfigException {@code <file>: <field>: <reason>}, or {@code <file>: <reason>} when
+     * @throws ConfigException {@code <file>: <field>: <reason>}, or {@code <file>: <reason>} when
      *                             the file cannot be read or is not valid YAML
      */
     public static NodeConfig load(Path file) {
         String yaml = readFile(file);
         try {
             return parse(yaml, file.toAbsolutePath().getParent());
-        } catch (NodeConfigException e) {
+        } catch (ConfigException e) {
             throw e.inFile(file);
         }
     }
@@ -111,7 +117,7 @@ public final class NodeConfig {
      * Reads and validates a config document.
      *
      * @param baseDir what relative data directories resolve against
-     * @throws NodeConfigException {@code <field>: <reason>}
+     * @throws ConfigException {@code <field>: <reason>}
      */
     public static NodeConfig parse(String yaml, Path baseDir) {
         Objects.requireNonNull(yaml, "yaml");
@@ -132,11 +138,11 @@ public final class NodeConfig {
         try {
             return Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new NodeConfigException(file + ": no such file", e);
+            throw new ConfigException(file + ": no such file", e);
         } catch (CharacterCodingException e) {
-            throw new NodeConfigException(file + ": not UTF-8 text", e);
+            throw new ConfigException(file + ": not UTF-8 text", e);
         } catch (IOException e) {
-            throw new NodeConfigException(file + ": cannot read: " + e, e);
+            throw new ConfigException(file + ": cannot read: " + e, e);
         }
     }
 

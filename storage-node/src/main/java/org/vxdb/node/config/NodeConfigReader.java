@@ -1,5 +1,10 @@
 package org.vxdb.node.config;
 
+import org.vxdb.service.config.HostAndPort;
+import org.vxdb.service.config.ByteSizeText;
+import org.vxdb.service.config.ConfigSection;
+import org.vxdb.service.config.ConfigValue;
+
 import static org.vxdb.node.config.NodeConfig.*;
 
 import java.nio.file.InvalidPathException;

@@ -1,46 +1,28 @@
 package org.vxdb.node.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.function.Supplier;
+import org.vxdb.service.metrics.ServiceMetrics;
 import org.vxdb.storage.engine.EngineStats;
 
 /**
- * Every metric a storage node exports, in its own registry (so several nodes in one JVM, as in
- * tests, do not share counters). Names follow Prometheus conventions: {@code _total} counters,
- * {@code _seconds} histograms, {@code _bytes} sizes. docs/operations.md lists them.
+ * What a storage node exports besides the shared {@link ServiceMetrics}: ingest, WAL, segments,
+ * indexes and memory. docs/operations.md lists them.
  */
 public final class NodeMetrics {
 
-    /** Request latencies from 100 us to about 30 s. */
-    private static final double[] REQUEST_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-        0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
     /** fsync latencies from 50 us to 2.5 s. */
     private static final double[] FSYNC_BUCKETS = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
         0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
     /** Seal and index build times from 1 ms to about 30 min. */
     private static final double[] BUILD_BUCKETS = {0.001, 0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800};
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final ServiceMetrics service = new ServiceMetrics();
+    private final PrometheusRegistry registry = service.registry();
 
-    final Counter requests = Counter.builder().name("vxdb_grpc_requests_total")
-            .help("gRPC requests finished, by method and status code").labelNames("method", "code").register(registry);
-    final Histogram requestSeconds = Histogram.builder().name("vxdb_grpc_request_duration_seconds")
-            .help("gRPC request latency from arrival to close, by method").labelNames("method")
-            .classicOnly().classicUpperBounds(REQUEST_BUCKETS).register(registry);
-    final Gauge inFlight = Gauge.builder().name("vxdb_grpc_requests_in_flight")
-            .help("gRPC requests admitted and not yet finished").register(registry);
-    final Counter rejected = Counter.builder().name("vxdb_grpc_requests_rejected_total")
-            .help("gRPC requests refused with RESOURCE_EXHAUSTED because the node was at its request limit")
-            .register(registry);
     private final Counter ingested = Counter.builder().name("vxdb_ingest_records_total")
             .help("Records written through the node's APIs, by operation (upsert, delete)").labelNames("op")
             .register(registry);
@@ -64,12 +46,10 @@ public final class NodeMetrics {
             .help("Index builds that failed (the shard keeps answering by exact scan)").register(registry);
     final Counter compactedRows = Counter.builder().name("vxdb_compaction_removed_rows_total")
             .help("Dead rows removed by compaction").register(registry);
-    private final Gauge ready = Gauge.builder().name("vxdb_node_ready")
-            .help("1 when the node serves requests (WAL replayed, segments and indexes loaded), else 0")
-            .register(registry);
 
-    public NodeMetrics() {
-        JvmMetrics.builder().register(registry);
+    /** The gRPC, readiness and JVM metrics shared with every VxDB server, in the same registry. */
+    public ServiceMetrics service() {
+        return service;
     }
 
     /** Gauges read from the engine at each scrape; absent (no samples) until the engine is open. */
@@ -98,28 +78,6 @@ public final class NodeMetrics {
         }).register(registry);
     }
 
-    public void requestStarted() {
-        inFlight.inc();
-    }
-
-    public void requestFinished(String method, String code, long nanos) {
-        inFlight.dec();
-        requests.labelValues(method, code).inc();
-        requestSeconds.labelValues(method).observe(nanos / 1e9);
-    }
-
-    public void requestRejected() {
-        rejected.inc();
-    }
-
-    public long rejectedRequests() {
-        return (long) rejected.get();
-    }
-
-    public void ready(boolean isReady) {
-        ready.set(isReady ? 1 : 0);
-    }
-
     public void recordsWritten(String op, long n) {
         ingested.labelValues(op).inc(n);
     }
@@ -130,14 +88,5 @@ public final class NodeMetrics {
 
     public PrometheusRegistry registry() {
         return registry;
-    }
-
-    public String contentType() {
-        return writer.getContentType();
-    }
-
-    /** Writes the text exposition of every metric. */
-    public void scrape(OutputStream out) throws IOException {
-        writer.write(out, registry.scrape());
     }
 }

@@ -1,5 +1,11 @@
 package org.vxdb.node.config;
 
+import org.vxdb.service.config.HostAndPort;
+import org.vxdb.service.config.ByteSizeText;
+import org.vxdb.service.config.DurationText;
+import org.vxdb.service.config.NearestName;
+import org.vxdb.service.config.ConfigException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -506,7 +512,7 @@ class NodeConfigTest {
         Path file = write(tmp.resolve("node.yaml"), REQUIRED + "grpc:\n  max_batch_rows: 0\n");
         assertMessage(file + ": grpc.max_batch_rows: 0 is invalid: use 1-100000", () -> NodeConfig.load(file));
         Path broken = write(tmp.resolve("broken.yaml"), "node_id: [\n");
-        NodeConfigException e = assertThrows(NodeConfigException.class, () -> NodeConfig.load(broken));
+        ConfigException e = assertThrows(ConfigException.class, () -> NodeConfig.load(broken));
         assertTrue(e.getMessage().startsWith(broken + ": line 2, column 1: "), e.getMessage());
     }
 
@@ -541,7 +547,7 @@ class NodeConfigTest {
     }
 
     private static void assertMessage(String expected, Executable executable) {
-        NodeConfigException e = assertThrows(NodeConfigException.class, executable);
+        ConfigException e = assertThrows(ConfigException.class, executable);
         assertEquals(expected, e.getMessage());
     }
 }

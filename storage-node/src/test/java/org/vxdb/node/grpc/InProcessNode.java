@@ -12,6 +12,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.vxdb.api.internal.v1.StorageNodeServiceGrpc;
+import org.vxdb.service.grpc.AdmissionInterceptor;
+import org.vxdb.service.grpc.CallMetricsInterceptor;
+import org.vxdb.service.grpc.DeadlineInterceptor;
+import org.vxdb.service.grpc.RequestIdInterceptor;
 import org.vxdb.api.v1.CollectionServiceGrpc;
 import org.vxdb.api.v1.VectorServiceGrpc;
 import org.vxdb.node.config.CollectionDefaults;
@@ -43,14 +47,14 @@ final class InProcessNode implements AutoCloseable {
         engine = StorageEngine.open(new EngineConfig().dataDirs(dir).nativeMemoryBudget(1L << 30));
         state.ready(engine, new VersionClock(0));
         String name = InProcessServerBuilder.generateName();
-        AdmissionInterceptor admission = new AdmissionInterceptor(running, queued, metrics::requestRejected);
+        AdmissionInterceptor admission = new AdmissionInterceptor(running, queued, metrics.service()::requestRejected);
         InProcessServerBuilder b = InProcessServerBuilder.forName(name).directExecutor();
         for (var service : new io.grpc.BindableService[] {
             new VectorGrpcService(state, metrics, MAX_BATCH_ROWS),
             new CollectionGrpcService(state, DEFAULTS),
             new StorageNodeGrpcService(state, metrics, MAX_BATCH_ROWS)}) {
             b.addService(ServerInterceptors.intercept(service, new DeadlineInterceptor(Duration.ofMinutes(1), timers),
-                    admission, new RequestIdInterceptor(), new MetricsInterceptor(metrics)));
+                    admission, new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));
         }
         server = b.build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();

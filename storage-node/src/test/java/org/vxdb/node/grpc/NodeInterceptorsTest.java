@@ -10,6 +10,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import org.vxdb.service.grpc.RequestIdInterceptor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class NodeInterceptorsTest {
             open.onCompleted();
             assertEquals(1, node.vectors().get(GetRequest.newBuilder().setCollection("c").addIds(1).build())
                     .getMissingIdsCount());
-            assertEquals(1, node.metrics.rejectedRequests());
+            assertEquals(1, node.metrics.service().rejectedRequests());
         }
     }
 
@@ -82,7 +83,7 @@ class NodeInterceptorsTest {
             assertStatus(Status.Code.INVALID_ARGUMENT, "vectors: the batch is empty",
                     () -> node.vectors().upsert(WriteRequest.newBuilder().setCollection("c").build()));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            node.metrics.scrape(out);
+            node.metrics.service().scrape(out);
             String text = out.toString(StandardCharsets.UTF_8);
             assertTrue(text.contains("vxdb_grpc_requests_total{code=\"OK\",method=\"vxdb.v1.VectorService/Upsert\"} 1"),
                     text);

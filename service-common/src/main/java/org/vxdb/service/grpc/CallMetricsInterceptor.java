@@ -1,4 +1,4 @@
-package org.vxdb.node.grpc;
+package org.vxdb.service.grpc;
 
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -10,19 +10,19 @@ import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vxdb.node.metrics.NodeMetrics;
+import org.vxdb.service.metrics.ServiceMetrics;
 
 /**
  * Counts every call by method and status code, times it from arrival to close, and logs failed
  * calls (with the request id from the MDC) so an operator can find them.
  */
-public final class MetricsInterceptor implements ServerInterceptor {
+public final class CallMetricsInterceptor implements ServerInterceptor {
 
-    private static final Logger LOG = LoggerFactory.getLogger("org.vxdb.node.requests");
+    private static final Logger LOG = LoggerFactory.getLogger("org.vxdb.requests");
 
-    private final NodeMetrics metrics;
+    private final ServiceMetrics metrics;
 
-    public MetricsInterceptor(NodeMetrics metrics) {
+    public CallMetricsInterceptor(ServiceMetrics metrics) {
         this.metrics = metrics;
     }
 

@@ -1,4 +1,4 @@
-package org.vxdb.node.config;
+package org.vxdb.service.config;
 
 /**
  * An address to listen on: a host name or IP address and a port, 0 meaning any free port.
@@ -24,11 +24,11 @@ public record HostAndPort(String host, int port) {
      * Parses {@code host:port} or {@code [ipv6]:port}.
      *
      * @param field the configuration field the text came from, named in the error
-     * @throws NodeConfigException if the text is not a valid address
+     * @throws ConfigException if the text is not a valid address
      */
     public static HostAndPort parse(String field, String text) {
         if (text == null) {
-            throw new NodeConfigException(field + ": required");
+            throw new ConfigException(field + ": required");
         }
         int colon = text.lastIndexOf(':');
         if (colon < 0) {
@@ -66,12 +66,12 @@ public record HostAndPort(String host, int port) {
         return Integer.parseInt(port);
     }
 
-    private static NodeConfigException invalid(String field, String text, String reason) {
-        return new NodeConfigException(field + ": '" + text + "' is invalid: " + reason);
+    private static ConfigException invalid(String field, String text, String reason) {
+        return new ConfigException(field + ": '" + text + "' is invalid: " + reason);
     }
 
     /** Whether both addresses would bind the same port: same port and same host, or either a wildcard. */
-    boolean overlaps(HostAndPort other) {
+    public boolean overlaps(HostAndPort other) {
         return port != 0 && port == other.port
                 && (host.equals(other.host) || isWildcard() || other.isWildcard());
     }

@@ -1,4 +1,4 @@
-package org.vxdb.node.config;
+package org.vxdb.service.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,21 +12,21 @@ import tools.jackson.databind.JsonNode;
  * read as the type a field expects. Every error names the path. An absent or empty ({@code null})
  * value reads as the field's default.
  */
-record ConfigValue(String path, JsonNode node) {
+public record ConfigValue(String path, JsonNode node) {
 
-    boolean isAbsent() {
+    public boolean isAbsent() {
         return node == null || node.isNull() || node.isMissingNode();
     }
 
-    NodeConfigException invalid(String reason) {
-        return new NodeConfigException(path + ": " + reason);
+    public ConfigException invalid(String reason) {
+        return new ConfigException(path + ": " + reason);
     }
 
-    NodeConfigException wrongType(String expected) {
+    public ConfigException wrongType(String expected) {
         return invalid("expected " + expected + ", got " + describe(node));
     }
 
-    String string(String defaultValue) {
+    public String string(String defaultValue) {
         if (isAbsent()) {
             return defaultValue;
         }
@@ -37,7 +37,7 @@ record ConfigValue(String path, JsonNode node) {
     }
 
     /** A string converted by {@code parser}, whose {@link IllegalArgumentException} is the reason. */
-    <T> T parsed(T defaultValue, Function<String, T> parser) {
+    public <T> T parsed(T defaultValue, Function<String, T> parser) {
         String text = string(null);
         if (text == null) {
             return defaultValue;
@@ -49,7 +49,7 @@ record ConfigValue(String path, JsonNode node) {
         }
     }
 
-    long integer(long defaultValue, long min, long max) {
+    public long integer(long defaultValue, long min, long max) {
         if (isAbsent()) {
             return defaultValue;
         }
@@ -59,7 +59,7 @@ record ConfigValue(String path, JsonNode node) {
         return inRange(node, min, max, Long::toString);
     }
 
-    long size(long defaultValue, long min, long max) {
+    public long size(long defaultValue, long min, long max) {
         if (isAbsent()) {
             return defaultValue;
         }
@@ -73,7 +73,7 @@ record ConfigValue(String path, JsonNode node) {
         return checkRange(bytes, min, max, ByteSizeText::format);
     }
 
-    Duration duration(Duration defaultValue, Duration min, Duration max) {
+    public Duration duration(Duration defaultValue, Duration min, Duration max) {
         Duration value = durationOrNull();
         if (value == null) {
             return defaultValue;
@@ -86,7 +86,7 @@ record ConfigValue(String path, JsonNode node) {
     }
 
     /** A duration above zero and, unless {@code max} is null, at most {@code max}. */
-    Duration positiveDuration(Duration defaultValue, Duration max) {
+    public Duration positiveDuration(Duration defaultValue, Duration max) {
         Duration value = durationOrNull();
         if (value == null) {
             return defaultValue;
@@ -112,7 +112,7 @@ record ConfigValue(String path, JsonNode node) {
     }
 
     /** A list, or a single value read as a list of one. Absent reads as an empty list. */
-    List<ConfigValue> list() {
+    public List<ConfigValue> list() {
         if (isAbsent()) {
             return List.of();
         }
@@ -147,7 +147,7 @@ record ConfigValue(String path, JsonNode node) {
     }
 
     /** "a list", "an integer": how a YAML value is named in a type error. */
-    static String describe(JsonNode node) {
+    public static String describe(JsonNode node) {
         return switch (node.getNodeType()) {
             case OBJECT, POJO -> "a mapping";
             case ARRAY -> "a list";

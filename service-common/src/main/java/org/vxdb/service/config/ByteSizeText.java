@@ -1,4 +1,4 @@
-package org.vxdb.node.config;
+package org.vxdb.service.config;
 
 import java.util.List;
 import java.util.regex.Matcher;
@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * ({@code KiB MiB GiB TiB}, powers of 1024) or a decimal one ({@code KB MB GB TB}, powers of 1000).
  * Units are case-sensitive, so {@code mb} is an error rather than a guess.
  */
-final class ByteSizeText {
+public final class ByteSizeText {
 
     private record Unit(String symbol, long bytes) {
     }
@@ -22,7 +22,7 @@ final class ByteSizeText {
 
     private static final Unit BYTE = new Unit("B", 1L);
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*([A-Za-z]*)");
-    static final String EXPECTED = "use a whole number of bytes or of KiB, MiB, GiB, TiB, KB, MB, GB or TB";
+    public static final String EXPECTED = "use a whole number of bytes or of KiB, MiB, GiB, TiB, KB, MB, GB or TB";
 
     private ByteSizeText() {
     }
@@ -30,7 +30,7 @@ final class ByteSizeText {
     /**
      * @throws IllegalArgumentException with the reason, e.g. {@code '2 mb' is invalid: use ...}
      */
-    static long parse(String text) {
+    public static long parse(String text) {
         Matcher m = SIZE.matcher(text.strip());
         Unit unit = m.matches() ? unit(m.group(2)) : null;
         if (unit == null) {
@@ -51,7 +51,7 @@ final class ByteSizeText {
     }
 
     /** The shortest exact form, a unit winning ties: {@code 64MiB}, {@code 1KiB}, {@code 2GB}, {@code 1536}. */
-    static String format(long bytes) {
+    public static String format(long bytes) {
         String best = null;
         for (Unit unit : UNITS) {
             if (bytes > 0 && bytes % unit.bytes() == 0) {

@@ -1,4 +1,4 @@
-package org.vxdb.node.config;
+package org.vxdb.service.config;
 
 import java.util.Comparator;
 import java.util.List;
@@ -9,12 +9,12 @@ import java.util.Optional;
  * The known name a misspelt one was probably meant to be, for "did you mean" hints. Names are
  * compared without case, {@code _} and {@code -}, so {@code maxBatchRows} finds {@code max_batch_rows}.
  */
-final class NearestName {
+public final class NearestName {
 
     private NearestName() {
     }
 
-    static Optional<String> of(String name, List<String> known) {
+    public static Optional<String> of(String name, List<String> known) {
         String wanted = normalize(name);
         int allowed = Math.max(1, Math.min(3, wanted.length() / 4));
         return known.stream()
@@ -30,7 +30,7 @@ final class NearestName {
      * Edit distance counting an insertion, deletion, substitution or swap of two neighbouring
      * characters as one edit (optimal string alignment), so {@code grcp} is one edit from {@code grpc}.
      */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
             d[i][0] = i;

@@ -1,4 +1,4 @@
-package org.vxdb.node.http;
+package org.vxdb.service.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,13 +11,13 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.vxdb.node.metrics.NodeMetrics;
+import org.vxdb.service.metrics.ServiceMetrics;
 
-class NodeHttpServerTest {
+class OpsHttpServerTest {
 
     private final HttpClient client = HttpClient.newHttpClient();
 
-    private HttpResponse<String> get(NodeHttpServer server, String path, String method) throws Exception {
+    private HttpResponse<String> get(OpsHttpServer server, String path, String method) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);
         return client.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -27,7 +27,7 @@ class NodeHttpServerTest {
     void shouldReportAliveAlwaysAndReadyOnlyOnceReady() throws Exception {
         AtomicReference<String> notReady = new AtomicReference<>("opening storage");
         AtomicBoolean alive = new AtomicBoolean(true);
-        try (NodeHttpServer server = NodeHttpServer.start(new InetSocketAddress("127.0.0.1", 0), new NodeMetrics(),
+        try (OpsHttpServer server = OpsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), new ServiceMetrics(),
                 notReady::get, alive::get)) {
             assertEquals(200, get(server, "/healthz", "GET").statusCode());
             HttpResponse<String> before = get(server, "/readyz", "GET");
@@ -44,14 +44,14 @@ class NodeHttpServerTest {
 
     @Test
     void shouldServeMetricsAndRefuseOtherMethodsAndPaths() throws Exception {
-        NodeMetrics metrics = new NodeMetrics();
+        ServiceMetrics metrics = new ServiceMetrics();
         metrics.ready(true);
-        try (NodeHttpServer server = NodeHttpServer.start(new InetSocketAddress("127.0.0.1", 0), metrics, () -> null,
+        try (OpsHttpServer server = OpsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), metrics, () -> null,
                 () -> true)) {
             HttpResponse<String> scrape = get(server, "/metrics", "GET");
             assertEquals(200, scrape.statusCode());
             assertTrue(scrape.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
-            assertTrue(scrape.body().contains("vxdb_node_ready 1.0"), scrape.body());
+            assertTrue(scrape.body().contains("vxdb_ready 1.0"), scrape.body());
             HttpResponse<String> post = get(server, "/metrics", "POST");
             assertEquals(405, post.statusCode());
             assertEquals("method POST not allowed: use GET\n", post.body());

@@ -1,4 +1,4 @@
-package org.vxdb.node.grpc;
+package org.vxdb.service.grpc;
 
 import io.grpc.Context;
 import io.grpc.Contexts;

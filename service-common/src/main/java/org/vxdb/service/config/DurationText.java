@@ -1,4 +1,4 @@
-package org.vxdb.node.config;
+package org.vxdb.service.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * {@code 2s}, {@code 10m}, {@code 1h}) or ISO-8601 ({@code PT2S}). A bare number is an error: a
  * missing unit is the most common duration mistake.
  */
-final class DurationText {
+public final class DurationText {
 
     private record Unit(String symbol, ChronoUnit unit) {
     }
@@ -24,7 +24,7 @@ final class DurationText {
             new Unit("ms", ChronoUnit.MILLIS), new Unit("us", ChronoUnit.MICROS), new Unit("ns", ChronoUnit.NANOS));
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,18})\\s*(h|m|s|ms|us|µs|ns)");
-    static final String EXPECTED = "use a whole number with h, m, s, ms, us or ns (e.g. 500ms, 2s, 10m) or ISO-8601 (PT2S)";
+    public static final String EXPECTED = "use a whole number with h, m, s, ms, us or ns (e.g. 500ms, 2s, 10m) or ISO-8601 (PT2S)";
 
     private DurationText() {
     }
@@ -32,7 +32,7 @@ final class DurationText {
     /**
      * @throws IllegalArgumentException with the reason, e.g. {@code '2 sec' is invalid: use ...}
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String stripped = text.strip();
         if (stripped.toUpperCase(Locale.ROOT).startsWith("P")) {
             return parseIso(text, stripped);
@@ -62,7 +62,7 @@ final class DurationText {
     }
 
     /** In the largest unit that holds it exactly: {@code 10m}, {@code 90s}, {@code 1500ms}, {@code 0s}. */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         if (duration.isZero()) {
             return "0s";
         }

@@ -1,4 +1,4 @@
-package org.vxdb.node.config;
+package org.vxdb.service.config;
 
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
  * it may hold. Unknown fields are rejected as soon as the section is opened, so a misspelt field is
  * reported as such rather than as its correctly spelt twin being missing.
  */
-final class ConfigSection {
+public final class ConfigSection {
 
     private final String path;
     private final JsonNode node;
@@ -23,19 +23,19 @@ final class ConfigSection {
     }
 
     /** The top level of a document; an empty document reads as an empty mapping. */
-    static ConfigSection root(JsonNode tree, String... fields) {
+    public static ConfigSection root(JsonNode tree, String... fields) {
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             return new ConfigSection("", null, List.of(fields));
         }
         if (!tree.isObject()) {
-            throw new NodeConfigException("expected a mapping of settings at the top level, got "
+            throw new ConfigException("expected a mapping of settings at the top level, got "
                     + ConfigValue.describe(tree));
         }
         return new ConfigSection("", tree, List.of(fields));
     }
 
     /** The mapping under {@code name}; absent or empty reads as a mapping with nothing set. */
-    ConfigSection section(String name, String... sectionFields) {
+    public ConfigSection section(String name, String... sectionFields) {
         ConfigValue value = value(name);
         if (value.isAbsent()) {
             return new ConfigSection(value.path(), null, List.of(sectionFields));
@@ -46,7 +46,7 @@ final class ConfigSection {
         return new ConfigSection(value.path(), value.node(), List.of(sectionFields));
     }
 
-    ConfigValue value(String name) {
+    public ConfigValue value(String name) {
         if (!fields.contains(name)) {
             throw new IllegalStateException(pathOf(name) + " is read but not declared");
         }
@@ -59,7 +59,7 @@ final class ConfigSection {
         }
         for (String name : node.propertyNames()) {
             if (!fields.contains(name)) {
-                throw new NodeConfigException(pathOf(name) + ": unknown field (" + hint(name) + ")");
+                throw new ConfigException(pathOf(name) + ": unknown field (" + hint(name) + ")");
             }
         }
     }

@@ -1,4 +1,4 @@
-package org.vxdb.node.http;
+package org.vxdb.service.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -12,34 +12,34 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vxdb.node.metrics.NodeMetrics;
+import org.vxdb.service.metrics.ServiceMetrics;
 
 /**
- * The node's operations endpoints over plain HTTP, for Kubernetes probes and Prometheus:
+ * A server's operations endpoints over plain HTTP, for Kubernetes probes and Prometheus:
  * <ul>
  *   <li>{@code GET /healthz}: 200 while the process is up and not shutting down (liveness)
- *   <li>{@code GET /readyz}: 200 once the WAL is replayed and segments and indexes are loaded,
- *       503 with the reason before that and while draining (readiness)
+ *   <li>{@code GET /readyz}: 200 once the server takes requests (for a storage node: WAL
+ *       replayed, segments and indexes loaded), 503 with the reason before that and while draining
  *   <li>{@code GET /metrics}: the Prometheus text exposition
  * </ul>
  */
-public final class NodeHttpServer implements AutoCloseable {
+public final class OpsHttpServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NodeHttpServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OpsHttpServer.class);
 
     private final HttpServer server;
     private final ExecutorService executor;
 
-    private NodeHttpServer(HttpServer server, ExecutorService executor) {
+    private OpsHttpServer(HttpServer server, ExecutorService executor) {
         this.server = server;
         this.executor = executor;
     }
 
     /**
-     * Starts serving on {@code address}. {@code notReadyReason} answers null when the node is
-     * ready; {@code alive} is false once shutdown has begun.
+     * Starts serving on {@code address}. {@code notReadyReason} answers null when the server is
+     * ready; {@code alive} is false once shutdown has finished.
      */
-    public static NodeHttpServer start(InetSocketAddress address, NodeMetrics metrics, Supplier<String> notReadyReason,
+    public static OpsHttpServer start(InetSocketAddress address, ServiceMetrics metrics, Supplier<String> notReadyReason,
                                        Supplier<Boolean> alive) throws IOException {
         HttpServer server = HttpServer.create(address, 64);
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
@@ -57,14 +57,14 @@ public final class NodeHttpServer implements AutoCloseable {
         server.createContext("/metrics", ex -> scrape(ex, metrics));
         server.createContext("/", ex -> respond(ex, 404, "not found: try /healthz, /readyz or /metrics\n"));
         server.start();
-        return new NodeHttpServer(server, executor);
+        return new OpsHttpServer(server, executor);
     }
 
     public InetSocketAddress address() {
         return server.getAddress();
     }
 
-    private static void scrape(HttpExchange ex, NodeMetrics metrics) throws IOException {
+    private static void scrape(HttpExchange ex, ServiceMetrics metrics) throws IOException {
         if (!checkGet(ex)) {
             return;
         }

@@ -1,4 +1,4 @@
-package org.vxdb.node.config;
+package org.vxdb.service.config;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,10 +15,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Reads one YAML document into a tree. Syntax errors become {@link NodeConfigException}s that give
+ * Reads one YAML document into a tree. Syntax errors become {@link ConfigException}s that give
  * the line and column of the problem; a field given twice, or a second document, is an error too.
  */
-final class YamlDocument {
+public final class YamlDocument {
 
     private static final YAMLMapper MAPPER = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -30,11 +30,11 @@ final class YamlDocument {
     }
 
     /** The document's tree; a missing node for an empty document. */
-    static JsonNode read(String yaml) {
+    public static JsonNode read(String yaml) {
         try (JsonParser parser = MAPPER.createParser(yaml)) {
             JsonNode tree = MAPPER.readTree(parser);
             if (parser.nextToken() != null) {
-                throw new NodeConfigException(at(parser.currentTokenLocation()) + "only one YAML document is allowed");
+                throw new ConfigException(at(parser.currentTokenLocation()) + "only one YAML document is allowed");
             }
             return tree;
         } catch (JacksonException e) {
@@ -42,16 +42,16 @@ final class YamlDocument {
         }
     }
 
-    private static NodeConfigException translate(JacksonException e) {
+    private static ConfigException translate(JacksonException e) {
         if (e.getCause() instanceof MarkedYamlEngineException yaml) {
-            return new NodeConfigException(at(yaml) + describe(yaml), e);
+            return new ConfigException(at(yaml) + describe(yaml), e);
         }
         if (e instanceof StreamReadException && e.getOriginalMessage().startsWith("Duplicate")
                 && e.processor() instanceof JsonParser parser) {
-            return new NodeConfigException(dottedPath(parser.streamReadContext()) + ": given twice (again at line "
+            return new ConfigException(dottedPath(parser.streamReadContext()) + ": given twice (again at line "
                     + e.getLocation().getLineNr() + ")", e);
         }
-        return new NodeConfigException(at(e.getLocation()) + e.getOriginalMessage(), e);
+        return new ConfigException(at(e.getLocation()) + e.getOriginalMessage(), e);
     }
 
     private static String at(MarkedYamlEngineException e) {
