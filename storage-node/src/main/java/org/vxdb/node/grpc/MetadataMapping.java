@@ -2,6 +2,7 @@ package org.vxdb.node.grpc;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.vxdb.api.RequestChecks;
 import org.vxdb.api.v1.Value;
 import org.vxdb.storage.meta.Metadata;
 import org.vxdb.storage.meta.MetadataCodec;
@@ -39,17 +40,13 @@ final class MetadataMapping {
     }
 
     static MetadataValue toValue(Value v, String at) {
+        RequestChecks.value(v, at);
         return switch (v.getKindCase()) {
             case STRING_VALUE -> new MetadataValue.Str(v.getStringValue());
             case INT_VALUE -> new MetadataValue.Int(v.getIntValue());
             case BOOL_VALUE -> new MetadataValue.Bool(v.getBoolValue());
-            case DOUBLE_VALUE -> {
-                if (!Double.isFinite(v.getDoubleValue())) {
-                    throw new IllegalArgumentException(at + ": number must be finite, got " + v.getDoubleValue());
-                }
-                yield new MetadataValue.Real(v.getDoubleValue());
-            }
-            case KIND_NOT_SET -> throw new IllegalArgumentException(at + ": value has no type set");
+            case DOUBLE_VALUE -> new MetadataValue.Real(v.getDoubleValue());
+            case KIND_NOT_SET -> throw new IllegalStateException("checked above");
         };
     }
 

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.vxdb.api.RequestChecks;
 import org.vxdb.api.v1.SearchHit;
 import org.vxdb.api.v1.SearchParams;
 import org.vxdb.index.IndexArguments;
@@ -16,8 +17,6 @@ import org.vxdb.storage.shard.StoredVector;
 
 /** One validated search over some shards of a collection, merged into a global top-k. */
 final class SearchExecution {
-
-    static final int MAX_K = 10_000;
 
     /** A search result with the shard it came from, so its vector can be fetched from there. */
     private record ShardHit(int shard, Hit hit) {
@@ -35,31 +34,11 @@ final class SearchExecution {
     }
 
     static float[] query(List<Float> values, Collection c) {
-        if (values.isEmpty()) {
-            throw new IllegalArgumentException("query: required");
-        }
-        int dim = c.config().dimension();
-        if (values.size() != dim) {
-            throw new IllegalArgumentException("query: has " + values.size() + " dimensions, collection '"
-                    + c.name() + "' has " + dim);
-        }
-        float[] q = new float[dim];
-        for (int i = 0; i < dim; i++) {
-            q[i] = values.get(i);
-            if (!Float.isFinite(q[i])) {
-                throw new IllegalArgumentException("query: component " + i + " is not finite (" + q[i] + ")");
-            }
-        }
-        return q;
+        return RequestChecks.query(values, c.config().dimension(), c.name());
     }
 
     static int k(int k) {
-        if (k == 0) {
-            throw new IllegalArgumentException("k: required (1-" + MAX_K + ")");
-        }
-        if (k < 0 || k > MAX_K) {
-            throw new IllegalArgumentException("k: " + Integer.toUnsignedString(k) + " is invalid: use 1-" + MAX_K);
-        }
+        RequestChecks.k(k);
         IndexArguments.checkK(k);
         return k;
     }

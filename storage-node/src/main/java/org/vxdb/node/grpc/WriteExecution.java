@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.vxdb.api.IdHashing;
+import org.vxdb.api.RequestChecks;
 import org.vxdb.api.v1.Vector;
 import org.vxdb.api.v1.WriteRequest;
 import org.vxdb.api.v1.WriteResponse;
@@ -31,49 +32,24 @@ final class WriteExecution {
     }
 
     static List<Row> decode(WriteRequest request, Collection c, int maxBatchRows) {
-        int n = request.getVectorsCount();
-        checkBatchSize(n, maxBatchRows, "vectors");
+        List<Vector> vectors = request.getVectorsList();
+        RequestChecks.batchSize(vectors.size(), maxBatchRows, "vectors");
         int dim = c.config().dimension();
-        List<Row> rows = new ArrayList<>(n);
-        Map<Long, Integer> seen = new HashMap<>(n * 2);
-        for (int i = 0; i < n; i++) {
-            Vector v = request.getVectors(i);
-            String at = "vectors[" + i + "]";
-            float[] values = values(v, dim, c.name(), at);
-            long id = v.hasId() ? v.getId() : IdHashing.contentId(values);
-            Integer earlier = seen.putIfAbsent(id, i);
-            if (earlier != null) {
-                throw new IllegalArgumentException(at + ": id " + Long.toUnsignedString(id)
-                        + " appears twice in the batch (also vectors[" + earlier + "])");
-            }
-            rows.add(new Row(id, values, MetadataMapping.encode(v.getMetadataMap(), at + ".metadata")));
+        List<float[]> values = new ArrayList<>(vectors.size());
+        for (int i = 0; i < vectors.size(); i++) {
+            values.add(RequestChecks.values(vectors.get(i), dim, c.name(), "vectors[" + i + "]"));
+        }
+        long[] ids = RequestChecks.ids(vectors, values);
+        List<Row> rows = new ArrayList<>(vectors.size());
+        for (int i = 0; i < vectors.size(); i++) {
+            rows.add(new Row(ids[i], values.get(i),
+                    MetadataMapping.encode(vectors.get(i).getMetadataMap(), "vectors[" + i + "].metadata")));
         }
         return rows;
     }
 
     static void checkBatchSize(int n, int max, String field) {
-        if (n == 0) {
-            throw new IllegalArgumentException(field + ": the batch is empty");
-        }
-        if (n > max) {
-            throw new IllegalArgumentException(field + ": " + n + " in one batch; at most " + max);
-        }
-    }
-
-    private static float[] values(Vector v, int dim, String collection, String at) {
-        if (v.getValuesCount() != dim) {
-            throw new IllegalArgumentException(at + ": has " + v.getValuesCount() + " dimensions, collection '"
-                    + collection + "' has " + dim);
-        }
-        float[] out = new float[dim];
-        for (int d = 0; d < dim; d++) {
-            float x = v.getValues(d);
-            if (!Float.isFinite(x)) {
-                throw new IllegalArgumentException(at + ": component " + d + " is not finite (" + x + ")");
-            }
-            out[d] = x;
-        }
-        return out;
+        RequestChecks.batchSize(n, max, field);
     }
 
     /** Writes validated rows; create-only when {@code ifAbsent}. Returns the response. */
