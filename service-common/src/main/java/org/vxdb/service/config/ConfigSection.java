@@ -36,14 +36,18 @@ public final class ConfigSection {
 
     /** The mapping under {@code name}; absent or empty reads as a mapping with nothing set. */
     public ConfigSection section(String name, String... sectionFields) {
-        ConfigValue value = value(name);
+        return of(value(name), sectionFields);
+    }
+
+    /** A value read as a mapping, such as one entry of a list ({@code nodes[0]}); absent reads as empty. */
+    public static ConfigSection of(ConfigValue value, String... fields) {
         if (value.isAbsent()) {
-            return new ConfigSection(value.path(), null, List.of(sectionFields));
+            return new ConfigSection(value.path(), null, List.of(fields));
         }
         if (!value.node().isObject()) {
             throw value.wrongType("a mapping");
         }
-        return new ConfigSection(value.path(), value.node(), List.of(sectionFields));
+        return new ConfigSection(value.path(), value.node(), List.of(fields));
     }
 
     public ConfigValue value(String name) {

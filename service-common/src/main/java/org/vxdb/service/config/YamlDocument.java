@@ -1,7 +1,13 @@
 package org.vxdb.service.config;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.BiFunction;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
@@ -27,6 +33,35 @@ public final class YamlDocument {
             .build();
 
     private YamlDocument() {
+    }
+
+    /**
+     * Reads a config file and parses its text, prefixing any error with the file:
+     * {@code <file>: <field>: <reason>}.
+     *
+     * @param parse from the file's text and its absolute directory (what relative paths in it
+     *              resolve against) to the config
+     */
+    public static <T> T load(Path file, BiFunction<String, Path, T> parse) {
+        String yaml = readFile(file);
+        try {
+            return parse.apply(yaml, file.toAbsolutePath().getParent());
+        } catch (ConfigException e) {
+            throw e.inFile(file);
+        }
+    }
+
+    /** The file's text; an error names the file and why it cannot be read. */
+    public static String readFile(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file", e);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e, e);
+        }
     }
 
     /** The document's tree; a missing node for an empty document. */

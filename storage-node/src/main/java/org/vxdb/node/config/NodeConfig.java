@@ -1,20 +1,19 @@
 package org.vxdb.node.config;
 
-import org.vxdb.service.config.HostAndPort;
-import org.vxdb.service.config.ByteSizeText;
-import org.vxdb.service.config.DurationText;
-import org.vxdb.service.config.YamlDocument;
-import org.vxdb.service.config.ConfigException;
-
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.vxdb.service.config.ByteSizeText;
+import org.vxdb.service.config.ConfigException;
+import org.vxdb.service.config.ConfigValue;
+import org.vxdb.service.config.DurationText;
+import org.vxdb.service.config.GrpcSettings;
+import org.vxdb.service.config.HostAndPort;
+import org.vxdb.service.config.ServerConfig;
+import org.vxdb.service.config.ServerSettings;
+import org.vxdb.service.config.YamlDocument;
 import org.vxdb.storage.engine.EngineConfig;
 import org.vxdb.storage.wal.WalRecordDescriptor;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -30,32 +29,27 @@ import tools.jackson.databind.node.ObjectNode;
  * Storage and collection defaults come from {@link EngineConfig} and
  * {@link org.vxdb.storage.engine.CollectionConfig}, so the engine and its config file agree.
  */
-public final class NodeConfig {
+public final class NodeConfig implements ServerConfig {
 
     /** {@code node_id}: required in a file; {@link #defaults} uses this one. */
     public static final String NODE_ID_DEFAULT = "node-1";
-    public static final int NODE_ID_MAX_LENGTH = 64;
+    public static final int NODE_ID_MAX_LENGTH = ConfigValue.IDENTIFIER_MAX_LENGTH;
 
-    public static final HostAndPort GRPC_LISTEN_DEFAULT = new HostAndPort("127.0.0.1", 7100);
-    public static final int GRPC_MAX_MESSAGE_BYTES_DEFAULT = 64 << 20;
-    public static final int GRPC_MAX_MESSAGE_BYTES_MIN = 1 << 10;
-    public static final int GRPC_MAX_MESSAGE_BYTES_MAX = 1 << 30;
-    /** Requests executing at once. */
-    public static final int GRPC_MAX_CONCURRENT_REQUESTS_DEFAULT = 64;
-    public static final int GRPC_MAX_CONCURRENT_REQUESTS_MAX = 10_000;
-    /** Requests waiting beyond those executing; more are refused with RESOURCE_EXHAUSTED. 0 allowed. */
-    public static final int GRPC_MAX_QUEUED_REQUESTS_DEFAULT = 256;
-    public static final int GRPC_MAX_QUEUED_REQUESTS_MAX = 100_000;
-    public static final int GRPC_MAX_BATCH_ROWS_DEFAULT = 10_000;
-    public static final int GRPC_MAX_BATCH_ROWS_MAX = 100_000;
-    /** 0 means the number of CPUs. */
-    public static final int GRPC_WORKER_THREADS_DEFAULT = 0;
-    /** Applied to requests that arrive without a deadline. */
-    public static final Duration GRPC_DEFAULT_DEADLINE_DEFAULT = Duration.ofSeconds(60);
-    public static final Duration GRPC_DEFAULT_DEADLINE_MAX = Duration.ofHours(24);
-
-    /** Health ({@code /healthz}, {@code /readyz}) and metrics ({@code /metrics}). */
-    public static final HostAndPort HTTP_LISTEN_DEFAULT = new HostAndPort("127.0.0.1", 7180);
+    // grpc, http, shutdown and logging are the sections every server has: ServerSettings and GrpcSettings.
+    public static final HostAndPort GRPC_LISTEN_DEFAULT = GrpcSettings.LISTEN_DEFAULT;
+    public static final int GRPC_MAX_MESSAGE_BYTES_DEFAULT = GrpcSettings.MAX_MESSAGE_BYTES_DEFAULT;
+    public static final int GRPC_MAX_MESSAGE_BYTES_MIN = GrpcSettings.MAX_MESSAGE_BYTES_MIN;
+    public static final int GRPC_MAX_MESSAGE_BYTES_MAX = GrpcSettings.MAX_MESSAGE_BYTES_MAX;
+    public static final int GRPC_MAX_CONCURRENT_REQUESTS_DEFAULT = GrpcSettings.MAX_CONCURRENT_REQUESTS_DEFAULT;
+    public static final int GRPC_MAX_CONCURRENT_REQUESTS_MAX = GrpcSettings.MAX_CONCURRENT_REQUESTS_MAX;
+    public static final int GRPC_MAX_QUEUED_REQUESTS_DEFAULT = GrpcSettings.MAX_QUEUED_REQUESTS_DEFAULT;
+    public static final int GRPC_MAX_QUEUED_REQUESTS_MAX = GrpcSettings.MAX_QUEUED_REQUESTS_MAX;
+    public static final int GRPC_MAX_BATCH_ROWS_DEFAULT = GrpcSettings.MAX_BATCH_ROWS_DEFAULT;
+    public static final int GRPC_MAX_BATCH_ROWS_MAX = GrpcSettings.MAX_BATCH_ROWS_MAX;
+    public static final int GRPC_WORKER_THREADS_DEFAULT = GrpcSettings.WORKER_THREADS_DEFAULT;
+    public static final Duration GRPC_DEFAULT_DEADLINE_DEFAULT = GrpcSettings.DEFAULT_DEADLINE_DEFAULT;
+    public static final Duration GRPC_DEFAULT_DEADLINE_MAX = GrpcSettings.DEFAULT_DEADLINE_MAX;
+    public static final HostAndPort HTTP_LISTEN_DEFAULT = ServerSettings.HTTP_LISTEN_DEFAULT;
 
     /** {@code storage.data_dirs} has no default. Half of physical memory. */
     public static final long STORAGE_NATIVE_MEMORY_BUDGET_DEFAULT = EngineConfig.NATIVE_MEMORY_BUDGET_DEFAULT;
@@ -66,36 +60,23 @@ public final class NodeConfig {
     public static final int STORAGE_INDEX_THREADS_DEFAULT = 0;
 
     /** Bound of {@code grpc.worker_threads} and {@code storage.index_threads}. */
-    public static final int THREADS_MAX = 1024;
+    public static final int THREADS_MAX = GrpcSettings.WORKER_THREADS_MAX;
 
-    /** How long in-flight requests may drain on SIGTERM; 0 stops at once. */
-    public static final Duration SHUTDOWN_GRACE_PERIOD_DEFAULT = Duration.ofSeconds(20);
-    public static final Duration SHUTDOWN_GRACE_PERIOD_MAX = Duration.ofHours(1);
-
-    public static final String LOGGING_LEVEL_DEFAULT = "INFO";
-    public static final List<String> LOGGING_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+    public static final Duration SHUTDOWN_GRACE_PERIOD_DEFAULT = ServerSettings.SHUTDOWN_GRACE_PERIOD_DEFAULT;
+    public static final Duration SHUTDOWN_GRACE_PERIOD_MAX = ServerSettings.SHUTDOWN_GRACE_PERIOD_MAX;
+    public static final String LOGGING_LEVEL_DEFAULT = ServerSettings.LOGGING_LEVEL_DEFAULT;
+    public static final List<String> LOGGING_LEVELS = ServerSettings.LOGGING_LEVELS;
 
     private final String nodeId;
-    private final GrpcSettings grpc;
-    private final HostAndPort httpListen;
+    private final ServerSettings server;
     private final StorageSettings storage;
     private final CollectionDefaults collectionDefaults;
-    private final Duration shutdownGrace;
-    private final String logLevel;
 
-    NodeConfig(String nodeId, GrpcSettings grpc, HostAndPort httpListen, StorageSettings storage,
-               CollectionDefaults collectionDefaults, Duration shutdownGrace, String logLevel) {
-        if (httpListen.overlaps(grpc.listen())) {
-            throw new ConfigException("http.listen: " + httpListen + " is invalid: grpc.listen "
-                    + grpc.listen() + " uses the same port");
-        }
+    NodeConfig(String nodeId, ServerSettings server, StorageSettings storage, CollectionDefaults collectionDefaults) {
         this.nodeId = nodeId;
-        this.grpc = grpc;
-        this.httpListen = httpListen;
+        this.server = server;
         this.storage = storage;
         this.collectionDefaults = collectionDefaults;
-        this.shutdownGrace = shutdownGrace;
-        this.logLevel = logLevel;
     }
 
     /**
@@ -105,12 +86,7 @@ public final class NodeConfig {
      *                             the file cannot be read or is not valid YAML
      */
     public static NodeConfig load(Path file) {
-        String yaml = readFile(file);
-        try {
-            return parse(yaml, file.toAbsolutePath().getParent());
-        } catch (ConfigException e) {
-            throw e.inFile(file);
-        }
+        return YamlDocument.load(file, NodeConfig::parse);
     }
 
     /**
@@ -134,57 +110,14 @@ public final class NodeConfig {
         return new NodeConfigReader(Path.of("")).read(tree);
     }
 
-    private static String readFile(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file", e);
-        } catch (CharacterCodingException e) {
-            throw new ConfigException(file + ": not UTF-8 text", e);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e, e);
-        }
-    }
-
     public String nodeId() {
         return nodeId;
     }
 
-    public HostAndPort grpcListen() {
-        return grpc.listen();
-    }
-
-    public HostAndPort httpListen() {
-        return httpListen;
-    }
-
-    public int maxMessageBytes() {
-        return grpc.maxMessageBytes();
-    }
-
-    public int maxConcurrentRequests() {
-        return grpc.maxConcurrentRequests();
-    }
-
-    public int maxQueuedRequests() {
-        return grpc.maxQueuedRequests();
-    }
-
-    public int maxBatchRows() {
-        return grpc.maxBatchRows();
-    }
-
-    /** gRPC worker threads, never 0: {@code worker_threads: 0} is resolved to the number of CPUs. */
-    public int grpcWorkerThreads() {
-        return grpc.workerThreads();
-    }
-
-    public Duration defaultDeadline() {
-        return grpc.defaultDeadline();
-    }
-
-    public Duration shutdownGrace() {
-        return shutdownGrace;
+    /** The grpc, http, shutdown and logging settings, also answered by this config's own getters. */
+    @Override
+    public ServerSettings server() {
+        return server;
     }
 
     /** Absolute and normalized, in the order given. */
@@ -213,11 +146,6 @@ public final class NodeConfig {
         return collectionDefaults;
     }
 
-    /** One of {@link #LOGGING_LEVELS}. */
-    public String logLevel() {
-        return logLevel;
-    }
-
     /** A new engine config with these storage settings, not yet concluded: {@code StorageEngine.open} does that. */
     public EngineConfig engineConfig() {
         return new EngineConfig()
@@ -228,31 +156,25 @@ public final class NodeConfig {
     }
 
     public NodeConfig withGrpcListen(HostAndPort address) {
-        Objects.requireNonNull(address, "address");
-        return new NodeConfig(nodeId, grpc.withListen(address), httpListen, storage, collectionDefaults,
-                shutdownGrace, logLevel);
+        return new NodeConfig(nodeId, server.withGrpcListen(address), storage, collectionDefaults);
     }
 
     public NodeConfig withHttpListen(HostAndPort address) {
-        Objects.requireNonNull(address, "address");
-        return new NodeConfig(nodeId, grpc, address, storage, collectionDefaults, shutdownGrace, logLevel);
+        return new NodeConfig(nodeId, server.withHttpListen(address), storage, collectionDefaults);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof NodeConfig other
                 && nodeId.equals(other.nodeId)
-                && grpc.equals(other.grpc)
-                && httpListen.equals(other.httpListen)
+                && server.equals(other.server)
                 && storage.equals(other.storage)
-                && collectionDefaults.equals(other.collectionDefaults)
-                && shutdownGrace.equals(other.shutdownGrace)
-                && logLevel.equals(other.logLevel);
+                && collectionDefaults.equals(other.collectionDefaults);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(nodeId, grpc, httpListen, storage, collectionDefaults, shutdownGrace, logLevel);
+        return Objects.hash(nodeId, server, storage, collectionDefaults);
     }
 
     /** One line with every setting, for the node's start-up log. */
@@ -260,14 +182,7 @@ public final class NodeConfig {
     public String toString() {
         CollectionDefaults c = collectionDefaults;
         return "node_id=" + nodeId
-                + " grpc.listen=" + grpc.listen()
-                + " grpc.max_message_bytes=" + ByteSizeText.format(grpc.maxMessageBytes())
-                + " grpc.max_concurrent_requests=" + grpc.maxConcurrentRequests()
-                + " grpc.max_queued_requests=" + grpc.maxQueuedRequests()
-                + " grpc.max_batch_rows=" + grpc.maxBatchRows()
-                + " grpc.worker_threads=" + grpc.workerThreads()
-                + " grpc.default_deadline=" + DurationText.format(grpc.defaultDeadline())
-                + " http.listen=" + httpListen
+                + " " + server
                 + " storage.data_dirs=" + storage.dataDirs()
                 + " storage.native_memory_budget=" + ByteSizeText.format(storage.nativeMemoryBudget())
                 + " storage.wal_max_file_bytes=" + ByteSizeText.format(storage.walMaxFileBytes())
@@ -277,8 +192,6 @@ public final class NodeConfig {
                 + " collection_defaults.batch_window=" + DurationText.format(c.batchWindow())
                 + " collection_defaults.buffer_rows=" + c.bufferRows()
                 + " collection_defaults.buffer_bytes=" + ByteSizeText.format(c.bufferBytes())
-                + " collection_defaults.buffer_age=" + DurationText.format(c.bufferAge())
-                + " shutdown.grace_period=" + DurationText.format(shutdownGrace)
-                + " logging.level=" + logLevel;
+                + " collection_defaults.buffer_age=" + DurationText.format(c.bufferAge());
     }
 }

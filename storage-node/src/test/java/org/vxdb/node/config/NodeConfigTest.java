@@ -11,6 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vxdb.service.config.ConfigTesting.assertConfigError;
+import static org.vxdb.service.config.ConfigTesting.assertServerDefaults;
+import static org.vxdb.service.config.ConfigTesting.repoFile;
+import static org.vxdb.service.config.ConfigTesting.write;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,12 +23,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.vxdb.index.Metric;
 import org.vxdb.storage.engine.CollectionConfig;
 import org.vxdb.storage.engine.EngineConfig;
@@ -50,22 +54,13 @@ class NodeConfigTest {
     void shouldFillEveryOptionalFieldWithItsDefault() {
         NodeConfig config = parse(REQUIRED);
         assertEquals("n1", config.nodeId());
-        assertEquals(new HostAndPort("127.0.0.1", 7100), config.grpcListen());
-        assertEquals(new HostAndPort("127.0.0.1", 7180), config.httpListen());
-        assertEquals(64 << 20, config.maxMessageBytes());
-        assertEquals(64, config.maxConcurrentRequests());
-        assertEquals(256, config.maxQueuedRequests());
-        assertEquals(10_000, config.maxBatchRows());
-        assertEquals(CPUS, config.grpcWorkerThreads());
-        assertEquals(Duration.ofSeconds(60), config.defaultDeadline());
-        assertEquals(Duration.ofSeconds(20), config.shutdownGrace());
+        assertServerDefaults(config);
         assertEquals(List.of(Path.of("/data/a")), config.dataDirs());
         assertEquals(EngineConfig.NATIVE_MEMORY_BUDGET_DEFAULT, config.nativeMemoryBudget());
         assertEquals(EngineConfig.WAL_MAX_FILE_BYTES_DEFAULT, config.walMaxFileBytes());
         assertEquals(EngineConfig.WAL_MAX_RECORD_BYTES_DEFAULT, config.walMaxRecordBytes());
         assertEquals(CPUS, config.indexThreads());
         assertEquals(CollectionDefaults.defaults(), config.collectionDefaults());
-        assertEquals("INFO", config.logLevel());
     }
 
     @Test
@@ -268,15 +263,15 @@ class NodeConfigTest {
         assertEquals(defaults.toString(), config.toString());
     }
 
-    @Test
-    void shouldLoadTheLocalNodeConfigWithDataUnderTheRepository() {
-        Path file = repoFile("ops/config/local/node-1.yaml");
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void shouldLoadTheLocalNodeConfigsWithDataUnderTheRepository(int node) {
+        Path file = repoFile("ops/config/local/node-" + node + ".yaml");
         NodeConfig config = NodeConfig.load(file);
-        assertEquals("node-1", config.nodeId());
-        assertEquals(new HostAndPort("127.0.0.1", 7101), config.grpcListen());
-        assertEquals(new HostAndPort("127.0.0.1", 7181), config.httpListen());
-        assertEquals(List.of(file.getParent().resolve("../../../data/node-1").normalize()), config.dataDirs());
-        assertEquals(repoFile("ops").getParent().resolve("data/node-1"), config.dataDirs().getFirst());
+        assertEquals("node-" + node, config.nodeId());
+        assertEquals(new HostAndPort("127.0.0.1", 7100 + node), config.grpcListen());
+        assertEquals(new HostAndPort("127.0.0.1", 7180 + node), config.httpListen());
+        assertEquals(List.of(repoFile("ops").getParent().resolve("data/node-" + node)), config.dataDirs());
     }
 
     // ---- engine config and test helpers
@@ -307,7 +302,7 @@ class NodeConfigTest {
         assertEquals(config.dataDirs(), ephemeral.dataDirs());
         assertNotEquals(config, ephemeral);
         assertEquals(new HostAndPort("127.0.0.1", 7100), config.grpcListen());
-        assertMessage("http.listen: 127.0.0.1:7100 is invalid: grpc.listen 127.0.0.1:7100 uses the same port",
+        assertConfigError("http.listen: 127.0.0.1:7100 is invalid: grpc.listen 127.0.0.1:7100 uses the same port",
                 () -> config.withHttpListen(config.grpcListen()));
     }
 
@@ -339,7 +334,7 @@ class NodeConfigTest {
             :7100             | ':7100' is invalid: the host is missing (0.0.0.0:7100 listens on every interface)
             """)
     void shouldRejectInvalidHostAndPort(String text, String reason) {
-        assertMessage("grpc.listen: " + reason, () -> HostAndPort.parse("grpc.listen", text));
+        assertConfigError("grpc.listen: " + reason, () -> HostAndPort.parse("grpc.listen", text));
     }
 
     @Test
@@ -462,7 +457,7 @@ class NodeConfigTest {
     @ParameterizedTest(name = "{1}")
     @MethodSource("invalidConfigs")
     void shouldRejectInvalidConfigNamingTheFieldAndTheReason(String yaml, String message) {
-        assertMessage(message, () -> parse(yaml));
+        assertConfigError(message, () -> parse(yaml));
     }
 
     @ParameterizedTest
@@ -486,31 +481,31 @@ class NodeConfigTest {
 
     @Test
     void shouldReportYamlSyntaxErrorsWithLineAndColumn() {
-        assertMessage("line 3, column 12: mapping values are not allowed here",
+        assertConfigError("line 3, column 12: mapping values are not allowed here",
                 () -> parse("node_id: n1\ngrpc:\n  listen: a: b\n"));
-        assertMessage("line 1, column 21: found unexpected end of stream (while scanning a quoted scalar)",
+        assertConfigError("line 1, column 21: found unexpected end of stream (while scanning a quoted scalar)",
                 () -> parse("node_id: \"unfinished"));
-        assertMessage("line 3, column 1: found character '\\t(TAB)' that cannot start any token."
+        assertConfigError("line 3, column 1: found character '\\t(TAB)' that cannot start any token."
                         + " (Do not use \\t(TAB) for indentation) (while scanning for the next token)",
                 () -> parse("node_id: n1\ngrpc:\n\tlisten: a:1\n"));
     }
 
     @Test
     void shouldRejectAFieldGivenTwice() {
-        assertMessage("grpc.listen: given twice (again at line 6)",
+        assertConfigError("grpc.listen: given twice (again at line 6)",
                 () -> parse(REQUIRED + "grpc:\n  listen: a:1\n  listen: a:2\n"));
     }
 
     @Test
     void shouldRejectASecondDocument() {
-        assertMessage("line 5, column 1: only one YAML document is allowed",
+        assertConfigError("line 5, column 1: only one YAML document is allowed",
                 () -> parse(REQUIRED + "---\nnode_id: n2\n"));
     }
 
     @Test
     void shouldPrefixErrorsWithTheFileWhenLoaded() throws IOException {
         Path file = write(tmp.resolve("node.yaml"), REQUIRED + "grpc:\n  max_batch_rows: 0\n");
-        assertMessage(file + ": grpc.max_batch_rows: 0 is invalid: use 1-100000", () -> NodeConfig.load(file));
+        assertConfigError(file + ": grpc.max_batch_rows: 0 is invalid: use 1-100000", () -> NodeConfig.load(file));
         Path broken = write(tmp.resolve("broken.yaml"), "node_id: [\n");
         ConfigException e = assertThrows(ConfigException.class, () -> NodeConfig.load(broken));
         assertTrue(e.getMessage().startsWith(broken + ": line 2, column 1: "), e.getMessage());
@@ -519,35 +514,15 @@ class NodeConfigTest {
     @Test
     void shouldNameAMissingOrUnreadableFile() throws IOException {
         Path missing = tmp.resolve("missing.yaml");
-        assertMessage(missing + ": no such file", () -> NodeConfig.load(missing));
+        assertConfigError(missing + ": no such file", () -> NodeConfig.load(missing));
         Path latin1 = tmp.resolve("latin1.yaml");
         Files.write(latin1, new byte[] {'n', 'o', 'd', 'e', '_', 'i', 'd', ':', ' ', (byte) 0xE9});
-        assertMessage(latin1 + ": not UTF-8 text", () -> NodeConfig.load(latin1));
+        assertConfigError(latin1 + ": not UTF-8 text", () -> NodeConfig.load(latin1));
     }
 
     // ---- helpers
 
     private static NodeConfig parse(String yaml) {
         return NodeConfig.parse(yaml, BASE);
-    }
-
-    private static Path write(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
-        return Files.writeString(file, text);
-    }
-
-    /** A file of the repository, found from the module directory the tests run in. */
-    private static Path repoFile(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve(relative))) {
-                return dir.resolve(relative);
-            }
-        }
-        throw new AssertionError(relative + " not found above " + Path.of("").toAbsolutePath());
-    }
-
-    private static void assertMessage(String expected, Executable executable) {
-        ConfigException e = assertThrows(ConfigException.class, executable);
-        assertEquals(expected, e.getMessage());
     }
 }
