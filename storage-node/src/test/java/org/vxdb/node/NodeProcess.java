@@ -17,14 +17,14 @@ import java.util.concurrent.TimeUnit;
  * A storage node running as a real child process from the packaged artifact
  * ({@code target/vxdb-storage-node-*.jar} plus {@code target/lib}), as {@code ./vxdb node} runs it.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final Path config;
-    final Path log;
-    final int grpcPort;
-    final int httpPort;
+    public final Path config;
+    public final Path log;
+    public final int grpcPort;
+    public final int httpPort;
     private final Process process;
 
     private NodeProcess(Path config, Path log, int grpcPort, int httpPort, Process process) {
@@ -36,7 +36,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Writes a config for {@code dataDir} with free loopback ports and starts a node on it. */
-    static NodeProcess start(Path workDir, Path dataDir, String extraYaml) throws IOException {
+    public static NodeProcess start(Path workDir, Path dataDir, String extraYaml) throws IOException {
         int grpc = freePort();
         int http = freePort();
         Files.createDirectories(workDir);
@@ -56,7 +56,7 @@ final class NodeProcess implements AutoCloseable {
         return launch(config, workDir.resolve("node-" + System.nanoTime() + ".log"), grpc, http);
     }
 
-    static NodeProcess launch(Path config, Path log, int grpc, int http) throws IOException {
+    public static NodeProcess launch(Path config, Path log, int grpc, int http) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED",
                 "--add-modules", "jdk.incubator.vector", "--sun-misc-unsafe-memory-access=allow", "-Xmx512m",
                 "-cp", System.getProperty("vxdb.node.jar") + ":" + System.getProperty("vxdb.node.lib") + "/*",
@@ -67,22 +67,22 @@ final class NodeProcess implements AutoCloseable {
         return new NodeProcess(config, log, grpc, http, pb.start());
     }
 
-    static String javaBin() {
+    public static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    String grpcTarget() {
+    public String grpcTarget() {
         return "127.0.0.1:" + grpcPort;
     }
 
     /** Polls /readyz until 200; fails with the node's log if it dies or takes over two minutes. */
-    NodeProcess awaitReady() throws Exception {
+    public NodeProcess awaitReady() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -100,13 +100,13 @@ final class NodeProcess implements AutoCloseable {
         throw new AssertionError("node not ready after 2 minutes:\n" + logText());
     }
 
-    HttpResponse<String> http(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> http(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** SIGTERM, then the exit code (fails if the node does not exit within a minute). */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(1, TimeUnit.MINUTES)) {
             process.destroyForcibly();
@@ -116,11 +116,11 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM without waiting. */
-    void signalTerm() {
+    public void signalTerm() {
         process.destroy();
     }
 
-    int waitForExit() throws InterruptedException {
+    public int waitForExit() throws InterruptedException {
         if (!process.waitFor(1, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new AssertionError("node did not exit:\n" + logText());
@@ -128,12 +128,22 @@ final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    String logText() {
+    public String logText() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    /** SIGKILL: the node gets no chance to sync or say goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(1, TimeUnit.MINUTES);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override

@@ -143,14 +143,14 @@ class CoordinatorConfigTest {
             ONE,    1, 1
             ONE,    3, 1
             QUORUM, 1, 1
-            QUORUM, 2, 2
+            QUORUM, 2, 1
             QUORUM, 3, 2
-            QUORUM, 4, 3
+            QUORUM, 4, 2
             QUORUM, 5, 3
             ALL,    1, 1
             ALL,    3, 3
             """)
-    void shouldRequireOneAMajorityOrAllReplicas(Consistency consistency, int replicationFactor, int required) {
+    void shouldRequireOneHalfRoundedUpOrAllReplicas(Consistency consistency, int replicationFactor, int required) {
         assertEquals(required, consistency.required(replicationFactor));
     }
 

@@ -1,0 +1,92 @@
+package org.vxdb.coordinator;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.Supplier;
+import org.vxdb.coordinator.client.CallFailures;
+import org.vxdb.coordinator.client.NodeClient;
+import org.vxdb.coordinator.client.NodeClients;
+import org.vxdb.service.metrics.ServiceMetrics;
+
+/**
+ * What a coordinator exports besides the shared {@link ServiceMetrics}: calls to each node (latency,
+ * outcome), breaker states and transitions, write retries, replica write failures, partial
+ * searches. docs/operations.md lists them.
+ */
+public final class CoordinatorMetrics {
+
+    private final ServiceMetrics service = new ServiceMetrics();
+    private final PrometheusRegistry registry = service.registry();
+
+    private final Histogram nodeCallSeconds = Histogram.builder().name("vxdb_coordinator_node_call_duration_seconds")
+            .help("Latency of calls to storage nodes, by node and method").labelNames("node", "method")
+            .classicOnly().classicUpperBounds(ServiceMetrics.REQUEST_BUCKETS).register(registry);
+    private final Counter nodeCalls = Counter.builder().name("vxdb_coordinator_node_calls_total")
+            .help("Calls to storage nodes, by node, method and status code (retries counted once each)")
+            .labelNames("node", "method", "code").register(registry);
+    private final Counter breakerTransitions = Counter.builder().name("vxdb_coordinator_breaker_transitions_total")
+            .help("Circuit breaker state changes, by node and new state").labelNames("node", "state")
+            .register(registry);
+    private final Counter partialSearches = Counter.builder().name("vxdb_coordinator_partial_searches_total")
+            .help("Searches answered without some cluster ranges (every replica failed)").register(registry);
+    private final Counter writeFailures = Counter.builder().name("vxdb_coordinator_write_failures_total")
+            .help("Ids whose write did not reach the consistency level").register(registry);
+
+    public ServiceMetrics service() {
+        return service;
+    }
+
+    /** One finished call to a node (failure null when it succeeded). */
+    public void nodeCall(String node, String method, Throwable failure, long nanos) {
+        nodeCallSeconds.labelValues(node, method).observe(nanos / 1e9);
+        String code = failure == null ? "OK" : CallFailures.status(failure).getCode().name();
+        nodeCalls.labelValues(node, method, code).inc();
+    }
+
+    public void breakerTransition(String node, CircuitBreaker.StateTransition transition) {
+        breakerTransitions.labelValues(node, transition.getToState().name()).inc();
+    }
+
+    public void partialSearch() {
+        partialSearches.inc();
+    }
+
+    public void writeFailures(int ids) {
+        writeFailures.inc(ids);
+    }
+
+    /**
+     * Per-node gauges read at each scrape: breaker state (0 closed, 1 half-open, 2 open) and the
+     * retries the node's retry policy made.
+     */
+    public void registerNodeGauges(Supplier<NodeClients.View> view) {
+        GaugeWithCallback.builder().name("vxdb_coordinator_breaker_state")
+                .help("Circuit breaker state per node: 0 closed, 1 half-open, 2 open").labelNames("node")
+                .callback(cb -> {
+                    for (NodeClient c : view.get().all()) {
+                        cb.call(stateValue(c.breaker().getState()), c.id());
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("vxdb_coordinator_write_retries_total")
+                .help("Writes to a node that needed retries, per node").labelNames("node")
+                .callback(cb -> {
+                    for (NodeClient c : view.get().all()) {
+                        var m = c.retry().getMetrics();
+                        cb.call(m.getNumberOfSuccessfulCallsWithRetryAttempt() + m.getNumberOfFailedCallsWithRetryAttempt(),
+                                c.id());
+                    }
+                }).register(registry);
+    }
+
+    private static double stateValue(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED, DISABLED, METRICS_ONLY -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN, FORCED_OPEN -> 2;
+        };
+    }
+}

@@ -1,0 +1,160 @@
+package org.vxdb.coordinator.search;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.vxdb.api.internal.v1.ShardSearchRequest;
+import org.vxdb.api.internal.v1.ShardSearchResponse;
+import org.vxdb.api.v1.SearchHit;
+import org.vxdb.api.v1.SearchRequest;
+import org.vxdb.api.v1.SearchResponse;
+import org.vxdb.coordinator.CoordinatorMetrics;
+import org.vxdb.coordinator.client.CallFailures;
+import org.vxdb.coordinator.client.NodeClient;
+import org.vxdb.coordinator.client.NodeClients;
+import org.vxdb.coordinator.routing.TopKMerger;
+import org.vxdb.coordinator.topology.ClusterRange;
+import org.vxdb.coordinator.topology.NodeInfo;
+
+/**
+ * A search over the whole cluster: every cluster range is asked of one replica (primary first,
+ * skipping nodes whose breaker is open), ranges that landed on the same node share one call, a
+ * failed or timed-out node's ranges move to their next replica, and the answers are merged into
+ * one top-k without duplicate ids. A range that no replica could answer is named in the response,
+ * which is then marked partial: never silently incomplete.
+ */
+public final class ScatterGather {
+
+    private final NodeClients clients;
+    private final CoordinatorMetrics metrics;
+
+    public ScatterGather(NodeClients clients, CoordinatorMetrics metrics) {
+        this.clients = clients;
+        this.metrics = metrics;
+    }
+
+    /** What one round of calls brought back. */
+    private record Answer(NodeClient node, List<ClusterRange> ranges, ShardSearchResponse response, Throwable failure) {
+    }
+
+    /** Runs the search; {@code budget} bounds the whole fan-out, failovers included. */
+    public SearchResponse search(SearchRequest request, Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        NodeClients.View view = clients.view();
+        Map<ClusterRange, Set<String>> tried = new LinkedHashMap<>();
+        Map<ClusterRange, List<String>> why = new LinkedHashMap<>();
+        for (ClusterRange r : view.topology().ranges()) {
+            tried.put(r, new HashSet<>());
+            why.put(r, new ArrayList<>());
+        }
+        List<ClusterRange> pending = new ArrayList<>(view.topology().ranges());
+        List<List<SearchHit>> hits = new ArrayList<>();
+        TreeSet<String> plans = new TreeSet<>();
+        long scanned = 0;
+        List<String> unavailable = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            Map<NodeClient, List<ClusterRange>> assignment = assign(view, pending, tried, why, unavailable);
+            pending = new ArrayList<>();
+            for (Answer a : ask(request, assignment, deadline)) {
+                if (a.failure() == null) {
+                    hits.add(a.response().getHitsList());
+                    plans.add(a.node().id() + ":" + a.response().getPlan());
+                    scanned += a.response().getRowsScanned();
+                    continue;
+                }
+                if (!CallFailures.isNodeTrouble(a.failure())) {
+                    // A verdict on the request (e.g. a bad filter): every replica would say the same.
+                    throw CallFailures.status(a.failure()).asRuntimeException();
+                }
+                for (ClusterRange r : a.ranges()) {
+                    tried.get(r).add(a.node().id());
+                    why.get(r).add(a.node().id() + " " + CallFailures.describe(a.failure()));
+                    pending.add(r);
+                }
+            }
+        }
+        if (!unavailable.isEmpty()) {
+            metrics.partialSearch();
+        }
+        return SearchResponse.newBuilder().addAllHits(TopKMerger.merge(hits, request.getK()))
+                .setPlan(String.join(",", plans)).setRowsScanned(scanned).setPartial(!unavailable.isEmpty())
+                .addAllUnavailableRanges(unavailable).build();
+    }
+
+    /** Each pending range to its first replica not yet tried whose breaker is closed. */
+    private static Map<NodeClient, List<ClusterRange>> assign(NodeClients.View view, List<ClusterRange> pending,
+                                                              Map<ClusterRange, Set<String>> tried,
+                                                              Map<ClusterRange, List<String>> why,
+                                                              List<String> unavailable) {
+        Map<NodeClient, List<ClusterRange>> byNode = new LinkedHashMap<>();
+        for (ClusterRange r : pending) {
+            NodeClient chosen = null;
+            for (NodeInfo replica : r.replicas()) {
+                NodeClient c = view.client(replica);
+                if (tried.get(r).contains(replica.id())) {
+                    continue;
+                }
+                if (!c.isAvailable()) {
+                    tried.get(r).add(replica.id());
+                    why.get(r).add(replica.id() + " circuit breaker open");
+                    continue;
+                }
+                chosen = c;
+                break;
+            }
+            if (chosen == null) {
+                unavailable.add(r.label() + ": " + String.join("; ", why.get(r)));
+            } else {
+                byNode.computeIfAbsent(chosen, n -> new ArrayList<>()).add(r);
+            }
+        }
+        return byNode;
+    }
+
+    private List<Answer> ask(SearchRequest request, Map<NodeClient, List<ClusterRange>> assignment, long deadline) {
+        Map<NodeClient, CompletableFuture<ShardSearchResponse>> calls = new LinkedHashMap<>();
+        for (Map.Entry<NodeClient, List<ClusterRange>> e : assignment.entrySet()) {
+            NodeClient node = e.getKey();
+            ShardSearchRequest call = shardRequest(request, e.getValue());
+            Duration timeout = remaining(deadline, node.callTimeout());
+            long start = System.nanoTime();
+            calls.put(node, node.call(c -> c.internal(timeout).searchShards(call))
+                    .whenComplete((r, t) -> metrics.nodeCall(node.id(), "SearchShards", t, System.nanoTime() - start)));
+        }
+        List<Answer> answers = new ArrayList<>();
+        for (Map.Entry<NodeClient, CompletableFuture<ShardSearchResponse>> e : calls.entrySet()) {
+            try {
+                answers.add(new Answer(e.getKey(), assignment.get(e.getKey()), e.getValue().join(), null));
+            } catch (RuntimeException failure) {
+                answers.add(new Answer(e.getKey(), assignment.get(e.getKey()), null, failure));
+            }
+        }
+        return answers;
+    }
+
+    private static Duration remaining(long deadline, Duration cap) {
+        long left = Math.max(1, deadline - System.nanoTime());
+        return Duration.ofNanos(Math.min(left, cap.toNanos()));
+    }
+
+    private static ShardSearchRequest shardRequest(SearchRequest r, List<ClusterRange> ranges) {
+        ShardSearchRequest.Builder b = ShardSearchRequest.newBuilder().setCollection(r.getCollection())
+                .addAllQuery(r.getQueryList()).setK(r.getK()).setParams(r.getParams())
+                .setIncludeVectors(r.getIncludeVectors()).setIncludeMetadata(r.getIncludeMetadata());
+        if (r.hasFilter()) {
+            b.setFilter(r.getFilter());
+        }
+        for (ClusterRange range : ranges) {
+            for (int c = range.first(); c <= range.last(); c++) {
+                b.addShards(c);
+            }
+        }
+        return b.build();
+    }
+}
