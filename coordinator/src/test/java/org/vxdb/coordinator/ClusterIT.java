@@ -162,6 +162,26 @@ class ClusterIT {
             // A single node with a Flat index is exact (recall 1.0); three replicated nodes must be too.
             assertEquals(sift.queries().count() * 10L, hits);
         }
+        assertCoordinatorMetricsPassPromtool();
+    }
+
+    private void assertCoordinatorMetricsPassPromtool() throws Exception {
+        java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + coordinator.httpAddress().getPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        for (String name : List.of("vxdb_coordinator_node_call_duration_seconds_bucket",
+                "vxdb_coordinator_breaker_state{node=\"node-1\"} 0.0", "vxdb_coordinator_write_retries_total",
+                "vxdb_coordinator_partial_searches_total 0.0", "vxdb_grpc_requests_total", "vxdb_ready 1.0")) {
+            assertTrue(scrape.body().contains(name), () -> name + " missing from\n" + scrape.body());
+        }
+        Path file = dir.resolve("coordinator-metrics.txt");
+        Files.writeString(file, scrape.body());
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(file.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, promtool.waitFor(), "promtool check metrics:\n" + out);
+        assertEquals("", out.strip());
     }
 
     @Test
