@@ -21,7 +21,7 @@ import org.vxdb.vecs.Dataset;
 import org.vxdb.vecs.Recall;
 
 /**
- * {@code ./vxdb run} until the local cluster exists: builds indexes over a dataset with the chosen
+ * {@code ./vxdb selfcheck}: builds indexes over a dataset with the chosen
  * provider and prints, per index and search setting, recall@10 against the shipped ground truth
  * and single-query latency percentiles.
  */
@@ -41,7 +41,7 @@ public final class SelfCheck {
         try {
             run(data, VectorIndexProviders.get(), System.out);
         } catch (IOException e) {
-            System.err.println("vxdb run: " + e.getMessage());
+            System.err.println("vxdb selfcheck: " + e.getMessage());
             System.exit(2);
         }
     }

@@ -15,7 +15,7 @@ import org.vxdb.index.ApproximateFallback;
 import org.vxdb.index.VectorIndexProvider;
 import org.vxdb.index.VectorIndexProviders;
 
-/** The self-check behind {@code ./vxdb run}, on the real sift-5k set, with each provider. */
+/** The self-check behind {@code ./vxdb selfcheck}, on the real sift-5k set, with each provider. */
 class SelfCheckTest {
 
     private static final Path SIFT = Path.of(System.getProperty("vxdb.shared.dir", "../../shared"), "data", "sift-5k");
