@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code --name value} options of one subcommand. Every option is checked against the names the
  * subcommand knows before anything runs, so a typo fails at once with the option's name.
  */
-final class BenchOptions {
+public final class BenchOptions {
 
     private final String command;
     private final Map<String, String> values;
@@ -22,7 +22,7 @@ final class BenchOptions {
         this.values = values;
     }
 
-    static BenchOptions parse(String command, String[] args, int from, Set<String> known) {
+    public static BenchOptions parse(String command, String[] args, int from, Set<String> known) {
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = from; i < args.length; i++) {
             String a = args[i];
@@ -42,15 +42,15 @@ final class BenchOptions {
         return new BenchOptions(command, values);
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return values.containsKey(name);
     }
 
-    String string(String name, String def) {
+    public String string(String name, String def) {
         return values.getOrDefault(name, def);
     }
 
-    int integer(String name, int def, int min) {
+    public int integer(String name, int def, int min) {
         long v = longValue(name, def);
         if (v < min || v > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(command + ": --" + name + " " + v + " is invalid: use " + min + "-"
@@ -59,7 +59,7 @@ final class BenchOptions {
         return (int) v;
     }
 
-    long longValue(String name, long def) {
+    public long longValue(String name, long def) {
         String s = values.get(name);
         if (s == null) {
             return def;
@@ -71,7 +71,7 @@ final class BenchOptions {
         }
     }
 
-    double decimal(String name, double def) {
+    public double decimal(String name, double def) {
         String s = values.get(name);
         if (s == null) {
             return def;
@@ -83,13 +83,13 @@ final class BenchOptions {
         }
     }
 
-    Path path(String name, Path def) {
+    public Path path(String name, Path def) {
         String s = values.get(name);
         return s == null ? def : Path.of(s);
     }
 
     /** A comma-separated list of positive integers; {@code default} stands for 0 (the engine's default). */
-    List<Integer> nprobes(String name, String def) {
+    public List<Integer> nprobes(String name, String def) {
         List<Integer> out = new ArrayList<>();
         for (String part : values.getOrDefault(name, def).split(",")) {
             String p = part.trim().toLowerCase(Locale.ROOT);
@@ -111,7 +111,7 @@ final class BenchOptions {
         return out;
     }
 
-    <E extends Enum<E>> E choice(String name, Class<E> type, E def) {
+    public <E extends Enum<E>> E choice(String name, Class<E> type, E def) {
         String s = values.get(name);
         if (s == null) {
             return def;

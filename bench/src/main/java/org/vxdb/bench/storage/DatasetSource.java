@@ -13,20 +13,20 @@ import org.vxdb.vecs.Dataset;
  * {@code ../shared/data/sift-5k}, used whole) or the clustered generator ({@code --n --dim --seed
  * --queries --clusters --sigma}, cached under {@code --cache}).
  */
-final class DatasetSource {
+public final class DatasetSource {
 
-    static final Set<String> OPTIONS = Set.of("n", "dim", "seed", "queries", "clusters", "sigma", "data", "cache");
+    public static final Set<String> OPTIONS = Set.of("n", "dim", "seed", "queries", "clusters", "sigma", "data", "cache");
     static final Path DEFAULT_CACHE = Path.of("bench", "target", "data");
 
     private DatasetSource() {
     }
 
-    static Dataset load(BenchOptions o, Arena arena, PrintStream out) throws IOException {
+    public static Dataset load(BenchOptions o, Arena arena, PrintStream out) throws IOException {
         return load(resolve(o, out), arena, out);
     }
 
     /** The dataset directory the options name, generated first if needed. */
-    static Path resolve(BenchOptions o, PrintStream out) throws IOException {
+    public static Path resolve(BenchOptions o, PrintStream out) throws IOException {
         Path dir;
         if (o.has("data")) {
             for (String generatorOnly : new String[] {"n", "dim", "seed", "queries", "clusters", "sigma"}) {
@@ -46,7 +46,7 @@ final class DatasetSource {
         return dir;
     }
 
-    static Dataset load(Path dir, Arena arena, PrintStream out) throws IOException {
+    public static Dataset load(Path dir, Arena arena, PrintStream out) throws IOException {
         long started = System.nanoTime();
         Dataset ds = Dataset.load(dir, arena);
         out.printf(Locale.ROOT, "loaded %s: %d x %d base, %d queries, ground truth %s (%.1f s)%n", dir,

@@ -11,16 +11,16 @@ import java.util.Map;
  * {@code JsonLine}s. Doubles are written with at most 6 significant decimals; NaN and infinities
  * become {@code null} (JSON has no such numbers).
  */
-final class JsonLine {
+public final class JsonLine {
 
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
-    JsonLine put(String key, Object value) {
+    public JsonLine put(String key, Object value) {
         fields.put(key, value);
         return this;
     }
 
-    Object get(String key) {
+    public Object get(String key) {
         return fields.get(key);
     }
 

@@ -3,7 +3,7 @@ package org.vxdb.bench.storage;
 import org.HdrHistogram.Histogram;
 
 /** HdrHistograms of nanoseconds and their summaries. */
-final class Latencies {
+public final class Latencies {
 
     /** One hour in nanoseconds; anything slower is a hang, not a latency. */
     private static final long HIGHEST_NANOS = 3_600_000_000_000L;
@@ -11,12 +11,12 @@ final class Latencies {
     private Latencies() {
     }
 
-    static Histogram newHistogram() {
+    public static Histogram newHistogram() {
         return new Histogram(HIGHEST_NANOS, 3);
     }
 
     /** p50, p99, p99.9, max and mean in {@code unit} ("us" or "ms"). */
-    static JsonLine summary(Histogram h, String unit) {
+    public static JsonLine summary(Histogram h, String unit) {
         double div = switch (unit) {
             case "us" -> 1e3;
             case "ms" -> 1e6;
