@@ -26,11 +26,11 @@ import org.vxdb.vecs.VectorSet;
  * The one-shard collection the storage benchmarks write to, and the steps they share: prepare
  * write batches, ingest them back to back, and wait until the index covers every sealed row.
  */
-final class BenchCollection {
+public final class BenchCollection {
 
-    static final String NAME = "bench";
+    public static final String NAME = "bench";
     static final int BUFFER_ROWS = 100_000;
-    static final String DEFAULT_INDEX = "IVF,Flat";
+    public static final String DEFAULT_INDEX = "IVF,Flat";
 
     private BenchCollection() {
     }
@@ -45,7 +45,7 @@ final class BenchCollection {
     }
 
     /** Rows the shard's index should cover once indexing is done: every row, or none without an index. */
-    static long expectedIndexedRows(CollectionConfig c, long rows) {
+    public static long expectedIndexedRows(CollectionConfig c, long rows) {
         boolean indexes = !c.index().equals("Flat") && VectorIndexProviders.get().name().equals("faiss");
         return indexes && rows >= StorageEngine.INDEX_BUILD_THRESHOLD ? rows : 0;
     }
@@ -100,7 +100,7 @@ final class BenchCollection {
      * with segments sealed during the build) can land behind it, so this calls it until the index
      * has caught up. Returns how many calls it took.
      */
-    static int awaitIndexed(Shard shard, long expected, PrintStream out) {
+    public static int awaitIndexed(Shard shard, long expected, PrintStream out) {
         int calls = 0;
         long last = -1;
         int stalled = 0;
@@ -145,7 +145,7 @@ final class BenchCollection {
         return dataDir.resolve("collections").resolve(NAME).resolve("shard-0");
     }
 
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return parts[0] + " " + parts[1] + " " + parts[2];

@@ -203,7 +203,7 @@ public final class ClusteredData {
         return new VectorSet(dim, rows, data);
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

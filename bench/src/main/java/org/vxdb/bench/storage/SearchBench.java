@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.vxdb.index.IndexSpec;
@@ -157,7 +156,7 @@ final class SearchBench {
         try {
             if (spec.requiresTraining()) {
                 try (Arena scratch = Arena.ofConfined()) {
-                    index.train(sample(base, trainingRows, scratch));
+                    index.train(RowSample.of(base, trainingRows, scratch));
                 }
             }
             MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, base.count());
@@ -170,22 +169,6 @@ final class SearchBench {
             index.close();
             throw e;
         }
-    }
-
-    /** {@code want} distinct rows chosen uniformly (selection sampling, seeded), copied contiguously. */
-    private static MemorySegment sample(VectorSet base, int want, Arena arena) {
-        long rowBytes = base.rowBytes();
-        MemorySegment out = arena.allocate(want * rowBytes, 64);
-        SplittableRandom random = new SplittableRandom(0x5eed);
-        int taken = 0;
-        int n = base.count();
-        for (int r = 0; r < n && taken < want; r++) {
-            if (random.nextInt(n - r) < want - taken) {
-                MemorySegment.copy(base.data(), r * rowBytes, out, taken * rowBytes, rowBytes);
-                taken++;
-            }
-        }
-        return out.asSlice(0, taken * rowBytes);
     }
 
     private static JsonLine measureNprobe(Shard shard, VectorIndex direct, Dataset ds, int nprobe, int k, int rounds,
