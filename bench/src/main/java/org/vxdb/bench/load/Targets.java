@@ -15,6 +15,16 @@ final class Targets {
         if (spec.equals("embedded")) {
             return new EmbeddedTarget(c.work(), Math.max(1, c.shards()), c.fsync(), c.out);
         }
+        if (spec.startsWith("node=") || spec.startsWith("coordinator=")) {
+            GrpcTarget.Options o = GrpcTarget.Options.defaults().withShardCount(c.shards())
+                    .withChannels(c.options.integer("channels", GrpcTarget.Options.CHANNELS_DEFAULT, 1))
+                    .withFsync(GrpcTarget.Options.fsync(c.fsync().name()))
+                    .withBufferAge(java.time.Duration.ofMillis(c.options.integer("buffer-age-ms", 2000, 1)));
+            if (c.options.has("consistency")) {
+                o = o.withConsistency(GrpcTarget.Options.consistency(c.options.string("consistency", "")));
+            }
+            return GrpcTarget.connect(spec, o);
+        }
         throw new IllegalArgumentException("--target: unknown target '" + spec + "' (known: " + KINDS + ")");
     }
 }
