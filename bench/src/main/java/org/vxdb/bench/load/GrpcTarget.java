@@ -169,6 +169,7 @@ public final class GrpcTarget implements Target {
     private final AtomicInteger nextChannel = new AtomicInteger();
     private volatile Metric metric;
     private volatile boolean created;
+    private volatile boolean keep;
 
     private GrpcTarget(String name, String host, int port, Options options) {
         this.name = name;
@@ -398,10 +399,16 @@ public final class GrpcTarget implements Target {
         }
     }
 
+    /** Leaves the collection on the server at {@link #close} (to measure a restart with the data in place, say). */
+    public GrpcTarget keepCollection() {
+        keep = true;
+        return this;
+    }
+
     @Override
     public void close() {
         try {
-            if (created) {
+            if (created && !keep) {
                 collectionStub().dropCollection(DropCollectionRequest.newBuilder().setName(collection).build());
                 created = false;
             }

@@ -23,7 +23,11 @@ final class Targets {
             if (c.options.has("consistency")) {
                 o = o.withConsistency(GrpcTarget.Options.consistency(c.options.string("consistency", "")));
             }
-            return GrpcTarget.connect(spec, o);
+            if (c.options.has("collection")) {
+                o = o.withCollection(c.options.string("collection", null));
+            }
+            GrpcTarget t = GrpcTarget.connect(spec, o);
+            return c.options.string("keep", "false").equals("true") ? t.keepCollection() : t;
         }
         throw new IllegalArgumentException("--target: unknown target '" + spec + "' (known: " + KINDS + ")");
     }
