@@ -8,7 +8,9 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -170,6 +172,7 @@ public final class GrpcTarget implements Target {
     private volatile Metric metric;
     private volatile boolean created;
     private volatile boolean keep;
+    private final WrittenIds written = new WrittenIds();
 
     private GrpcTarget(String name, String host, int port, Options options) {
         this.name = name;
@@ -282,6 +285,7 @@ public final class GrpcTarget implements Target {
                     + response.getWritten() + " of " + count + " vectors, " + response.getFailuresCount()
                     + " failed; first: " + first);
         }
+        written.add(idOffset + from, idOffset + to);
     }
 
     /**
@@ -290,9 +294,11 @@ public final class GrpcTarget implements Target {
      * second), and each shard indexes its sealed rows in the background once it holds at least
      * {@link StorageEngine#INDEX_BUILD_THRESHOLD} of them. The stats are those of the replicas that
      * answer searches: a node's own shards, or, through a coordinator, one replica (the primary
-     * while it is up) of each cluster range, so with RF 2 a row counts once. Assumes each id was
-     * written once, as the harness does (superseded versions would make sealed rows exceed the
-     * live count).
+     * while it is up) of each cluster range, so with RF 2 a row counts once.
+     *
+     * <p>Those replicas must also hold every distinct id this target wrote: a write acknowledged at
+     * a level below ALL may still be on its way to them, and one that never arrives would make
+     * every later search silently incomplete, so that is an error once the stats have settled.
      */
     @Override
     public String awaitIndexed() {
@@ -304,6 +310,7 @@ public final class GrpcTarget implements Target {
             LOG.warn("{}: collection '{}' seals its memory buffers after {} (buffer_age); waiting up to that long"
                     + " for the last one", name, collection, bufferAge);
         }
+        long expected = written.count();
         long started = System.nanoTime();
         CollectionStats previous = null;
         long unchangedSince = started;
@@ -313,8 +320,19 @@ public final class GrpcTarget implements Target {
             if (!stats.equals(previous)) {
                 previous = stats;
                 unchangedSince = now;
-            } else if (isComplete(info.getSpec(), stats, Duration.ofNanos(now - unchangedSince))) {
-                return description(info.getSpec(), stats);
+            } else {
+                Duration quiet = Duration.ofNanos(now - unchangedSince);
+                boolean settled = isComplete(info.getSpec(), stats, quiet);
+                if (settled && stats.getVectorCount() >= expected) {
+                    return description(info.getSpec(), stats);
+                }
+                if (stats.getVectorCount() < expected && quiet.compareTo(QUIET_PERIOD) >= 0) {
+                    throw new IllegalStateException(name + ": collection '" + collection + "' holds "
+                            + stats.getVectorCount() + " vectors on the replicas that answer searches, but "
+                            + expected + " distinct ids were written and acknowledged; "
+                            + (expected - stats.getVectorCount()) + " are missing and nothing changed for "
+                            + quiet.toSeconds() + " s");
+                }
             }
             if (now - started > limit.toNanos()) {
                 throw new IllegalStateException(name + ": collection '" + collection + "' is not fully indexed after "
@@ -492,6 +510,42 @@ public final class GrpcTarget implements Target {
         } catch (InterruptedException e) {
             c.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The distinct ids written so far, as merged {@code [start, end)} ranges: writes cover
+     * contiguous rows, so a million rows in batches are a handful of ranges, and rows written twice
+     * count once.
+     */
+    static final class WrittenIds {
+
+        private final TreeMap<Long, Long> ranges = new TreeMap<>();
+        private long count;
+
+        synchronized void add(long start, long end) {
+            Map.Entry<Long, Long> before = ranges.floorEntry(start);
+            if (before != null && before.getValue() >= start) {
+                start = before.getKey();
+                end = Math.max(end, before.getValue());
+                remove(before.getKey());
+            }
+            Map.Entry<Long, Long> next = ranges.ceilingEntry(start);
+            while (next != null && next.getKey() <= end) {
+                end = Math.max(end, next.getValue());
+                remove(next.getKey());
+                next = ranges.ceilingEntry(start);
+            }
+            ranges.put(start, end);
+            count += end - start;
+        }
+
+        private void remove(long start) {
+            count -= ranges.remove(start) - start;
+        }
+
+        synchronized long count() {
+            return count;
         }
     }
 }

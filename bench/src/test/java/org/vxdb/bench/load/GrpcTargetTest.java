@@ -154,4 +154,17 @@ class GrpcTargetTest {
             assertEquals("dropped_on_close", second.collection());
         }
     }
+
+    @Test
+    void shouldCountIdsWrittenTwiceOnceWhenCheckingWhatTheServerHolds() {
+        GrpcTarget.WrittenIds ids = new GrpcTarget.WrittenIds();
+        ids.add(1000, 1500);
+        ids.add(0, 500);
+        ids.add(400, 1100); // overlaps both: [0, 1500)
+        ids.add(1500, 1600); // adjacent
+        ids.add(2000, 2001);
+        ids.add(0, 100); // written again
+
+        assertEquals(1601, ids.count());
+    }
 }
