@@ -229,7 +229,43 @@ class ClusterIT {
         }
     }
 
+    @Test
+    void shouldDeliverQuorumWritesToEveryReplicaAfterAnsweringTheClient() throws Exception {
+        startCluster();
+        createCollection("quorum", 4);
+        for (int batch = 0; batch < 20; batch++) {
+            WriteRequest.Builder b = WriteRequest.newBuilder().setCollection("quorum")
+                    .setConsistency(WriteConsistency.QUORUM);
+            for (int i = 0; i < 100; i++) {
+                int id = batch * 100 + i;
+                b.addVectors(vector(id, new float[] {id, id % 5, id % 9, 2}));
+            }
+            assertEquals(100, vectors().upsert(b.build()).getWritten());
+        }
+        // QUORUM at RF 2 answers after one replica; the other replica's write must still land
+        // (it used to be cancelled with the client's call). No repair runs here.
+        for (int cluster = 0; cluster < CLUSTERS; cluster++) {
+            awaitReplicasEqual("quorum", cluster);
+        }
+    }
+
+    /** Replica writes finish after the client's answer: polls the digests until they agree (a minute at most). */
+    private void awaitReplicasEqual(String collection, int cluster) throws InterruptedException {
+        for (int attempt = 0; attempt < 600; attempt++) {
+            if (replicaDigests(collection, cluster).stream().distinct().count() == 1) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertReplicasEqual(collection, cluster);
+    }
+
     private void assertReplicasEqual(String collection, int cluster) {
+        List<ShardDigestResponse> digests = replicaDigests(collection, cluster);
+        assertEquals(digests.get(0), digests.get(1), "cluster " + cluster + " replicas differ after repair");
+    }
+
+    private List<ShardDigestResponse> replicaDigests(String collection, int cluster) {
         List<ShardDigestResponse> digests = new ArrayList<>();
         for (var node : coordinator.clients().view().topology().replicas(cluster)) {
             ManagedChannel ch = ManagedChannelBuilder.forAddress(node.address().host(), node.address().port())
@@ -241,7 +277,7 @@ class ClusterIT {
                 ch.shutdownNow();
             }
         }
-        assertEquals(digests.get(0), digests.get(1), "cluster " + cluster + " replicas differ after repair");
+        return digests;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.vxdb.coordinator.write;
 
+import io.grpc.Context;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,9 +57,14 @@ public final class Replicator {
             ClusterWrite tally = new ClusterWrite(cluster, replicas, required, consistency.name());
             ShardWriteRequest request = ShardWriteRequest.newBuilder().setCollection(collection).setShard(cluster)
                     .addAllRecords(e.getValue()).setIfAbsent(ifAbsent).build();
-            for (NodeInfo node : replicas) {
-                send(view.client(node), request, tally);
-            }
+            // Replica calls outlive the client's call: once the level is met the client gets its answer and
+            // its context is cancelled, but the other replicas must still get the records. A forked context
+            // keeps the request's values without its cancellation; each replica call has its own deadline.
+            Context.current().fork().run(() -> {
+                for (NodeInfo node : replicas) {
+                    send(view.client(node), request, tally);
+                }
+            });
             outcomes.put(cluster, tally.decided());
         }
         return CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new))
