@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Memory while serving, and restart time, of one storage node holding N vectors
-# (docs/performance.md, "Memory and restart"). Uses ops/config/bench-1node/node.yaml
+# (docs/performance.md, "Memory and restart"). Uses ops/config/bench-1node/node-1.yaml
 # (gRPC 127.0.0.1:7201, HTTP 7281, data under ./data/bench-1node, which is wiped first).
 #   bench/scripts/node-memory-restart.sh [N=1000000] [RESTARTS=2]
 # Prints one JSON line per measurement.
@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 N="${1:-1000000}"
 RESTARTS="${2:-2}"
-CONF=ops/config/bench-1node/node.yaml
+CONF=ops/config/bench-1node/node-1.yaml
 HTTP=http://127.0.0.1:7281
 OUT="$ROOT/bench/target/node-memory"
 mkdir -p "$OUT/logs"

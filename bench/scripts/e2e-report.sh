@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The end-to-end measurements of docs/performance.md ("End to end"), each written to docs/perf/:
+#   bench/scripts/e2e-report.sh [step ...]    steps: inprocess real onenode threenode memory (default: all)
+# Each step starts what it needs (./vxdb run --config-dir ... in the background) and stops it after.
+# Generated data (1M x 128 clustered, exact ground truth) is cached in bench/target/data.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+OUT=docs/perf
+mkdir -p "$OUT" bench/target/e2e
+N="${N:-1000000}"
+NPROBES="${NPROBES:-1,2,4,8,16,32,64}"
+GEN=(--n "$N" --dim 128)
+
+bench() { # name, workload, args...: one run of ./vxdb bench with its JSON, Markdown and plot in docs/perf
+  local name="$1"; shift
+  echo "== $name: ./vxdb bench $*" >&2
+  ./vxdb bench "$@" --json "$OUT/$name.json" --md "$OUT/$name.md" --plot "$OUT/$name.png" --progress off \
+    >"bench/target/e2e/$name.log" 2>&1 || { tail -30 "bench/target/e2e/$name.log" >&2; return 1; }
+  tail -1 "bench/target/e2e/$name.log"
+}
+
+CLUSTER_PID=
+start_cluster() { # config dir
+  rm -rf "data/$(basename "$1")" data/node-1 data/node-2 data/node-3
+  ./vxdb run --config-dir "$1" >"bench/target/e2e/cluster-$(basename "$1").log" 2>&1 &
+  CLUSTER_PID=$!
+  until grep -q "Press Ctrl-C" "bench/target/e2e/cluster-$(basename "$1").log"; do
+    kill -0 "$CLUSTER_PID" 2>/dev/null || { cat "bench/target/e2e/cluster-$(basename "$1").log" >&2; exit 1; }
+    sleep 1
+  done
+}
+stop_cluster() {
+  [[ -n "$CLUSTER_PID" ]] || return 0
+  kill -INT "$CLUSTER_PID"; wait "$CLUSTER_PID" || true
+  CLUSTER_PID=
+}
+trap stop_cluster EXIT
+
+step_inprocess() {
+  bench recall-1m-inprocess recall --target direct,embedded "${GEN[@]}" --nprobe "$NPROBES" --rounds 2 --warmup 200
+}
+
+step_real() {
+  local ds m
+  for ds in sift-5k mnist-10k glove-25d-12k; do
+    m=l2; [[ "$ds" == glove-25d-12k ]] && m=cosine
+    bench "recall-$ds-inprocess" recall --target direct,embedded --data "../shared/data/$ds" --metric "$m" \
+      --nprobe 1,2,4,8,16,32 --rounds 4 --warmup 100
+    bench "exact-$ds-all" recall --target direct,embedded,node=127.0.0.1:7201,coordinator=127.0.0.1:7200 \
+      --data "../shared/data/$ds" --metric "$m" --index Flat --rounds 4 --warmup 100
+  done
+}
+
+step_onenode() {
+  bench recall-1m-onenode recall --target direct,node=127.0.0.1:7201,coordinator=127.0.0.1:7200 "${GEN[@]}" \
+    --nprobe "$NPROBES" --rounds 2 --warmup 200
+  local b rows
+  for b in 1000 100 1; do
+    rows=$N; [[ $b == 100 ]] && rows=200000; [[ $b == 1 ]] && rows=20000
+    bench "ingest-1m-rf1-batch$b" ingest --target coordinator=127.0.0.1:7200 "${GEN[@]}" --batch "$b" \
+      --concurrency 4 --rows "$rows" --fsync batch
+  done
+}
+
+step_threenode() {
+  bench recall-1m-rf2 recall --target direct,coordinator=127.0.0.1:7100 "${GEN[@]}" --nprobe "$NPROBES" \
+    --rounds 2 --warmup 200
+  bench search-1m-rf2-openloop search --target coordinator=127.0.0.1:7100 "${GEN[@]}" --nprobe "${SEARCH_NPROBE:-8}" \
+    --clients 4 --duration 20 --rate 25%,50%,75% --workers 64
+  local b rows
+  for b in 1000 100 1; do
+    rows=$N; [[ $b == 100 ]] && rows=200000; [[ $b == 1 ]] && rows=20000
+    bench "ingest-1m-rf2-batch$b" ingest --target coordinator=127.0.0.1:7100 "${GEN[@]}" --batch "$b" \
+      --concurrency 4 --rows "$rows" --fsync batch
+  done
+}
+
+steps=("$@")
+[[ ${#steps[@]} -gt 0 ]] || steps=(inprocess real onenode threenode memory)
+for s in "${steps[@]}"; do
+  case "$s" in
+    inprocess) step_inprocess ;;
+    real) start_cluster ops/config/bench-1node; step_real; stop_cluster ;;
+    onenode) start_cluster ops/config/bench-1node; step_onenode; stop_cluster ;;
+    threenode) start_cluster ops/config/local; step_threenode; stop_cluster ;;
+    memory) bench/scripts/node-memory-restart.sh "$N" 2 | tee "$OUT/node-memory-restart.jsonl" ;;
+    *) echo "unknown step '$s' (inprocess real onenode threenode memory)" >&2; exit 2 ;;
+  esac
+done
