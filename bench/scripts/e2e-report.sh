@@ -20,6 +20,15 @@ bench() { # name, workload, args...: one run of ./vxdb bench with its JSON, Mark
   tail -1 "bench/target/e2e/$name.log"
 }
 
+ingest_series() { # label, target: batches of 1000 (all rows), 100 (200k rows), 1 (20k rows), fsync batch
+  local b rows
+  for b in 1000 100 1; do
+    rows=$N; [[ $b == 100 ]] && rows=200000; [[ $b == 1 ]] && rows=20000
+    bench "ingest-1m-$1-batch$b" ingest --target "$2" "${GEN[@]}" --batch "$b" --concurrency 4 --rows "$rows" \
+      --fsync batch
+  done
+}
+
 CLUSTER_PID=
 start_cluster() { # config dir
   rm -rf "data/$(basename "$1")" data/node-1 data/node-2 data/node-3
@@ -32,7 +41,8 @@ start_cluster() { # config dir
 }
 stop_cluster() {
   [[ -n "$CLUSTER_PID" ]] || return 0
-  kill -INT "$CLUSTER_PID"; wait "$CLUSTER_PID" || true
+  # TERM, not INT: a background job of a script ignores SIGINT. ./vxdb run stops the cluster on either.
+  kill -TERM "$CLUSTER_PID"; wait "$CLUSTER_PID" || true
   CLUSTER_PID=
 }
 trap stop_cluster EXIT
@@ -55,12 +65,7 @@ step_real() {
 step_onenode() {
   bench recall-1m-onenode recall --target direct,node=127.0.0.1:7201,coordinator=127.0.0.1:7200 "${GEN[@]}" \
     --nprobe "$NPROBES" --rounds 2 --warmup 200
-  local b rows
-  for b in 1000 100 1; do
-    rows=$N; [[ $b == 100 ]] && rows=200000; [[ $b == 1 ]] && rows=20000
-    bench "ingest-1m-rf1-batch$b" ingest --target coordinator=127.0.0.1:7200 "${GEN[@]}" --batch "$b" \
-      --concurrency 4 --rows "$rows" --fsync batch
-  done
+  ingest_series rf1 coordinator=127.0.0.1:7200
 }
 
 step_threenode() {
@@ -68,12 +73,7 @@ step_threenode() {
     --rounds 2 --warmup 200
   bench search-1m-rf2-openloop search --target coordinator=127.0.0.1:7100 "${GEN[@]}" --nprobe "${SEARCH_NPROBE:-8}" \
     --clients 4 --duration 20 --rate 25%,50%,75% --workers 64
-  local b rows
-  for b in 1000 100 1; do
-    rows=$N; [[ $b == 100 ]] && rows=200000; [[ $b == 1 ]] && rows=20000
-    bench "ingest-1m-rf2-batch$b" ingest --target coordinator=127.0.0.1:7100 "${GEN[@]}" --batch "$b" \
-      --concurrency 4 --rows "$rows" --fsync batch
-  done
+  ingest_series rf2 coordinator=127.0.0.1:7100
 }
 
 steps=("$@")

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
@@ -34,6 +36,8 @@ public final class StorageEngine implements AutoCloseable {
     private final DataDirLayout layout;
     private final ConcurrentSkipListMap<String, Collection> collections = new ConcurrentSkipListMap<>();
     private final Object lifecycle = new Object();
+    /** Collections being dropped: gone from {@link #collections}, their files not yet deleted. Guarded by lifecycle. */
+    private final Set<String> dropping = new HashSet<>();
     private volatile boolean closed;
 
     private StorageEngine(EngineConfig config, DataDirLayout layout) {
@@ -162,6 +166,8 @@ public final class StorageEngine implements AutoCloseable {
         synchronized (lifecycle) {
             ensureOpen();
             String name = c.name();
+            awaitDrops(name);
+            ensureOpen();
             if (collections.containsKey(name)) {
                 throw new CollectionExistsException(name);
             }
@@ -209,18 +215,45 @@ public final class StorageEngine implements AutoCloseable {
      * in data dir 0 is deleted (the first step) the drop is durable.
      */
     public void dropCollection(String name) throws IOException {
+        Collection collection;
         synchronized (lifecycle) {
             ensureOpen();
-            Collection collection = collections.remove(name == null ? "" : name);
+            collection = collections.remove(name == null ? "" : name);
             if (collection == null) {
                 throw new CollectionNotFoundException(name);
             }
+            dropping.add(name);
+        }
+        // Closing waits for the shards' running index builds (a build over 1M rows takes tens of
+        // seconds); that happens outside the lifecycle lock, so other collections can be created and
+        // dropped meanwhile. Only a create of this same name waits for the drop to finish.
+        try {
             try {
                 collection.close("dropped");
             } finally {
                 deleteDirectories(name);
             }
             LOG.info("dropped collection '{}'", name);
+        } finally {
+            synchronized (lifecycle) {
+                dropping.remove(name);
+                lifecycle.notifyAll();
+            }
+        }
+    }
+
+    /** Waits, holding the lifecycle lock, until no drop of {@code name} (or of any name, when null) is running. */
+    private void awaitDrops(String name) {
+        boolean interrupted = false;
+        while (name == null ? !dropping.isEmpty() : dropping.contains(name)) {
+            try {
+                lifecycle.wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -276,6 +309,7 @@ public final class StorageEngine implements AutoCloseable {
                 return;
             }
             closed = true;
+            awaitDrops(null);
             List<Collection> open = List.copyOf(collections.values());
             collections.clear();
             RuntimeException failure = null;
