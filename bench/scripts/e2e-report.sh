@@ -12,11 +12,31 @@ N="${N:-1000000}"
 NPROBES="${NPROBES:-1,2,4,8,16,32,64}"
 GEN=(--n "$N" --dim 128)
 
+cpu_seconds() { # pattern: CPU seconds (user + system) used so far by the processes whose command line matches
+  local pid total=0 ticks
+  ticks=$(getconf CLK_TCK)
+  for pid in $(pgrep -f "$1"); do
+    # Fields 14 and 15 of /proc/PID/stat (after the parenthesised command name): utime and stime in ticks.
+    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  awk -v t="$total" -v hz="$ticks" 'BEGIN {printf "%.2f", t / hz}'
+}
+
 bench() { # name, workload, args...: one run of ./vxdb bench with its JSON, Markdown and plot in docs/perf
   local name="$1"; shift
   echo "== $name: ./vxdb bench $*" >&2
-  ./vxdb bench "$@" --json "$OUT/$name.json" --md "$OUT/$name.md" --plot "$OUT/$name.png" --progress off \
-    >"bench/target/e2e/$name.log" 2>&1 || { tail -30 "bench/target/e2e/$name.log" >&2; return 1; }
+  # Where the CPU went: the seconds each process used during the run (the bench client is ./vxdb
+  # bench itself, as reported by bash's time), written beside the report as $name.cpu.txt.
+  local c0 n0 start=$SECONDS TIMEFORMAT="%U %S"
+  c0=$(cpu_seconds CoordinatorMain); n0=$(cpu_seconds NodeMain)
+  { time ./vxdb bench "$@" --json "$OUT/$name.json" --md "$OUT/$name.md" --plot "$OUT/$name.png" --progress off \
+    >"bench/target/e2e/$name.log" 2>&1; } 2>"bench/target/e2e/$name.time" \
+    || { tail -30 "bench/target/e2e/$name.log" >&2; return 1; }
+  printf 'wall_s %s client_cpu_s %s coordinators_cpu_s %s nodes_cpu_s %s\n' "$((SECONDS - start))" \
+    "$(awk '{print $1 + $2}' "bench/target/e2e/$name.time")" \
+    "$(awk -v a="$(cpu_seconds CoordinatorMain)" -v b="$c0" 'BEGIN {printf "%.2f", a - b}')" \
+    "$(awk -v a="$(cpu_seconds NodeMain)" -v b="$n0" 'BEGIN {printf "%.2f", a - b}')" \
+    | tee "$OUT/$name.cpu.txt" >&2
   tail -1 "bench/target/e2e/$name.log"
 }
 
