@@ -11,6 +11,7 @@ import java.util.Map;
 import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.observe.GuardedStorageListener;
 import org.vxdb.storage.observe.StorageListener;
+import org.vxdb.storage.shard.IndexBuildGate;
 import org.vxdb.storage.wal.WalConfig;
 import org.vxdb.storage.wal.WalRecordDescriptor;
 
@@ -49,6 +50,16 @@ public final class EngineConfig {
 
     private long nativeMemoryBudget = longProperty(NATIVE_MEMORY_BUDGET_PROP_NAME, NATIVE_MEMORY_BUDGET_DEFAULT);
     private NativeMemoryBudget budget;
+    /** Shards of the engine that may do index work (train, add) at the same time. */
+    public static final String INDEX_BUILDS_PROP_NAME = "vxdb.storage.indexBuilds";
+    /**
+     * One: a build already runs on {@code index_threads} OpenMP threads (all CPUs by default), so
+     * builds side by side only contend for the same cores and multiply the memory they hold.
+     */
+    public static final int INDEX_BUILDS_DEFAULT = 1;
+
+    private int indexBuilds = intProperty(INDEX_BUILDS_PROP_NAME, INDEX_BUILDS_DEFAULT);
+    private IndexBuildGate buildGate;
     /** No system property: a listener is code, set by whoever embeds the engine (the node's metrics). */
     private StorageListener listener = StorageListener.NONE;
     private StorageListener guardedListener;
@@ -78,6 +89,24 @@ public final class EngineConfig {
             throw new IllegalStateException("EngineConfig is not concluded yet");
         }
         return budget;
+    }
+
+    public EngineConfig indexBuilds(int concurrent) {
+        checkNotConcluded();
+        this.indexBuilds = concurrent;
+        return this;
+    }
+
+    public int indexBuilds() {
+        return indexBuilds;
+    }
+
+    /** The gate every shard of this engine takes its turn at for index work (after {@link #conclude()}). */
+    public IndexBuildGate buildGate() {
+        if (buildGate == null) {
+            throw new IllegalStateException("EngineConfig is not concluded yet");
+        }
+        return buildGate;
     }
 
     /** Receives fsync, seal, index and compaction events of every shard; default {@link StorageListener#NONE}. */
@@ -156,8 +185,12 @@ public final class EngineConfig {
         if (listener == null) {
             throw new IllegalArgumentException("listener is null: use StorageListener.NONE for none");
         }
+        if (indexBuilds < 1 || indexBuilds > 1024) {
+            throw new IllegalArgumentException("indexBuilds " + indexBuilds + " is invalid: use 1-1024");
+        }
         dataDirs = checkDataDirs(dataDirs);
         budget = new NativeMemoryBudget(nativeMemoryBudget);
+        buildGate = new IndexBuildGate(indexBuilds);
         guardedListener = GuardedStorageListener.guard(listener);
         concluded = true;
         return this;

@@ -141,7 +141,7 @@ public final class StorageEngine implements AutoCloseable {
                 DurableFiles.createDirectories(dir);
                 shards.add(Shard.open(new ShardConfig(dir, c.dimension(), c.metric(), config.walConfig(c),
                         c.bufferRows(), c.bufferBytes(), c.bufferAge(), c.indexPolicy(INDEX_BUILD_THRESHOLD),
-                        config.budget(), config.guardedListener())));
+                        config.budget(), config.guardedListener(), config.buildGate())));
             }
         } catch (IOException | RuntimeException e) {
             try {

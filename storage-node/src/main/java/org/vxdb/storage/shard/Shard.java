@@ -96,6 +96,8 @@ public final class Shard implements AutoCloseable {
     /** Highest version of any row tracked; recomputed with the row state, so it survives restarts. */
     private long maxVersion;
     private boolean closed;
+    /** Set when {@link #close} starts, before it waits for the indexer: queued index work is then skipped. */
+    private volatile boolean closing;
     private final VectorIndexProvider provider = VectorIndexProviders.get();
     /** Index over sealed rows; replaced atomically under the write lock. Null: exact scans. */
     private ShardIndex index;
@@ -551,11 +553,16 @@ public final class Shard implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
+        boolean rebuild = current == null || sealedRows >= config.index().rebuildFactor() * current.trainedRows;
+        if (rebuild && sealedRows < config.index().buildThreshold()) {
+            return;
+        }
+        // A closing shard stops waiting for its turn: the rows stay sealed and are indexed when it opens again.
+        if (!config.builds().enter(() -> closing)) {
+            return;
+        }
         try {
-            if (current == null || sealedRows >= config.index().rebuildFactor() * current.trainedRows) {
-                if (sealedRows < config.index().buildThreshold()) {
-                    return;
-                }
+            if (rebuild) {
                 long started = System.nanoTime();
                 String file = "index-" + (snapshot.isEmpty() ? 0 : snapshot.getLast().end()) + ".vxi";
                 ShardIndex built = ShardIndex.build(provider, config.index(), config.dimension(), config.metric(),
@@ -574,6 +581,8 @@ public final class Shard implements AutoCloseable {
             lastIndexError = e.getMessage();
             LOG.error("shard {}: index work failed: {}", dir, e.toString());
             listener.indexBuildFailed(e.toString());
+        } finally {
+            config.builds().leave();
         }
     }
 
@@ -1265,6 +1274,7 @@ public final class Shard implements AutoCloseable {
     /** Finishes index work, syncs the WAL and releases every mapping, index and off-heap buffer. */
     @Override
     public void close() {
+        closing = true;
         indexer.shutdown();
         try {
             while (!indexer.awaitTermination(1, TimeUnit.MINUTES)) {

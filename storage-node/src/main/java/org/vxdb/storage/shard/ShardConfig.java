@@ -15,9 +15,11 @@ import org.vxdb.storage.wal.WalConfig;
  * @param bufferBytes seal when the buffer holds this many bytes of vectors and metadata
  * @param bufferAge   seal a non-empty buffer this old (checked on writes and by {@link Shard#maintain()})
  * @param listener    told about fsyncs, seals, index builds and compactions ({@link StorageListener#NONE} for none)
+ * @param builds      shared by the shards of an engine: how many of them do index work at once
  */
 public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
-                          Duration bufferAge, IndexPolicy index, NativeMemoryBudget budget, StorageListener listener) {
+                          Duration bufferAge, IndexPolicy index, NativeMemoryBudget budget, StorageListener listener,
+                          IndexBuildGate builds) {
 
     public static final int DEFAULT_BUFFER_ROWS = 100_000;
     public static final long DEFAULT_BUFFER_BYTES = 256L << 20;
@@ -52,6 +54,16 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
         if (listener == null) {
             throw new IllegalArgumentException("storage listener is required (StorageListener.NONE for none)");
         }
+        if (builds == null) {
+            throw new IllegalArgumentException("index build gate is required (IndexBuildGate.UNLIMITED for none)");
+        }
+    }
+
+    /** A shard whose index work is not bounded by any other shard's. */
+    public ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
+                       Duration bufferAge, IndexPolicy index, NativeMemoryBudget budget, StorageListener listener) {
+        this(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, index, budget, listener,
+                IndexBuildGate.UNLIMITED);
     }
 
     /** A shard that reports to no listener. */
@@ -79,21 +91,26 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
     }
 
     public ShardConfig withBufferRows(int rows) {
-        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index, budget, listener);
+        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index, budget, listener, builds);
     }
 
     public ShardConfig withIndex(IndexPolicy policy) {
         return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
-                policy, budget, listener);
+                policy, budget, listener, builds);
     }
 
     public ShardConfig withBudget(NativeMemoryBudget newBudget) {
         return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
-                index, newBudget, listener);
+                index, newBudget, listener, builds);
     }
 
     public ShardConfig withListener(StorageListener newListener) {
         return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
-                index, budget, newListener);
+                index, budget, newListener, builds);
+    }
+
+    public ShardConfig withBuildGate(IndexBuildGate gate) {
+        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
+                index, budget, listener, gate);
     }
 }

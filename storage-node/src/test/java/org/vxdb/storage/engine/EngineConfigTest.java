@@ -1,6 +1,7 @@
 package org.vxdb.storage.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,16 @@ class EngineConfigTest {
         assertEquals(List.of(), config.dataDirs());
         assertEquals(128L << 20, config.walMaxFileBytes());
         assertEquals(16 << 20, config.walMaxRecordBytes());
+        assertEquals(1, config.indexBuilds());
+    }
+
+    @Test
+    void shouldShareOneIndexBuildGateSizedByIndexBuilds() {
+        EngineConfig config = new EngineConfig().dataDirs(tmp.resolve("d")).indexBuilds(3).conclude();
+        assertEquals(3, config.buildGate().concurrent());
+        assertSame(config.buildGate(), config.buildGate());
+        assertMessage("indexBuilds 0 is invalid: use 1-1024",
+                () -> new EngineConfig().dataDirs(tmp.resolve("e")).indexBuilds(0).conclude());
     }
 
     @Test
