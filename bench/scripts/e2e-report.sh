@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end measurements of docs/performance.md ("End to end"), each written to docs/perf/:
-#   bench/scripts/e2e-report.sh [step ...]    steps: inprocess real onenode threenode memory (default: all)
+#   bench/scripts/e2e-report.sh [step ...]    steps: inprocess real onenode threenode memory (default: all),
+#   and onenode-ingest (only the ingest series of onenode)
 # Each step starts what it needs (./vxdb run --config-dir ... in the background) and stops it after.
 # Generated data (1M x 128 clustered, exact ground truth) is cached in bench/target/data.
 set -euo pipefail
@@ -103,8 +104,9 @@ for s in "${steps[@]}"; do
     inprocess) step_inprocess ;;
     real) start_cluster ops/config/bench-1node; step_real; stop_cluster ;;
     onenode) start_cluster ops/config/bench-1node; step_onenode; stop_cluster ;;
+    onenode-ingest) start_cluster ops/config/bench-1node; ingest_series rf1 coordinator=127.0.0.1:7200; stop_cluster ;;
     threenode) start_cluster ops/config/local; step_threenode; stop_cluster ;;
     memory) bench/scripts/node-memory-restart.sh "$N" 2 | tee "$OUT/node-memory-restart.jsonl" ;;
-    *) echo "unknown step '$s' (inprocess real onenode threenode memory)" >&2; exit 2 ;;
+    *) echo "unknown step '$s' (inprocess real onenode onenode-ingest threenode memory)" >&2; exit 2 ;;
   esac
 done
