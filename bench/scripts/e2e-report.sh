@@ -79,7 +79,7 @@ step_real() {
     bench "recall-$ds-inprocess" recall --target direct,embedded --data "../shared/data/$ds" --metric "$m" \
       --nprobe 1,2,4,8,16,32 --rounds 4 --warmup 100
     bench "exact-$ds-all" recall --target direct,embedded,node=127.0.0.1:7201,coordinator=127.0.0.1:7200 \
-      --data "../shared/data/$ds" --metric "$m" --index Flat --rounds 4 --warmup 100
+      --data "../shared/data/$ds" --metric "$m" --index Flat --rounds 4 --warmup 1000
   done
 }
 

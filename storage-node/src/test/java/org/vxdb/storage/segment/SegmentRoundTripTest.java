@@ -83,9 +83,25 @@ class SegmentRoundTripTest {
             MemorySegment vectors = segment.vectors();
             assertEquals(0, vectors.address() % 64);
             assertEquals(33L * 3 * Float.BYTES, vectors.byteSize());
-            assertTrue(vectors.isMapped(), "vectors are read in place from the mapped file");
+            assertTrue(vectors.address() >= segment.mappedAddress()
+                    && vectors.address() + vectors.byteSize() <= segment.mappedAddress() + segment.mappedBytes(),
+                    "vectors are read in place from the mapped file");
             assertTrue(vectors.isReadOnly());
         }
+    }
+
+    @Test
+    void shouldCloseTheVectorViewWithTheSegment() throws IOException {
+        Path file = dir.resolve("seg.vxs");
+        SegmentWriter.write(file, SegmentRows.random(4, 3, Metric.L2, 5).data());
+        Segment segment = Segment.open(file);
+        MemorySegment vectors = segment.vectors();
+        float first = vectors.get(ValueLayout.JAVA_FLOAT, 0);
+        assertTrue(Float.isFinite(first));
+        segment.close();
+        // The native view shares the segment's arena: after close it fails cleanly, never reads unmapped memory.
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> vectors.get(ValueLayout.JAVA_FLOAT, 0));
+        assertEquals("Already closed", e.getMessage());
     }
 
     @Test
