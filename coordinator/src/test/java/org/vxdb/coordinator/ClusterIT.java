@@ -86,7 +86,9 @@ class ClusterIT {
                   file: topology.yaml
                   reload_interval: 0s
                 nodes:
-                  call_timeout: 2s
+                  # The first calls reach three node JVMs that have just started (still compiling) on as
+                  # few as 2 CPUs: connecting and the first CreateCollection took over 2 s there.
+                  call_timeout: 6s
                   write_attempts: 2
                   retry_backoff: 20ms
                   breaker_window: 10

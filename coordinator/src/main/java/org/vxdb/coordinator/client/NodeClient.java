@@ -43,11 +43,8 @@ public final class NodeClient implements AutoCloseable {
         this.retry = retry;
         this.callTimeout = callTimeout;
         this.scheduler = scheduler;
-        // Responses are handled on the channel's event loop rather than handed to a pool thread first:
-        // every callback on a node call only completes a future, records a metric or tallies a write
-        // (none blocks), and the saved thread handoff is a large part of a hop's cost on a small host.
         this.channel = NettyChannelBuilder.forAddress(node.address().host(), node.address().port()).usePlaintext()
-                .directExecutor().maxInboundMessageSize(maxMessageBytes).build();
+                .maxInboundMessageSize(maxMessageBytes).build();
     }
 
     public NodeInfo node() {
