@@ -73,7 +73,10 @@ final class RecallWorkload {
             answers.put(t, Answers.of(nq, c.k));
             latency.put(t, Latencies.newHistogram());
             totals.put(t, new long[2]);
-            pass(c, t, nprobe, Math.min(warmup, nq), 1, Answers.of(nq, c.k));
+            // --warmup searches, cycling through the queries when there are fewer (sift-5k has 100).
+            if (warmup > 0) {
+                pass(c, t, nprobe, warmup, 1, Answers.of(nq, c.k));
+            }
         }
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < targets.size(); i++) {
@@ -97,11 +100,14 @@ final class RecallWorkload {
         return points;
     }
 
-    /** Searches queries {@code [0, count)} once on {@code clients} threads; a failed search fails the run. */
+    /**
+     * Searches {@code count} queries on {@code clients} threads, query {@code i mod nq} for call {@code i}
+     * (so each query once when {@code count} is the query count); a failed search fails the run.
+     */
     private static LoadLoop.Result pass(LoadContext c, Target t, int nprobe, int count, int clients, Answers into) {
         float[][] queries = c.queries;
         LoadLoop.Result r = new LoadLoop(Ticker.SYSTEM).closed(clients, count, 0, i -> {
-            int q = (int) i;
+            int q = (int) (i % queries.length);
             t.search(queries[q], c.k, nprobe, into.ids()[q], into.distances()[q]);
         });
         if (r.failed() > 0) {

@@ -42,6 +42,15 @@ class LoadBenchTest {
     }
 
     @Test
+    void shouldRunRecallWithoutWarmUpOrWithMoreWarmUpThanQueries() throws Exception {
+        for (String warmup : List.of("0", "250")) {
+            JsonNode json = run("recall", "--target", "embedded", "--index", "Flat", "--warmup", warmup);
+            assertEquals(100, json.get("results").get(0).get("latency").get("count").asInt(), warmup);
+            assertEquals(1.0, json.get("results").get(0).get("recall").asDouble(), warmup);
+        }
+    }
+
+    @Test
     void shouldMeasureExactRecallOfTwoTargetsAndWriteTheReports() throws Exception {
         Path md = dir.resolve("report/recall.md");
         Path png = dir.resolve("report/recall.png");
