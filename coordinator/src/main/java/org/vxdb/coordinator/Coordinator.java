@@ -1,6 +1,5 @@
 package org.vxdb.coordinator;
 
-import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -19,7 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vxdb.api.v1.CollectionServiceGrpc;
 import org.vxdb.api.v1.VectorServiceGrpc;
-import org.vxdb.coordinator.api.CoordinatorApi;
+import org.vxdb.coordinator.core.CoordinatorCore;
+import org.vxdb.coordinator.grpc.CallerInterceptor;
+import org.vxdb.coordinator.grpc.GrpcCollectionAdapter;
+import org.vxdb.coordinator.grpc.GrpcVectorAdapter;
+import org.vxdb.coordinator.net.ClientRateLimits;
+import org.vxdb.coordinator.net.ProtocolContext;
+import org.vxdb.coordinator.net.ProtocolListener;
+import org.vxdb.coordinator.resp.RespAdapter;
+import org.vxdb.coordinator.rest.RestAdapter;
 import org.vxdb.coordinator.client.NodeClients;
 import org.vxdb.coordinator.config.CoordinatorConfig;
 import org.vxdb.coordinator.repair.Repairer;
@@ -27,7 +34,6 @@ import org.vxdb.coordinator.routing.HybridLogicalClock;
 import org.vxdb.coordinator.topology.Topology;
 import org.vxdb.coordinator.topology.TopologyWatcher;
 import org.vxdb.service.config.HostAndPort;
-import org.vxdb.service.grpc.AdmissionInterceptor;
 import org.vxdb.service.grpc.CallMetricsInterceptor;
 import org.vxdb.service.grpc.DeadlineInterceptor;
 import org.vxdb.service.grpc.RequestIdInterceptor;
@@ -49,8 +55,17 @@ public final class Coordinator implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final NodeClients clients;
+    private final CoordinatorCore core;
     private volatile String notReady = "starting";
     private volatile boolean alive = true;
+    private final io.netty.channel.EventLoopGroup boss = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+            new io.netty.util.concurrent.DefaultThreadFactory("vxdb-accept", true),
+            io.netty.channel.nio.NioIoHandler.newFactory());
+    private final io.netty.channel.EventLoopGroup loops = new io.netty.channel.MultiThreadIoEventLoopGroup(0,
+            new io.netty.util.concurrent.DefaultThreadFactory("vxdb-io", true),
+            io.netty.channel.nio.NioIoHandler.newFactory());
+    private ProtocolListener rest;
+    private ProtocolListener resp;
     private OpsHttpServer http;
     private Server grpc;
     private TopologyWatcher watcher;
@@ -70,6 +85,8 @@ public final class Coordinator implements AutoCloseable {
             return t;
         });
         this.clients = new NodeClients(config, topology, timers, metrics::breakerTransition);
+        this.core = new CoordinatorCore(clients, clock, metrics, config.consistency(), config.maxBatchRows(),
+                config.defaultDeadline(), config.maxConcurrentRequests(), config.maxQueuedRequests());
     }
 
     public static Coordinator start(CoordinatorConfig config) throws IOException {
@@ -91,6 +108,7 @@ public final class Coordinator implements AutoCloseable {
         metrics.registerNodeGauges(clients::view);
         http = OpsHttpServer.start(socket(config.httpListen()), metrics.service(), () -> notReady, () -> alive);
         grpc = buildServer().start();
+        startProtocolListeners();
         if (!config.topologyReloadInterval().isZero()) {
             watcher = TopologyWatcher.start(config.topologyFile(), topology, config.topologyReloadInterval(),
                     clients::update, timers);
@@ -104,8 +122,20 @@ public final class Coordinator implements AutoCloseable {
             health.setStatus(s, ServingStatus.SERVING);
         }
         metrics.service().ready(true);
-        LOG.info("coordinator {} ready: gRPC on {}, HTTP on {}; topology {}", config.coordinatorId(), grpcAddress(),
-                httpAddress(), topology.summary());
+        LOG.info("coordinator {} ready: gRPC on {}, HTTP on {}, REST on {}, RESP on {}; topology {}",
+                config.coordinatorId(), grpcAddress(), httpAddress(), restAddress(), respAddress(), topology.summary());
+    }
+
+    private void startProtocolListeners() {
+        var p = config.protocols();
+        ProtocolContext context = new ProtocolContext(core, p.limits(),
+                new ClientRateLimits(p.limits().rateLimit(), p.limits().rateBurst()), metrics);
+        if (p.restListen() != null) {
+            rest = ProtocolListener.start(p.restListen(), new RestAdapter(context), p.limits(), boss, loops, metrics);
+        }
+        if (p.respListen() != null) {
+            resp = ProtocolListener.start(p.respListen(), new RespAdapter(context), p.limits(), boss, loops, metrics);
+        }
     }
 
     private void repairPass() {
@@ -117,16 +147,15 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private Server buildServer() {
-        AdmissionInterceptor admission = new AdmissionInterceptor(config.maxConcurrentRequests(),
-                config.maxQueuedRequests(), metrics.service()::requestRejected);
         NettyServerBuilder b = NettyServerBuilder.forAddress(socket(config.grpcListen())).executor(workers)
                 .maxInboundMessageSize(config.maxMessageBytes())
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
-        for (BindableService service : CoordinatorApi.services(clients, clock, metrics, config.consistency(),
-                config.maxBatchRows(), config.defaultDeadline())) {
+        // The in-flight budget is the core's, shared with every other protocol.
+        for (io.grpc.BindableService service : java.util.List.of(new GrpcVectorAdapter(core),
+                new GrpcCollectionAdapter(core))) {
             b.addService(ServerInterceptors.intercept(service, new DeadlineInterceptor(config.defaultDeadline(), timers),
-                    admission, new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));
+                    new CallerInterceptor(), new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));
         }
         return b.build();
     }
@@ -139,12 +168,27 @@ public final class Coordinator implements AutoCloseable {
         return (InetSocketAddress) grpc.getListenSockets().getFirst();
     }
 
+    /** The REST (and WebSocket) listener's address, or null when it is off. */
+    public InetSocketAddress restAddress() {
+        return rest == null ? null : rest.address();
+    }
+
+    /** The RESP listener's address, or null when it is off. */
+    public InetSocketAddress respAddress() {
+        return resp == null ? null : resp.address();
+    }
+
     public InetSocketAddress httpAddress() {
         return http.address();
     }
 
     public NodeClients clients() {
         return clients;
+    }
+
+    /** The transport-free API every protocol adapter calls. */
+    public CoordinatorCore core() {
+        return core;
     }
 
     public CoordinatorMetrics metrics() {
@@ -160,6 +204,12 @@ public final class Coordinator implements AutoCloseable {
         notReady = "shutting down";
         metrics.service().ready(false);
         health.enterTerminalState();
+        if (rest != null) {
+            rest.close();
+        }
+        if (resp != null) {
+            resp.close();
+        }
         boolean drained = true;
         if (grpc != null) {
             grpc.shutdown();
@@ -177,6 +227,9 @@ public final class Coordinator implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
+        core.close();
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         clients.close();
         alive = false;
         if (http != null) {

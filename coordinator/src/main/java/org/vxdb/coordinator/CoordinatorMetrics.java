@@ -36,6 +36,24 @@ public final class CoordinatorMetrics {
     private final Counter writeFailures = Counter.builder().name("vxdb_coordinator_write_failures_total")
             .help("Ids whose write did not reach the consistency level").register(registry);
 
+    private final Counter protocolRequests = Counter.builder().name("vxdb_protocol_requests_total")
+            .help("Requests answered by the REST, WebSocket and RESP listeners (gRPC: vxdb_grpc_requests_total), by"
+                    + " protocol, operation and outcome code").labelNames("protocol", "operation", "code")
+            .register(registry);
+    private final Histogram protocolSeconds = Histogram.builder().name("vxdb_protocol_request_duration_seconds")
+            .help("Latency of REST, WebSocket and RESP requests from decoded to answered, by protocol and operation")
+            .labelNames("protocol", "operation").classicOnly().classicUpperBounds(ServiceMetrics.REQUEST_BUCKETS)
+            .register(registry);
+    private final io.prometheus.metrics.core.metrics.Gauge connections = io.prometheus.metrics.core.metrics.Gauge
+            .builder().name("vxdb_protocol_connections").help("Open client connections per protocol listener")
+            .labelNames("protocol").register(registry);
+    private final Counter connectionsRefused = Counter.builder().name("vxdb_protocol_connections_refused_total")
+            .help("Connections refused by a listener, by protocol and reason").labelNames("protocol", "reason")
+            .register(registry);
+    private final Counter rateLimited = Counter.builder().name("vxdb_protocol_rate_limited_total")
+            .help("Requests refused by the per-client rate limit, by protocol").labelNames("protocol")
+            .register(registry);
+
     public ServiceMetrics service() {
         return service;
     }
@@ -49,6 +67,28 @@ public final class CoordinatorMetrics {
 
     public void breakerTransition(String node, CircuitBreaker.StateTransition transition) {
         breakerTransitions.labelValues(node, transition.getToState().name()).inc();
+    }
+
+    public void connectionOpened(String protocol) {
+        connections.labelValues(protocol).inc();
+    }
+
+    public void connectionClosed(String protocol) {
+        connections.labelValues(protocol).dec();
+    }
+
+    public void connectionRefused(String protocol, String reason) {
+        connectionsRefused.labelValues(protocol, reason).inc();
+    }
+
+    /** One answered request of a non-gRPC protocol; {@code code} is OK or the core's failure code. */
+    public void protocolRequest(String protocol, String operation, String code, long nanos) {
+        protocolRequests.labelValues(protocol, operation, code).inc();
+        protocolSeconds.labelValues(protocol, operation).observe(nanos / 1e9);
+    }
+
+    public void rateLimited(String protocol) {
+        rateLimited.labelValues(protocol).inc();
     }
 
     public void partialSearch() {

@@ -82,6 +82,10 @@ class ClusterIT {
                   listen: 127.0.0.1:0
                 http:
                   listen: 127.0.0.1:0
+                rest:
+                  listen: 127.0.0.1:0
+                resp:
+                  listen: 127.0.0.1:0
                 topology:
                   file: topology.yaml
                   reload_interval: 0s

@@ -74,9 +74,11 @@ public final class CoordinatorConfig implements ServerConfig {
     private final Consistency consistency;
     private final Duration repairInterval;
     private final int repairBuckets;
+    private final ProtocolSettings protocols;
 
     CoordinatorConfig(String coordinatorId, ServerSettings server, Path topologyFile, Duration topologyReloadInterval,
-                      NodeCallSettings nodes, Consistency consistency, Duration repairInterval, int repairBuckets) {
+                      NodeCallSettings nodes, Consistency consistency, Duration repairInterval, int repairBuckets,
+                      ProtocolSettings protocols) {
         this.coordinatorId = coordinatorId;
         this.server = server;
         this.topologyFile = topologyFile;
@@ -85,6 +87,7 @@ public final class CoordinatorConfig implements ServerConfig {
         this.consistency = consistency;
         this.repairInterval = repairInterval;
         this.repairBuckets = repairBuckets;
+        this.protocols = Objects.requireNonNull(protocols, "protocols");
     }
 
     /**
@@ -186,14 +189,24 @@ public final class CoordinatorConfig implements ServerConfig {
         return repairBuckets;
     }
 
+    /** REST, WebSocket and RESP listeners and their connection limits. */
+    public ProtocolSettings protocols() {
+        return protocols;
+    }
+
+    public CoordinatorConfig withProtocols(ProtocolSettings p) {
+        return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
+                repairInterval, repairBuckets, p);
+    }
+
     public CoordinatorConfig withGrpcListen(HostAndPort address) {
         return new CoordinatorConfig(coordinatorId, server.withGrpcListen(address), topologyFile,
-                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets);
+                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols);
     }
 
     public CoordinatorConfig withHttpListen(HostAndPort address) {
         return new CoordinatorConfig(coordinatorId, server.withHttpListen(address), topologyFile,
-                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets);
+                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols);
     }
 
     @Override
@@ -206,13 +219,14 @@ public final class CoordinatorConfig implements ServerConfig {
                 && nodes.equals(other.nodes)
                 && consistency == other.consistency
                 && repairInterval.equals(other.repairInterval)
-                && repairBuckets == other.repairBuckets;
+                && repairBuckets == other.repairBuckets
+                && protocols.equals(other.protocols);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
-                repairInterval, repairBuckets);
+                repairInterval, repairBuckets, protocols);
     }
 
     /** One line with every setting, for the coordinator's start-up log. */
@@ -232,6 +246,7 @@ public final class CoordinatorConfig implements ServerConfig {
                 + " nodes.breaker_open_for=" + DurationText.format(nodes.breakerOpenFor())
                 + " write.consistency=" + consistency.name().toLowerCase(Locale.ROOT)
                 + " repair.interval=" + DurationText.format(repairInterval)
-                + " repair.buckets=" + repairBuckets;
+                + " repair.buckets=" + repairBuckets
+                + " " + protocols;
     }
 }

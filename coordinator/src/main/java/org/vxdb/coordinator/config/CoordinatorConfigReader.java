@@ -29,7 +29,7 @@ final class CoordinatorConfigReader {
 
     CoordinatorConfig read(JsonNode tree) {
         ConfigSection root = ConfigSection.root(tree, "coordinator_id", "grpc", "http", "topology", "nodes",
-                "write", "repair", "shutdown", "logging");
+                "write", "repair", "rest", "resp", "connections", "shutdown", "logging");
         String coordinatorId = root.value("coordinator_id").identifier();
         GrpcSettings grpc = GrpcSettings.read(root);
         HostAndPort http = ServerSettings.readHttpListen(root);
@@ -46,10 +46,11 @@ final class CoordinatorConfigReader {
         Duration repairInterval = repair.value("interval").duration(REPAIR_INTERVAL_DEFAULT, Duration.ZERO,
                 REPAIR_INTERVAL_MAX);
         int repairBuckets = (int) repair.value("buckets").integer(REPAIR_BUCKETS_DEFAULT, 1, REPAIR_BUCKETS_MAX);
+        ProtocolSettings protocols = ProtocolSettings.read(root);
         ServerSettings server = new ServerSettings(grpc, http, ServerSettings.readShutdownGrace(root),
                 ServerSettings.readLogLevel(root));
         return new CoordinatorConfig(coordinatorId, server, topologyFile, reloadInterval, nodes, consistency,
-                repairInterval, repairBuckets);
+                repairInterval, repairBuckets, protocols);
     }
 
     private static NodeCallSettings nodes(ConfigSection nodes) {

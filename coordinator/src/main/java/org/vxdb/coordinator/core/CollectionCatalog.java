@@ -1,4 +1,4 @@
-package org.vxdb.coordinator.api;
+package org.vxdb.coordinator.core;
 
 import io.grpc.Status;
 import java.time.Duration;

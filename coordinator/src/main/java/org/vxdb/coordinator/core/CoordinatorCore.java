@@ -1,0 +1,220 @@
+package org.vxdb.coordinator.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.vxdb.api.v1.CollectionInfo;
+import org.vxdb.api.v1.CollectionSpec;
+import org.vxdb.api.v1.DeleteRequest;
+import org.vxdb.api.v1.DeleteResponse;
+import org.vxdb.api.v1.GetRequest;
+import org.vxdb.api.v1.GetResponse;
+import org.vxdb.api.v1.SearchRequest;
+import org.vxdb.api.v1.SearchResponse;
+import org.vxdb.api.v1.WriteRequest;
+import org.vxdb.api.v1.WriteResponse;
+import org.vxdb.coordinator.CoordinatorMetrics;
+import org.vxdb.coordinator.client.NodeClients;
+import org.vxdb.coordinator.config.Consistency;
+import org.vxdb.coordinator.routing.HybridLogicalClock;
+import org.vxdb.coordinator.search.ScatterGather;
+import org.vxdb.coordinator.write.Replicator;
+
+/**
+ * The coordinator's one API, free of any transport: every protocol adapter (gRPC, REST, WebSocket,
+ * RESP) decodes its request into these calls and encodes what they complete with. Validation,
+ * routing, replication, failover, the in-flight budget and deadlines all live here and below, once.
+ *
+ * <p>Every call takes a {@link CallContext} (caller, request id, deadline) and returns a future that
+ * completes with the result or fails with a {@link VxdbException} whose code and message the adapter
+ * passes on unchanged. A call refused by the in-flight budget fails at once with RESOURCE_EXHAUSTED;
+ * one whose deadline passes fails with DEADLINE_EXCEEDED (a write may still take effect then).
+ */
+public final class CoordinatorCore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCore.class);
+    private static final String MDC_REQUEST_ID = "request_id";
+    private static final java.util.Set<String> MUTATIONS = java.util.Set.of("Insert", "Upsert", "Delete",
+            "CreateCollection", "DropCollection");
+
+    private final NodeClients clients;
+    private final CollectionOperations collections;
+    private final VectorOperations vectors;
+    private final InFlightBudget budget;
+    private final ExecutorService executor;
+    private final int maxBatchRows;
+    private final Duration defaultDeadline;
+    private final CoordinatorMetrics metrics;
+
+    /**
+     * @param running requests executing at once (each holds a thread while it waits on nodes)
+     * @param queued  requests admitted beyond those, waiting for a thread
+     */
+    public CoordinatorCore(NodeClients clients, HybridLogicalClock clock, CoordinatorMetrics metrics,
+                           Consistency consistency, int maxBatchRows, Duration defaultDeadline, int running,
+                           int queued) {
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.metrics = metrics;
+        CollectionCatalog catalog = new CollectionCatalog(clients);
+        this.collections = new CollectionOperations(clients, catalog);
+        this.vectors = new VectorOperations(clients, catalog, new Replicator(clients, metrics),
+                new ScatterGather(clients, metrics), clock, metrics, consistency, maxBatchRows);
+        this.budget = new InFlightBudget(running, queued);
+        this.maxBatchRows = maxBatchRows;
+        this.defaultDeadline = defaultDeadline;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(running, r -> {
+            Thread t = new Thread(r, "vxdb-core-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Collections
+
+    public CompletableFuture<CollectionInfo> createCollection(CallContext ctx, CollectionSpec spec) {
+        return run(ctx, "CreateCollection", () -> collections.create(spec));
+    }
+
+    public CompletableFuture<CollectionInfo> describeCollection(CallContext ctx, String name) {
+        return run(ctx, "DescribeCollection", () -> collections.describe(name));
+    }
+
+    /** Every collection, by name, with its stats. */
+    public CompletableFuture<List<CollectionInfo>> listCollections(CallContext ctx) {
+        return run(ctx, "ListCollections", collections::list);
+    }
+
+    public CompletableFuture<Void> dropCollection(CallContext ctx, String name) {
+        return run(ctx, "DropCollection", () -> {
+            collections.drop(name);
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Vectors
+
+    /** Create-only: ALREADY_EXISTS naming the ids when one is live. */
+    public CompletableFuture<WriteResponse> insert(CallContext ctx, WriteRequest request) {
+        return run(ctx, "Insert", () -> vectors.write(ctx, request, true));
+    }
+
+    /** Creates or replaces. */
+    public CompletableFuture<WriteResponse> upsert(CallContext ctx, WriteRequest request) {
+        return run(ctx, "Upsert", () -> vectors.write(ctx, request, false));
+    }
+
+    public CompletableFuture<GetResponse> get(CallContext ctx, GetRequest request) {
+        return run(ctx, "Get", () -> vectors.get(request));
+    }
+
+    public CompletableFuture<DeleteResponse> delete(CallContext ctx, DeleteRequest request) {
+        return run(ctx, "Delete", () -> vectors.delete(ctx, request));
+    }
+
+    public CompletableFuture<SearchResponse> search(CallContext ctx, SearchRequest request) {
+        return run(ctx, "Search", () -> vectors.search(ctx, request));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // What adapters need to know
+
+    /** The most rows one write, get or delete may carry. */
+    public int maxBatchRows() {
+        return maxBatchRows;
+    }
+
+    /** The deadline of a request that names none. */
+    public Duration defaultDeadline() {
+        return defaultDeadline;
+    }
+
+    /** The shared in-flight budget: adapters stop reading their sockets while it is saturated. */
+    public InFlightBudget budget() {
+        return budget;
+    }
+
+    public NodeClients clients() {
+        return clients;
+    }
+
+    /**
+     * Runs {@code body} on the core's threads within the budget and the deadline. Whatever it
+     * throws becomes a {@link VxdbException}; nothing else ever leaves the core.
+     */
+    private <T> CompletableFuture<T> run(CallContext ctx, String operation, Supplier<T> body) {
+        if (ctx.expired()) {
+            return CompletableFuture.failedFuture(new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
+                    "the deadline passed before " + operation + " started; nothing was done"));
+        }
+        try {
+            budget.acquire();
+        } catch (VxdbException e) {
+            if (metrics != null) {
+                metrics.service().requestRejected();
+            }
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                MDC.put(MDC_REQUEST_ID, ctx.requestId());
+                try {
+                    if (ctx.expired()) {
+                        throw new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
+                                "the deadline passed while " + operation + " waited for a thread; nothing was done");
+                    }
+                    result.complete(body.get());
+                } catch (RuntimeException | Error e) {
+                    VxdbException mapped = VxdbException.from(e);
+                    if (mapped.code() == VxdbException.Code.INTERNAL) {
+                        LOG.error("{} failed", operation, e);
+                    }
+                    result.completeExceptionally(mapped);
+                } finally {
+                    MDC.remove(MDC_REQUEST_ID);
+                    budget.release();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            budget.release();
+            return CompletableFuture.failedFuture(VxdbException.unavailable("the coordinator is shutting down"));
+        }
+        long left = ctx.deadlineNanos() - System.nanoTime();
+        return result.orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (cause instanceof java.util.concurrent.TimeoutException) {
+                return CompletableFuture.failedFuture(new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
+                        "the deadline passed before " + operation + " finished"
+                                + (MUTATIONS.contains(operation) ? "; it may still take effect" : "")));
+            }
+            return CompletableFuture.failedFuture(VxdbException.from(cause));
+        });
+    }
+
+    /** Stops taking calls; calls running finish on their own (the caller drains them first). */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+}

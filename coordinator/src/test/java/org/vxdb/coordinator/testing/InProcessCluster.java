@@ -1,0 +1,124 @@
+package org.vxdb.coordinator.testing;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.vxdb.coordinator.Coordinator;
+import org.vxdb.coordinator.config.CoordinatorConfig;
+import org.vxdb.coordinator.core.CallContext;
+import org.vxdb.coordinator.core.Caller;
+import org.vxdb.coordinator.core.CoordinatorCore;
+import org.vxdb.node.StorageNode;
+import org.vxdb.node.config.NodeConfig;
+
+/**
+ * Two real storage nodes and a coordinator in this JVM, over loopback sockets, with every listener
+ * (gRPC, REST + WebSocket, RESP) on a free port: 4 clusters, replication factor 2. For tests of the
+ * core API and the protocol adapters; {@code ClusterIT} runs nodes as processes.
+ */
+public final class InProcessCluster implements AutoCloseable {
+
+    public static final int CLUSTERS = 4;
+
+    private final List<StorageNode> nodes = new ArrayList<>();
+    private final Coordinator coordinator;
+    private final ManagedChannel channel;
+
+    private InProcessCluster(Path dir, String coordinatorExtraYaml) throws IOException {
+        for (int i = 1; i <= 2; i++) {
+            Path nodeDir = dir.resolve("node-" + i);
+            Files.createDirectories(nodeDir);
+            nodes.add(StorageNode.start(NodeConfig.parse("""
+                    node_id: node-%d
+                    grpc:
+                      listen: 127.0.0.1:0
+                    http:
+                      listen: 127.0.0.1:0
+                    storage:
+                      data_dirs: [data]
+                    """.formatted(i), nodeDir)));
+        }
+        Files.writeString(dir.resolve("topology.yaml"), """
+                total_clusters: %d
+                replication_factor: 2
+                nodes:
+                  - {id: node-1, address: "127.0.0.1:%d"}
+                  - {id: node-2, address: "127.0.0.1:%d"}
+                ranges:
+                  - {clusters: 0-1, replicas: [node-1, node-2]}
+                  - {clusters: 2-3, replicas: [node-2, node-1]}
+                """.formatted(CLUSTERS, nodes.get(0).grpcAddress().getPort(), nodes.get(1).grpcAddress().getPort()));
+        Files.writeString(dir.resolve("coordinator.yaml"), """
+                coordinator_id: coord-test
+                grpc:
+                  listen: 127.0.0.1:0
+                http:
+                  listen: 127.0.0.1:0
+                rest:
+                  listen: 127.0.0.1:0
+                resp:
+                  listen: 127.0.0.1:0
+                topology:
+                  file: topology.yaml
+                  reload_interval: 0s
+                nodes:
+                  call_timeout: 10s
+                """ + coordinatorExtraYaml);
+        coordinator = Coordinator.start(CoordinatorConfig.load(dir.resolve("coordinator.yaml")));
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcAddress().getPort()).usePlaintext()
+                .build();
+    }
+
+    public static InProcessCluster start(Path dir) throws IOException {
+        return new InProcessCluster(dir, "");
+    }
+
+    /** With more top-level YAML for the coordinator (e.g. a {@code connections:} section). */
+    public static InProcessCluster start(Path dir, String coordinatorExtraYaml) throws IOException {
+        return new InProcessCluster(dir, coordinatorExtraYaml);
+    }
+
+    public Coordinator coordinator() {
+        return coordinator;
+    }
+
+    public CoordinatorCore core() {
+        return coordinator.core();
+    }
+
+    /** A plaintext channel to the coordinator's gRPC port. */
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    public int restPort() {
+        return coordinator.restAddress().getPort();
+    }
+
+    public int respPort() {
+        return coordinator.respAddress().getPort();
+    }
+
+    public List<StorageNode> nodes() {
+        return nodes;
+    }
+
+    /** A context for direct core calls in tests: anonymous, 30 s deadline. */
+    public static CallContext context() {
+        return CallContext.of(Caller.anonymous("127.0.0.1:1", "test"), null, Duration.ofSeconds(30));
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        coordinator.close();
+        for (StorageNode n : nodes) {
+            n.close();
+        }
+    }
+}
