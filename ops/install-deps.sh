@@ -5,17 +5,22 @@
 #   ops/install-deps.sh                 install what is missing (root, or sudo)
 #   ops/install-deps.sh --check         only report; exit 1 when something is missing
 #   ops/install-deps.sh --test [--check]  also the tools the test suite drives: Python grpcio and
-#                                       grpc_tools (a client we did not write), promtool (metrics lint)
+#                                       grpc_tools (a client we did not write), promtool (metrics lint),
+#                                       redis-cli and python3-redis, Node with the npm clients of
+#                                       ops/test-clients (ioredis, ws, wscat)
 set -euo pipefail
 
 PACKAGES=(libfaiss-dev libopenblas-dev libgomp1 g++ make unzip curl ca-certificates)
-TEST_PACKAGES=(python3 python3-grpcio python3-grpc-tools prometheus)
+TEST_PACKAGES=(python3 python3-grpcio python3-grpc-tools prometheus redis-tools python3-redis)
+TEST=0
 
 CHECK=0
 for arg in "$@"; do
   case "$arg" in
     --check) CHECK=1 ;;
-    --test) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+    --test) PACKAGES+=("${TEST_PACKAGES[@]}"); TEST=1
+            # Node and npm from wherever they come (Debian's packages, or NodeSource's nodejs, which has npm).
+            command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm) ;;
     *) echo "install-deps: unknown argument '$arg' (use --check, --test)" >&2; exit 2 ;;
   esac
 done
@@ -31,9 +36,17 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=ops/find-jdk.sh
 source "$ROOT/ops/find-jdk.sh"
 
+# The npm clients the tests drive, pinned by ops/test-clients/package-lock.json.
+npm_clients_missing() {
+  ((TEST)) || return 1
+  [[ ! -d "$ROOT/ops/test-clients/node_modules/ioredis" || ! -d "$ROOT/ops/test-clients/node_modules/ws" \
+     || ! -d "$ROOT/ops/test-clients/node_modules/wscat" ]]
+}
+
 if ((CHECK)); then
   status=0
   if ((${#missing[@]})); then echo "missing packages: ${missing[*]}"; status=1; fi
+  if npm_clients_missing; then echo "missing npm clients in ops/test-clients"; status=1; fi
   vxdb_find_jdk25 >/dev/null || status=1
   exit $status
 fi
@@ -53,6 +66,11 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "install-deps: native packages present" >&2
+fi
+
+if npm_clients_missing; then
+  echo "install-deps: installing the npm test clients (ops/test-clients)" >&2
+  (cd "$ROOT/ops/test-clients" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
 JDK="$(vxdb_find_jdk25)" || exit 1
