@@ -417,6 +417,14 @@ public final class GrpcTarget implements Target {
         }
     }
 
+    /**
+     * Counts ids {@code [start, end)} as written and acknowledged, by another client of the same
+     * collection (a {@link ProtocolTarget} that writes through REST, WebSocket or RESP).
+     */
+    void noteWritten(long start, long end) {
+        written.add(start, end);
+    }
+
     /** Leaves the collection on the server at {@link #close} (to measure a restart with the data in place, say). */
     public GrpcTarget keepCollection() {
         keep = true;

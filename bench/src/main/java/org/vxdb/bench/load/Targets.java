@@ -3,7 +3,8 @@ package org.vxdb.bench.load;
 /** Opens a target from its command-line spelling. */
 final class Targets {
 
-    static final String KINDS = "direct, embedded, node=HOST:PORT, coordinator=HOST:PORT";
+    static final String KINDS = "direct, embedded, node=HOST:PORT, coordinator=HOST:PORT, rest=HOST:PORT,"
+            + " ws=HOST:PORT, resp=HOST:PORT";
 
     private Targets() {
     }
@@ -15,20 +16,32 @@ final class Targets {
         if (spec.equals("embedded")) {
             return new EmbeddedTarget(c.work(), Math.max(1, c.shards()), c.fsync(), c.out);
         }
+        if (spec.startsWith("rest=")) {
+            return new RestTarget(spec, control(c)).withConsistency(c.options.string("consistency", null));
+        }
         if (spec.startsWith("node=") || spec.startsWith("coordinator=")) {
-            GrpcTarget.Options o = GrpcTarget.Options.defaults().withShardCount(c.shards())
-                    .withChannels(c.options.integer("channels", GrpcTarget.Options.CHANNELS_DEFAULT, 1))
-                    .withFsync(GrpcTarget.Options.fsync(c.fsync().name()))
-                    .withBufferAge(java.time.Duration.ofMillis(c.options.integer("buffer-age-ms", 2000, 1)));
-            if (c.options.has("consistency")) {
-                o = o.withConsistency(GrpcTarget.Options.consistency(c.options.string("consistency", "")));
-            }
-            if (c.options.has("collection")) {
-                o = o.withCollection(c.options.string("collection", null));
-            }
-            GrpcTarget t = GrpcTarget.connect(spec, o);
-            return c.options.string("keep", "false").equals("true") ? t.keepCollection() : t;
+            return grpc(spec, c);
         }
         throw new IllegalArgumentException("--target: unknown target '" + spec + "' (known: " + KINDS + ")");
+    }
+
+    /** The gRPC target that sets up the collection of a protocol target: {@code --grpc HOST:PORT}. */
+    private static GrpcTarget control(LoadContext c) {
+        return grpc("coordinator=" + c.options.string("grpc", "127.0.0.1:7100"), c);
+    }
+
+    private static GrpcTarget grpc(String spec, LoadContext c) {
+        GrpcTarget.Options o = GrpcTarget.Options.defaults().withShardCount(c.shards())
+                .withChannels(c.options.integer("channels", GrpcTarget.Options.CHANNELS_DEFAULT, 1))
+                .withFsync(GrpcTarget.Options.fsync(c.fsync().name()))
+                .withBufferAge(java.time.Duration.ofMillis(c.options.integer("buffer-age-ms", 2000, 1)));
+        if (c.options.has("consistency")) {
+            o = o.withConsistency(GrpcTarget.Options.consistency(c.options.string("consistency", "")));
+        }
+        if (c.options.has("collection")) {
+            o = o.withCollection(c.options.string("collection", null));
+        }
+        GrpcTarget t = GrpcTarget.connect(spec, o);
+        return c.options.string("keep", "false").equals("true") ? t.keepCollection() : t;
     }
 }

@@ -1,0 +1,121 @@
+package org.vxdb.bench.load;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.vxdb.vecs.VectorSet;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * {@code rest=HOST:PORT}: the coordinator's HTTP REST API (docs/api-rest.md) through the JDK's
+ * HTTP/1.1 client, JSON bodies written by hand (the cost a plain client pays).
+ */
+final class RestTarget extends ProtocolTarget {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final String base;
+
+    RestTarget(String spec, GrpcTarget control) {
+        super(spec, control);
+        this.base = "http://" + host + ":" + port + "/v1/collections/";
+    }
+
+    @Override
+    public void write(VectorSet rows, int from, int to, long idOffset) {
+        MemorySegment data = rows.data();
+        int dim = rows.dimension();
+        StringBuilder body = new StringBuilder((to - from) * dim * 12 + 64).append("{\"vectors\":[");
+        for (int r = from; r < to; r++) {
+            if (r > from) {
+                body.append(',');
+            }
+            body.append("{\"id\":").append(idOffset + r).append(",\"values\":[");
+            long at = (long) r * dim;
+            for (int j = 0; j < dim; j++) {
+                if (j > 0) {
+                    body.append(',');
+                }
+                body.append(value(data, at + j));
+            }
+            body.append("]}");
+        }
+        body.append(']');
+        if (consistency != null) {
+            body.append(",\"consistency\":\"").append(consistency).append('"');
+        }
+        body.append('}');
+        JsonNode answer = send(HttpRequest.newBuilder(URI.create(base + collection() + "/vectors"))
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())), "upsert of rows [" + from + ", " + to + ")");
+        long count = answer.path("written").asLong(-1);
+        if (count != to - from) {
+            throw new IllegalStateException(name + ": upsert of rows [" + from + ", " + to + ") wrote " + count
+                    + " of " + (to - from) + ": " + answer);
+        }
+        written(idOffset + from, idOffset + to);
+    }
+
+    @Override
+    public void search(float[] query, int k, int nprobe, long[] ids, float[] distances) {
+        StringBuilder body = new StringBuilder(query.length * 12 + 64).append("{\"vector\":[");
+        for (int j = 0; j < query.length; j++) {
+            if (j > 0) {
+                body.append(',');
+            }
+            body.append(query[j]);
+        }
+        body.append("],\"k\":").append(k);
+        if (nprobe > 0) {
+            body.append(",\"params\":{\"nprobe\":").append(nprobe).append('}');
+        }
+        body.append('}');
+        JsonNode answer = send(HttpRequest.newBuilder(URI.create(base + collection() + "/search"))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), "search");
+        if (answer.path("partial").asBoolean(false)) {
+            throw new IllegalStateException(name + ": search answered partially: " + answer.path("unavailable_ranges"));
+        }
+        JsonNode hits = answer.path("hits");
+        int n = Math.min(hits.size(), ids.length);
+        for (int i = 0; i < n; i++) {
+            JsonNode hit = hits.get(i);
+            ids[i] = Long.parseUnsignedLong(hit.path("id").asString());
+            distances[i] = groundTruthUnits((float) hit.path("distance").asDouble());
+        }
+        fillMissing(n, ids, distances);
+    }
+
+    private JsonNode send(HttpRequest.Builder request, String what) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(name + ": " + what + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(name + ": " + what + " interrupted", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(name + ": " + what + " answered HTTP " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return JSON.readTree(response.body());
+    }
+
+    @Override
+    public void close() {
+        try {
+            super.close();
+        } finally {
+            http.close();
+        }
+    }
+}
