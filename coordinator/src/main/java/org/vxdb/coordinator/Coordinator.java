@@ -1,14 +1,20 @@
 package org.vxdb.coordinator;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +28,7 @@ import org.vxdb.coordinator.core.CoordinatorCore;
 import org.vxdb.coordinator.grpc.CallerInterceptor;
 import org.vxdb.coordinator.grpc.GrpcCollectionAdapter;
 import org.vxdb.coordinator.grpc.GrpcVectorAdapter;
+import org.vxdb.coordinator.grpc.RateLimitInterceptor;
 import org.vxdb.coordinator.net.ClientRateLimits;
 import org.vxdb.coordinator.net.ProtocolContext;
 import org.vxdb.coordinator.net.ProtocolListener;
@@ -29,6 +36,7 @@ import org.vxdb.coordinator.resp.RespAdapter;
 import org.vxdb.coordinator.rest.RestAdapter;
 import org.vxdb.coordinator.client.NodeClients;
 import org.vxdb.coordinator.config.CoordinatorConfig;
+import org.vxdb.coordinator.config.ProtocolSettings;
 import org.vxdb.coordinator.repair.Repairer;
 import org.vxdb.coordinator.routing.HybridLogicalClock;
 import org.vxdb.coordinator.topology.Topology;
@@ -58,12 +66,12 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorCore core;
     private volatile String notReady = "starting";
     private volatile boolean alive = true;
-    private final io.netty.channel.EventLoopGroup boss = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
-            new io.netty.util.concurrent.DefaultThreadFactory("vxdb-accept", true),
-            io.netty.channel.nio.NioIoHandler.newFactory());
-    private final io.netty.channel.EventLoopGroup loops = new io.netty.channel.MultiThreadIoEventLoopGroup(0,
-            new io.netty.util.concurrent.DefaultThreadFactory("vxdb-io", true),
-            io.netty.channel.nio.NioIoHandler.newFactory());
+    /** Event loops of the REST/WebSocket and RESP listeners (gRPC has its own, shaded). */
+    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
+            new DefaultThreadFactory("vxdb-accept", true), NioIoHandler.newFactory());
+    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(0,
+            new DefaultThreadFactory("vxdb-io", true), NioIoHandler.newFactory());
+    private final ClientRateLimits rateLimits;
     private ProtocolListener rest;
     private ProtocolListener resp;
     private OpsHttpServer http;
@@ -85,6 +93,8 @@ public final class Coordinator implements AutoCloseable {
             return t;
         });
         this.clients = new NodeClients(config, topology, timers, metrics::breakerTransition);
+        this.rateLimits = new ClientRateLimits(config.protocols().limits().rateLimit(),
+                config.protocols().limits().rateBurst());
         this.core = new CoordinatorCore(clients, clock, metrics, config.consistency(), config.maxBatchRows(),
                 config.defaultDeadline(), config.maxConcurrentRequests(), config.maxQueuedRequests());
     }
@@ -127,9 +137,8 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private void startProtocolListeners() {
-        var p = config.protocols();
-        ProtocolContext context = new ProtocolContext(core, p.limits(),
-                new ClientRateLimits(p.limits().rateLimit(), p.limits().rateBurst()), metrics);
+        ProtocolSettings p = config.protocols();
+        ProtocolContext context = new ProtocolContext(core, p.limits(), rateLimits, metrics);
         if (p.restListen() != null) {
             rest = ProtocolListener.start(p.restListen(), new RestAdapter(context), p.limits(), boss, loops, metrics);
         }
@@ -149,15 +158,22 @@ public final class Coordinator implements AutoCloseable {
     private Server buildServer() {
         NettyServerBuilder b = NettyServerBuilder.forAddress(socket(config.grpcListen())).executor(workers)
                 .maxInboundMessageSize(config.maxMessageBytes())
+                .maxConnectionIdle(idleOrForever(config.protocols().limits().idleTimeout()), TimeUnit.NANOSECONDS)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
         // The in-flight budget is the core's, shared with every other protocol.
-        for (io.grpc.BindableService service : java.util.List.of(new GrpcVectorAdapter(core),
+        for (BindableService service : List.of(new GrpcVectorAdapter(core),
                 new GrpcCollectionAdapter(core))) {
             b.addService(ServerInterceptors.intercept(service, new DeadlineInterceptor(config.defaultDeadline(), timers),
-                    new CallerInterceptor(), new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));
+                    new CallerInterceptor(), new RateLimitInterceptor(rateLimits, metrics), new RequestIdInterceptor(),
+                    new CallMetricsInterceptor(metrics.service())));
         }
         return b.build();
+    }
+
+    /** gRPC's idle limit: the listeners' idle timeout, 0 meaning never. */
+    private static long idleOrForever(Duration idle) {
+        return idle.isZero() ? Long.MAX_VALUE : idle.toNanos();
     }
 
     private static InetSocketAddress socket(HostAndPort a) {
@@ -211,6 +227,7 @@ public final class Coordinator implements AutoCloseable {
             resp.close();
         }
         boolean drained = true;
+        long graceEnd = System.nanoTime() + grace.toNanos();
         if (grpc != null) {
             grpc.shutdown();
             try {
@@ -224,6 +241,9 @@ public final class Coordinator implements AutoCloseable {
                 grpc.shutdownNow();
             }
         }
+        // Requests of the other protocols that the core is still running (their connections stay open
+        // until they are answered), within what is left of the grace period.
+        drained &= awaitCoreIdle(graceEnd);
         if (watcher != null) {
             watcher.close();
         }
@@ -240,6 +260,21 @@ public final class Coordinator implements AutoCloseable {
         LOG.info("coordinator {} stopped ({})", config.coordinatorId(),
                 drained ? "every request finished" : "requests still running after the grace period were cancelled");
         return drained;
+    }
+
+    private boolean awaitCoreIdle(long deadlineNanos) {
+        while (core.budget().inFlight() > 0) {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
