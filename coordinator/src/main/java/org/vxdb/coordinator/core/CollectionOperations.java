@@ -71,7 +71,7 @@ final class CollectionOperations {
         }
         if (!errors.isEmpty()) {
             throw Status.UNAVAILABLE.withDescription("collection '" + spec.getName() + "' was not created on every"
-                    + " node (" + String.join("; ", errors) + "); send CreateCollection again once they are back,"
+                    + " node (" + String.join("; ", errors) + "); create it again once they are back,"
                     + " it finishes the create").asRuntimeException();
         }
         catalog.forget(spec.getName());
@@ -164,7 +164,7 @@ final class CollectionOperations {
         }
         if (!errors.isEmpty()) {
             throw Status.UNAVAILABLE.withDescription("collection '" + request.getName() + "' was not dropped on"
-                    + " every node (" + String.join("; ", errors) + "); send DropCollection again once they are"
+                    + " every node (" + String.join("; ", errors) + "); drop it again once they are"
                     + " back").asRuntimeException();
         }
     }
