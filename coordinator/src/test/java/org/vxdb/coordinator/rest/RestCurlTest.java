@@ -307,10 +307,10 @@ class RestCurlTest {
         assertError(curl.json("PUT", path, "{\"vectors\":[{\"id\":1,\"values\":[1,2,3]}]}\n{}"), 400,
                 "INVALID_ARGUMENT", "request body: unexpected data after the JSON value at line 2, column 1");
         assertError(curl.json("PUT", path, "{\"vectors\": [,]}"), 400, "INVALID_ARGUMENT",
-                "request body: malformed JSON at line 1, column 15: Unexpected character (',' (code 44)): expected a"
+                "request body: malformed JSON at line 1, column 14: Unexpected character (',' (code 44)): expected a"
                         + " value");
         assertError(curl.json("PUT", path, "{\"vectors\":[],\"vectors\":[]}"), 400, "INVALID_ARGUMENT",
-                "request body: malformed JSON at line 1, column 25: Duplicate Object property \"vectors\"");
+                "request body: malformed JSON at line 1, column 24: Duplicate Object property \"vectors\"");
         assertError(curl.json("PUT", path, "[]"), 400, "INVALID_ARGUMENT",
                 "request body: expected a JSON object, got an array");
         assertError(curl.json("PUT", path, ""), 400, "INVALID_ARGUMENT", "request body: required (a JSON object)");
