@@ -323,7 +323,7 @@ class RestCurlTest {
                 "request body: JSON nested deeper than 64 levels");
         assertError(curl.run("\u00ff\u00fe".getBytes(StandardCharsets.ISO_8859_1), "-X", "PUT", curl.url(path), "-H",
                 "Content-Type: application/json", "--data-binary", "@-"), 400, "INVALID_ARGUMENT",
-                "request body: malformed JSON at line 1, column 1: Invalid UTF-8 start byte 0xff");
+                "request body: malformed JSON at line 1, column 2: Invalid UTF-8 start byte 0xff");
         // still serving, and nothing was written
         assertJson(curl.json("POST", "/v1/collections/bad/vectors/get", "{\"ids\":[1]}"), 200,
                 "{\"vectors\":[],\"missing_ids\":[\"1\"]}");
