@@ -13,6 +13,19 @@ import org.vxdb.coordinator.core.Caller;
 record RestCall(String requestId, String operation, long startNanos, Duration timeout, Caller caller,
                 Map<String, String> query) {
 
+    /** A call not yet routed: its operation is "unknown", its deadline the default. */
+    static RestCall unrouted(String requestId, long startNanos, Duration defaultTimeout, Caller caller) {
+        return new RestCall(requestId, "unknown", startNanos, defaultTimeout, caller, Map.of());
+    }
+
+    RestCall withOperation(String name) {
+        return new RestCall(requestId, name, startNanos, timeout, caller, query);
+    }
+
+    RestCall withQuery(Map<String, String> parameters, Duration deadline) {
+        return new RestCall(requestId, operation, startNanos, deadline, caller, parameters);
+    }
+
     /** A core context whose deadline starts now (each batch of a stream gets its own). */
     CallContext context() {
         return CallContext.of(caller, requestId, timeout);

@@ -132,21 +132,17 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter implement
         String requestId = RestHeaders.requestId(request);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        RestCall call = new RestCall(requestId, "unknown", started, context.core().defaultDeadline(),
-                connection.caller(), Map.of());
+        RestCall call = RestCall.unrouted(requestId, started, context.core().defaultDeadline(), connection.caller());
         if (request.decoderResult().isFailure()) {
             answerNow(call, malformedHead(request.decoderResult().cause()));
             return;
         }
-        RestRoutes.Match match;
         try {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-            match = routes.match(request.method(), uri.rawPath());
-            call = new RestCall(requestId, match.route().operation(), started, call.timeout(), call.caller(),
-                    Map.of());
+            RestRoutes.Match match = routes.match(request.method(), uri.rawPath());
+            call = call.withOperation(match.route().operation());
             Map<String, String> query = RestHeaders.query(uri, match.route().queryParams());
-            call = new RestCall(requestId, call.operation(), started,
-                    RestHeaders.timeout(request, query, context.core().defaultDeadline()), call.caller(), query);
+            call = call.withQuery(query, RestHeaders.timeout(request, query, context.core().defaultDeadline()));
             checkDeclaredLength(request, match.route());
             acquireRate();
             requireContentType(request, match.route());
