@@ -27,6 +27,8 @@ import tools.jackson.databind.JsonNode;
  */
 class RestLimitsTest {
 
+    private static final int REQUESTS = 20;
+
     @Test
     void shouldAnswer429WithRetryAfterOnceAClientIsOverItsRateLimit(@TempDir Path dir) throws Exception {
         try (InProcessCluster cluster = InProcessCluster.start(dir.resolve("c"),
@@ -35,16 +37,16 @@ class RestLimitsTest {
             Path headers = dir.resolve("headers.txt");
             List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60", "-D", headers.toString(),
                     "-w", "\\n%{http_code}\\n"));
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < REQUESTS; i++) {
                 command.add(url);
             }
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor());
             String[] lines = out.split("\n");
-            assertEquals(20, lines.length, out);
+            assertEquals(2 * REQUESTS, lines.length, out);
             int limited = 0;
-            for (int i = 0; i < 20; i += 2) {
+            for (int i = 0; i < 2 * REQUESTS; i += 2) {
                 if (lines[i + 1].equals("429")) {
                     limited++;
                     JsonNode error = json(lines[i]).get("error");
@@ -55,8 +57,9 @@ class RestLimitsTest {
                     assertEquals("200", lines[i + 1], out);
                 }
             }
-            // 10 requests in well under a second: at most 2 per period pass, and at most two periods are touched
-            assertTrue(limited >= 6, out);
+            // 2 pass per one-second period: even if the 20 requests (well under a second's work) were
+            // stretched over 5 periods by a busy machine, half of them are refused
+            assertTrue(limited >= REQUESTS / 2, out);
             String allHeaders = Files.readString(headers);
             assertEquals(limited, allHeaders.split("Retry-After: 1\r\n", -1).length - 1, allHeaders);
         }
