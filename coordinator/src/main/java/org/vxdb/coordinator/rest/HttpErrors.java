@@ -1,0 +1,56 @@
+package org.vxdb.coordinator.rest;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.vxdb.coordinator.core.VxdbException;
+
+/**
+ * The one mapping from the core's error codes to HTTP statuses (docs/api-rest.md has the table).
+ * The message is passed on word for word; a code that asks the client to come back later carries
+ * {@code Retry-After}.
+ */
+final class HttpErrors {
+
+    /** Seconds a client should wait after 429 or 503 (the rate limiter refreshes every second). */
+    static final int RETRY_AFTER_SECONDS = 1;
+
+    private HttpErrors() {
+    }
+
+    /** Any failure as the error the client gets. */
+    static RestError from(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof RestError e) {
+            return e;
+        }
+        VxdbException e = VxdbException.from(cause);
+        RestError error = new RestError(status(e.code()), e.code().name(), e.getMessage());
+        return switch (e.code()) {
+            case RESOURCE_EXHAUSTED, UNAVAILABLE -> error.withHeader("Retry-After",
+                    Integer.toString(RETRY_AFTER_SECONDS));
+            default -> error;
+        };
+    }
+
+    static HttpResponseStatus status(VxdbException.Code code) {
+        return switch (code) {
+            case INVALID_ARGUMENT -> HttpResponseStatus.BAD_REQUEST;
+            case UNAUTHENTICATED -> HttpResponseStatus.UNAUTHORIZED;
+            case PERMISSION_DENIED -> HttpResponseStatus.FORBIDDEN;
+            case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case ALREADY_EXISTS, FAILED_PRECONDITION -> HttpResponseStatus.CONFLICT;
+            case RESOURCE_EXHAUSTED -> HttpResponseStatus.TOO_MANY_REQUESTS;
+            case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case DEADLINE_EXCEEDED -> HttpResponseStatus.GATEWAY_TIMEOUT;
+            case INTERNAL -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
+        };
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException
+                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}
