@@ -15,10 +15,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +37,7 @@ import org.vxdb.coordinator.net.ProtocolContext;
 import org.vxdb.coordinator.net.ProtocolListener;
 import org.vxdb.coordinator.resp.RespAdapter;
 import org.vxdb.coordinator.rest.RestAdapter;
+import org.vxdb.coordinator.ws.WebSocketStreams;
 import org.vxdb.coordinator.client.NodeClients;
 import org.vxdb.coordinator.config.CoordinatorConfig;
 import org.vxdb.coordinator.config.ProtocolSettings;
@@ -72,6 +76,7 @@ public final class Coordinator implements AutoCloseable {
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(0,
             new DefaultThreadFactory("vxdb-io", true), NioIoHandler.newFactory());
     private final ClientRateLimits rateLimits;
+    private ProtocolContext protocols;
     private ProtocolListener rest;
     private ProtocolListener resp;
     private OpsHttpServer http;
@@ -139,6 +144,7 @@ public final class Coordinator implements AutoCloseable {
     private void startProtocolListeners() {
         ProtocolSettings p = config.protocols();
         ProtocolContext context = new ProtocolContext(core, p.limits(), rateLimits, metrics);
+        protocols = context;
         if (p.restListen() != null) {
             rest = ProtocolListener.start(p.restListen(), new RestAdapter(context), p.limits(), boss, loops, metrics);
         }
@@ -220,14 +226,17 @@ public final class Coordinator implements AutoCloseable {
         notReady = "shutting down";
         metrics.service().ready(false);
         health.enterTerminalState();
+        long graceEnd = System.nanoTime() + grace.toNanos();
         if (rest != null) {
             rest.close();
         }
+        // WebSocket streams finish the batches they received and close (1001) while the rest drains
+        CompletableFuture<Void> streams = protocols == null ? CompletableFuture.completedFuture(null)
+                : WebSocketStreams.announceShutdown(protocols);
         if (resp != null) {
             resp.close();
         }
         boolean drained = true;
-        long graceEnd = System.nanoTime() + grace.toNanos();
         if (grpc != null) {
             grpc.shutdown();
             try {
@@ -244,6 +253,7 @@ public final class Coordinator implements AutoCloseable {
         // Requests of the other protocols that the core is still running (their connections stay open
         // until they are answered), within what is left of the grace period.
         drained &= awaitCoreIdle(graceEnd);
+        drained &= awaitStreams(streams, graceEnd);
         if (watcher != null) {
             watcher.close();
         }
@@ -260,6 +270,19 @@ public final class Coordinator implements AutoCloseable {
         LOG.info("coordinator {} stopped ({})", config.coordinatorId(),
                 drained ? "every request finished" : "requests still running after the grace period were cancelled");
         return drained;
+    }
+
+    /** Until every WebSocket stream session has closed, or the deadline. */
+    private static boolean awaitStreams(CompletableFuture<Void> streams, long deadlineNanos) {
+        try {
+            streams.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private boolean awaitCoreIdle(long deadlineNanos) {

@@ -1,0 +1,194 @@
+package org.vxdb.coordinator.ws;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.vxdb.coordinator.core.CallContext;
+import org.vxdb.coordinator.core.VxdbException;
+import org.vxdb.coordinator.net.Connection;
+import org.vxdb.coordinator.net.ProtocolContext;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * "ws-upgrade": sits right after the REST listener's HTTP codec. A WebSocket upgrade (a GET with
+ * {@code Upgrade: websocket}) to {@link WebSocketStreams#PATH} turns the connection into a stream
+ * session: the REST handlers ({@code rest-*}) leave the pipeline, Netty's handshake and frame
+ * handlers and the session come in. Any other request to that path gets a 400 with a JSON error;
+ * every other message passes on unchanged.
+ *
+ * <p>After the upgrade it stays where it is, right behind Netty's frame decoder, to turn the
+ * decoder's refusals (a frame over the size limit, an unmasked frame) into a close with a clear
+ * reason instead of Netty's immediate close.
+ */
+final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
+
+    static final String NAME = "ws-upgrade";
+    private static final String REST_PREFIX = "rest-";
+    /** The upgrade request has no body; anything bigger than this is not one. */
+    private static final int HANDSHAKE_MAX_BYTES = 8192;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private enum State { HTTP, DISCARDING_BODY, WEBSOCKET }
+
+    private final ProtocolContext context;
+    private final Connection connection;
+    private final SessionRegistry registry;
+    private State state = State.HTTP;
+
+    StreamUpgradeHandler(ProtocolContext context, Connection connection, SessionRegistry registry) {
+        this.context = context;
+        this.connection = connection;
+        this.registry = registry;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (state) {
+            case WEBSOCKET -> ctx.fireChannelRead(msg);
+            case DISCARDING_BODY -> {
+                if (msg instanceof LastHttpContent) {
+                    state = State.HTTP;
+                }
+                ReferenceCountUtil.release(msg);
+            }
+            case HTTP -> {
+                if (msg instanceof HttpRequest request && isStreamPath(request)) {
+                    streamRequest(ctx, request, msg);
+                } else {
+                    ctx.fireChannelRead(msg);
+                }
+            }
+        }
+    }
+
+    private void streamRequest(ChannelHandlerContext ctx, HttpRequest request, Object msg) {
+        if (isUpgrade(request)) {
+            takeOver(ctx, request);
+            state = State.WEBSOCKET;
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        refuse(ctx, request);
+        state = msg instanceof LastHttpContent ? State.HTTP : State.DISCARDING_BODY;
+        ReferenceCountUtil.release(msg);
+    }
+
+    private static boolean isStreamPath(HttpRequest request) {
+        return new QueryStringDecoder(request.uri()).rawPath().equals(WebSocketStreams.PATH);
+    }
+
+    private static boolean isUpgrade(HttpRequest request) {
+        return request.method().equals(HttpMethod.GET)
+                && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    /** Replaces the REST handlers behind this one with the WebSocket handshake, frame handling and the session. */
+    private void takeOver(ChannelHandlerContext ctx, HttpRequest request) {
+        ChannelPipeline p = ctx.pipeline();
+        removeRestHandlers(p, ctx.name());
+        StreamSettings settings = StreamSettings.of(context);
+        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(WebSocketStreams.PATH)
+                .checkStartsWith(true) // the query string carries the session's options
+                .handshakeTimeoutMillis(Math.max(1, context.limits().handshakeTimeout().toMillis()))
+                .maxFramePayloadLength(settings.maxMessageBytes())
+                .allowExtensions(false)
+                .closeOnProtocolViolation(false) // we close, with our reasons, see exceptionCaught
+                .build();
+        p.addAfter(ctx.name(), "ws-aggregator", new HttpObjectAggregator(HANDSHAKE_MAX_BYTES))
+                .addAfter("ws-aggregator", "ws-protocol", new WebSocketServerProtocolHandler(config))
+                .addAfter("ws-protocol", "ws-ping", new IdleStateHandler(settings.pingInterval().toMillis(), 0, 0,
+                        TimeUnit.MILLISECONDS))
+                .addAfter("ws-ping", "ws-frames", new WebSocketFrameAggregator(settings.maxMessageBytes()))
+                .addAfter("ws-frames", "ws-session", new StreamSession(context, connection, registry, settings,
+                        request.uri()));
+    }
+
+    /** The REST adapter's own handlers all come after this one and are named {@code rest-*}. */
+    private static void removeRestHandlers(ChannelPipeline p, String self) {
+        List<String> names = p.names();
+        List<String> rest = new ArrayList<>();
+        for (int i = names.indexOf(self) + 1; i < names.size(); i++) {
+            if (names.get(i).startsWith(REST_PREFIX)) {
+                rest.add(names.get(i));
+            }
+        }
+        rest.forEach(p::remove);
+    }
+
+    /** 400 with the error body every HTTP answer of ours has; the connection stays open if it may. */
+    private void refuse(ChannelHandlerContext ctx, HttpRequest request) {
+        String requestId = request.headers().get("x-request-id", CallContext.newRequestId());
+        String message = WebSocketStreams.PATH + " takes WebSocket upgrades only: a GET with the headers"
+                + " Upgrade: websocket and Connection: Upgrade (got " + request.method()
+                + (request.headers().contains(HttpHeaderNames.UPGRADE) ? " with Upgrade: "
+                + request.headers().get(HttpHeaderNames.UPGRADE) : " without an Upgrade header") + ")";
+        ByteBuf body = ctx.alloc().buffer(256);
+        try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), (OutputStream) new ByteBufOutputStream(
+                body))) {
+            g.writeStartObject();
+            g.writeObjectPropertyStart("error");
+            g.writeStringProperty("code", VxdbException.Code.INVALID_ARGUMENT.name());
+            g.writeStringProperty("message", message);
+            g.writeStringProperty("request_id", requestId);
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
+                body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set("x-request-id", requestId);
+        HttpUtil.setContentLength(response, body.readableBytes());
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        if (context.metrics() != null) {
+            context.metrics().protocolRequest(BatchWriter.PROTOCOL, "upgrade", "INVALID_ARGUMENT", 0);
+        }
+    }
+
+    /** The frame decoder (before this handler) refused a frame: let the session close with its reason. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (state == State.WEBSOCKET && cause instanceof CorruptedWebSocketFrameException e) {
+            StreamSession session = ctx.pipeline().get(StreamSession.class);
+            if (session != null) {
+                session.frameViolation(e);
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+}

@@ -1,0 +1,43 @@
+package org.vxdb.coordinator.ws;
+
+import java.util.List;
+import org.vxdb.api.v1.CollectionSpec;
+import org.vxdb.api.v1.GetRequest;
+import org.vxdb.api.v1.GetResponse;
+import org.vxdb.api.v1.Metric;
+import org.vxdb.coordinator.testing.InProcessCluster;
+
+/** What the stream tests share: collections, URLs, reading rows back through the core. */
+final class StreamTesting {
+
+    private StreamTesting() {
+    }
+
+    static void createCollection(InProcessCluster cluster, String name, int dimension) {
+        cluster.core().createCollection(InProcessCluster.context(), CollectionSpec.newBuilder().setName(name)
+                .setDimension(dimension).setMetric(Metric.L2).build()).join();
+    }
+
+    static String url(InProcessCluster cluster, String query) {
+        return "ws://127.0.0.1:" + cluster.restPort() + WebSocketStreams.PATH + query;
+    }
+
+    static GetResponse get(InProcessCluster cluster, String collection, List<Long> ids) {
+        return cluster.core().get(InProcessCluster.context(), GetRequest.newBuilder().setCollection(collection)
+                .addAllIds(ids).setIncludeVectors(true).setIncludeMetadata(true).build()).join();
+    }
+
+    /** A ready message with its random session id replaced by "*". */
+    static String withoutSession(String message) {
+        return message.replaceFirst("\"session\":\"[0-9a-f-]{36}\"", "\"session\":\"*\"");
+    }
+
+    /** Component {@code d} of row {@code id} as ws-stream.js makes it: a multiple of 1/8, exact in float32. */
+    static float value(long id, int d) {
+        return (float) (Long.remainderUnsigned(id * 31 + d * 7L, 1000) / 8.0);
+    }
+
+    static int utf8Length(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+}
