@@ -7,6 +7,7 @@
 //   {"binary": {seq, dimension, rows: [{id, values, metadata}], flags, version, rowCount}}
 //   {"hex": "0a0b..."}              send these bytes as one binary frame
 //   {"big": n}                      send a text frame of n 'x' characters
+//   {"fragments": [n1, n2, ...]}    send one text message as fragments of n1, n2, ... 'x' characters
 //   {"close": [code, reason]}       start the closing handshake
 // stdout, one event per line: "open", "text <message>", "binary <hex>", "ping",
 //   "close <code> <reason>", "error <message>", "http <status> <body>"
@@ -43,5 +44,8 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
   if (c.binary !== undefined) ws.send(encode(c.binary));
   if (c.hex !== undefined) ws.send(Buffer.from(c.hex, 'hex'));
   if (c.big !== undefined) ws.send('x'.repeat(c.big));
+  if (c.fragments !== undefined) {
+    c.fragments.forEach((n, i) => ws.send('x'.repeat(n), { fin: i === c.fragments.length - 1 }));
+  }
   if (c.close !== undefined) ws.close(c.close[0], c.close[1]);
 });
