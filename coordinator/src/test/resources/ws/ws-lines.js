@@ -6,6 +6,7 @@
 //   {"texts": ["...", ...]}         send several text frames at once
 //   {"binary": {seq, dimension, rows: [{id, values, metadata}], flags, version, rowCount}}
 //   {"hex": "0a0b..."}              send these bytes as one binary frame
+//   {"textHex": "7b22..."}          send these bytes as one text frame (even if they are not UTF-8)
 //   {"big": n}                      send a text frame of n 'x' characters
 //   {"fragments": [n1, n2, ...]}    send one text message as fragments of n1, n2, ... 'x' characters
 //   {"close": [code, reason]}       start the closing handshake
@@ -43,6 +44,7 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
   if (c.texts !== undefined) c.texts.forEach((t) => ws.send(t));
   if (c.binary !== undefined) ws.send(encode(c.binary));
   if (c.hex !== undefined) ws.send(Buffer.from(c.hex, 'hex'));
+  if (c.textHex !== undefined) ws.send(Buffer.from(c.textHex, 'hex'), { binary: false });
   if (c.big !== undefined) ws.send('x'.repeat(c.big));
   if (c.fragments !== undefined) {
     c.fragments.forEach((n, i) => ws.send('x'.repeat(n), { fin: i === c.fragments.length - 1 }));

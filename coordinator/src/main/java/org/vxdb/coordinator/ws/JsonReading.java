@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.vxdb.api.v1.Value;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -33,6 +34,8 @@ final class JsonReading {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final int MAX_SHOWN = 32;
+    private static final Pattern SOURCE = Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)"
+            + "|\\s*at \\[Source:[^\\]]*\\]");
 
     private JsonReading() {
     }
@@ -41,11 +44,14 @@ final class JsonReading {
         return JSON.createParser(ObjectReadContext.empty(), (InputStream) new ByteBufInputStream(content.duplicate()));
     }
 
-    /** The message of a JSON syntax error: Jackson's own words and where. */
+    /**
+     * The message of a JSON syntax error: Jackson's own words and where, without the source
+     * descriptions Jackson embeds in some messages (they say only that the source is not shown).
+     */
     static String malformed(JacksonException e) {
         TokenStreamLocation at = e.getLocation();
         String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        return "malformed JSON: " + e.getOriginalMessage() + where;
+        return "malformed JSON: " + SOURCE.matcher(e.getOriginalMessage()).replaceAll("") + where;
     }
 
     static String string(JsonParser p, String at) {
