@@ -56,6 +56,7 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private boolean hasSeq;
     private long lastSeq;
     private boolean shuttingDown;
+    private boolean awaitingPong;
 
     StreamSession(ProtocolContext context, Connection connection, SessionRegistry registry, StreamSettings settings,
                   String uri) {
@@ -108,7 +109,12 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
     }
 
-    /** The listener's idle timeout (all idle) ends the session; the session's own reader idle pings. */
+    /**
+     * The listener's idle timeout (nothing read or written for that long) ends the session. The
+     * session's own reader idle (no frame for half of it) sends a ping, unless the last ping is
+     * still unanswered: a client that answers is never idle, one that stops answering is closed by
+     * the idle timeout after its last ping.
+     */
     private void idle(IdleStateEvent event) {
         if (event.state() == IdleState.ALL_IDLE) {
             if (state != State.CLOSING) {
@@ -117,8 +123,9 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
                 // the listener closes the connection right after this event
                 channel.writeAndFlush(new CloseWebSocketFrame(StreamClose.GOING_AWAY, "idle timeout"));
             }
-        } else if (event == IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT && state != State.HANDSHAKING
+        } else if (event.state() == IdleState.READER_IDLE && !awaitingPong && state != State.HANDSHAKING
                 && state != State.CLOSING) {
+            awaitingPong = true;
             channel.writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING)));
         }
     }
@@ -159,6 +166,7 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        awaitingPong = false; // any frame shows the client is there
         if (state == State.CLOSING || state == State.HANDSHAKING) {
             return;
         }
@@ -166,7 +174,7 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         InboundMessage message = switch (frame) {
             case TextWebSocketFrame text -> JsonMessageDecoder.decode(text.content());
             case BinaryWebSocketFrame binary -> BinaryBatchDecoder.decode(binary.content());
-            default -> null; // ping, pong and close are the protocol handler's
+            default -> null; // pongs count as life (above); pings and closes are the protocol handler's
         };
         if (message != null) {
             dispatch(message, size);

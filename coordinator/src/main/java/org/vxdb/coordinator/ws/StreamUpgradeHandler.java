@@ -121,6 +121,7 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
                 .maxFramePayloadLength(settings.maxMessageBytes())
                 .allowExtensions(false)
                 .closeOnProtocolViolation(false) // we close, with our reasons, see exceptionCaught
+                .dropPongFrames(false) // the session's pings want to see them
                 .build();
         p.addAfter(ctx.name(), "ws-aggregator", new HttpObjectAggregator(HANDSHAKE_MAX_BYTES))
                 .addAfter("ws-aggregator", "ws-protocol", new WebSocketServerProtocolHandler(config))

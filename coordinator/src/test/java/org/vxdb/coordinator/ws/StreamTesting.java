@@ -37,6 +37,33 @@ final class StreamTesting {
         return (float) (Long.remainderUnsigned(id * 31 + d * 7L, 1000) / 8.0);
     }
 
+    /** A one-row batch (dimension 3) padded with metadata to exactly {@code bytes} bytes of UTF-8. */
+    static String paddedBatch(long seq, long id, int bytes) {
+        String head = "{\"type\":\"batch\",\"seq\":" + seq + ",\"vectors\":[{\"id\":" + id
+                + ",\"values\":[1,2,3],\"metadata\":{\"pad\":\"";
+        String tail = "\"}}]}";
+        return head + "x".repeat(bytes - head.length() - tail.length()) + tail;
+    }
+
+    /** Takes every slot of the coordinator's in-flight budget, as a flood of other requests would. */
+    static int holdBudget(org.vxdb.coordinator.core.InFlightBudget budget) {
+        int held = 0;
+        while (true) {
+            try {
+                budget.acquire();
+                held++;
+            } catch (org.vxdb.coordinator.core.VxdbException full) {
+                return held;
+            }
+        }
+    }
+
+    static void releaseBudget(org.vxdb.coordinator.core.InFlightBudget budget, int held) {
+        for (int i = 0; i < held; i++) {
+            budget.release();
+        }
+    }
+
     static int utf8Length(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
