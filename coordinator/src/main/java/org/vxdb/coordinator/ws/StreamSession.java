@@ -117,7 +117,7 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
      */
     private void idle(IdleStateEvent event) {
         if (event.state() == IdleState.ALL_IDLE) {
-            if (state != State.CLOSING) {
+            if (state != State.CLOSING && state != State.HANDSHAKING) {
                 state = State.CLOSING;
                 writer.stop();
                 // the listener closes the connection right after this event
