@@ -28,6 +28,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.vxdb.coordinator.core.CallContext;
 import org.vxdb.coordinator.core.VxdbException;
 import org.vxdb.coordinator.net.Connection;
@@ -54,6 +55,8 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
     /** The upgrade request has no body; anything bigger than this is not one. */
     private static final int HANDSHAKE_MAX_BYTES = 8192;
     private static final JsonFactory JSON = new JsonFactory();
+    private static final String REQUEST_ID = "X-Request-Id";
+    private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private enum State { HTTP, DISCARDING_BODY, WEBSOCKET }
 
@@ -146,7 +149,7 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
 
     /** 400 with the error body every HTTP answer of ours has; the connection stays open if it may. */
     private void refuse(ChannelHandlerContext ctx, HttpRequest request) {
-        String requestId = request.headers().get("x-request-id", CallContext.newRequestId());
+        String requestId = requestId(request);
         String message = WebSocketStreams.PATH + " takes WebSocket upgrades only: a GET with the headers"
                 + " Upgrade: websocket and Connection: Upgrade (got " + request.method()
                 + (request.headers().contains(HttpHeaderNames.UPGRADE) ? " with Upgrade: "
@@ -165,8 +168,8 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
                 body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .set("x-request-id", requestId);
-        HttpUtil.setContentLength(response, body.readableBytes());
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(REQUEST_ID, requestId);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpUtil.setKeepAlive(response, keepAlive);
         var written = ctx.writeAndFlush(response);
@@ -176,6 +179,12 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
         if (context.metrics() != null) {
             context.metrics().protocolRequest(BatchWriter.PROTOCOL, "upgrade", "INVALID_ARGUMENT", 0);
         }
+    }
+
+    /** The client's X-Request-Id when it is a sane one (as the REST API takes it), else a new one. */
+    private static String requestId(HttpRequest request) {
+        String id = request.headers().get(REQUEST_ID);
+        return id != null && SANE_REQUEST_ID.matcher(id).matches() ? id : CallContext.newRequestId();
     }
 
     /** The frame decoder (before this handler) refused a frame: let the session close with its reason. */
