@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -41,8 +40,8 @@ import tools.jackson.core.json.JsonFactory;
  * "ws-upgrade": sits right after the REST listener's HTTP codec. A WebSocket upgrade (a GET with
  * {@code Upgrade: websocket}) to {@link WebSocketStreams#PATH} turns the connection into a stream
  * session: the REST handlers ({@code rest-*}) leave the pipeline, Netty's handshake and frame
- * handlers and the session come in. Any other request to that path gets a 400 with a JSON error;
- * every other message passes on unchanged.
+ * handlers and the session come in. Any other request to that path gets a 400 with a JSON error
+ * and the connection closes; every other message passes on unchanged.
  *
  * <p>After the upgrade it stays where it is, right behind Netty's frame decoder, to turn the
  * decoder's refusals (a frame over the size limit, an unmasked frame) into a close with a clear
@@ -147,7 +146,7 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
         rest.forEach(p::remove);
     }
 
-    /** 400 with the error body every HTTP answer of ours has; the connection stays open if it may. */
+    /** 400 with the error body every HTTP answer of ours has, then the connection closes. */
     private void refuse(ChannelHandlerContext ctx, HttpRequest request) {
         String requestId = requestId(request);
         String message = WebSocketStreams.PATH + " takes WebSocket upgrades only: a GET with the headers"
@@ -170,12 +169,10 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(REQUEST_ID, requestId);
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        HttpUtil.setKeepAlive(response, keepAlive);
-        var written = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+        // Closed after: the request never reached the REST handlers, whose first-request timer would
+        // otherwise still run on this connection.
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         if (context.metrics() != null) {
             context.metrics().protocolRequest(BatchWriter.PROTOCOL, "upgrade", "INVALID_ARGUMENT", 0);
         }

@@ -246,6 +246,7 @@ class WebSocketStreamErrorsTest {
             String length = curl.next();
             assertTrue(length.startsWith("content-length: "), length);
             assertEquals("X-Request-Id: req-7", curl.next());
+            assertEquals("connection: close", curl.next());
             assertEquals("", curl.next());
             assertEquals("{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"/v1/stream takes WebSocket upgrades"
                     + " only: a GET with the headers Upgrade: websocket and Connection: Upgrade (got GET without an"

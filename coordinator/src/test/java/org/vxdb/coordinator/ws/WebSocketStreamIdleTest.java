@@ -19,7 +19,8 @@ class WebSocketStreamIdleTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = InProcessCluster.start(dir, "connections:\n  idle_timeout: 1s\n");
+        // a handshake timeout of 1 s too: a session outlives the REST adapter's first-request timer
+        cluster = InProcessCluster.start(dir, "connections:\n  idle_timeout: 1s\n  handshake_timeout: 1s\n");
         StreamTesting.createCollection(cluster, "quiet", 3);
     }
 
