@@ -32,11 +32,13 @@ final class ClientProcess implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuffer stderr = new StringBuffer();
     private final List<String> seen = new ArrayList<>();
+    private final Thread stdout;
 
     private ClientProcess(ProcessBuilder builder) throws IOException {
         this.process = builder.start();
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        pipe(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
+        this.stdout = pipe(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+                true);
         pipe(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
     }
 
@@ -77,7 +79,7 @@ final class ClientProcess implements AutoCloseable {
         }
     }
 
-    private void pipe(BufferedReader reader, boolean out) {
+    private Thread pipe(BufferedReader reader, boolean out) {
         Thread t = new Thread(() -> {
             try {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -93,6 +95,7 @@ final class ClientProcess implements AutoCloseable {
         }, "client-" + (out ? "stdout" : "stderr"));
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     void send(String line) throws IOException {
@@ -121,6 +124,15 @@ final class ClientProcess implements AutoCloseable {
             fail("client still running after " + WAIT + "; lines: " + seen + "; stderr: " + stderr);
         }
         return process.exitValue();
+    }
+
+    /** Every stdout line not read yet, once the process has ended. */
+    List<String> remainingLines() throws InterruptedException {
+        exitCode();
+        stdout.join(WAIT.toMillis()); // it reads to the end of the output
+        List<String> out = new ArrayList<>();
+        lines.drainTo(out);
+        return out;
     }
 
     /** SIGKILL: the client vanishes without a close frame. */

@@ -64,6 +64,19 @@ final class StreamTesting {
         }
     }
 
+    /**
+     * The coordinator's count of WebSocket batches answered with {@code code}, scraped from its
+     * /metrics with curl (0 before the first).
+     */
+    static long wsBatches(InProcessCluster cluster, String code) throws Exception {
+        String series = "vxdb_protocol_requests_total{code=\"" + code + "\",operation=\"batch\",protocol=\"ws\"} ";
+        try (ClientProcess curl = ClientProcess.command("curl", "-s",
+                "http://127.0.0.1:" + cluster.coordinator().httpAddress().getPort() + "/metrics")) {
+            return curl.remainingLines().stream().filter(line -> line.startsWith(series))
+                    .mapToLong(line -> (long) Double.parseDouble(line.substring(series.length()))).sum();
+        }
+    }
+
     static int utf8Length(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }

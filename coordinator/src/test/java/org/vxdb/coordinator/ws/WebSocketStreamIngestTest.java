@@ -55,6 +55,7 @@ class WebSocketStreamIngestTest {
         int batches = 200;
         int rows = 20;
         long idBase = 1_000_000;
+        long batchesBefore = StreamTesting.wsBatches(cluster, "OK");
         try (ClientProcess client = ClientProcess.node("ws-stream.js", StreamTesting.url(cluster, "?collection=stream"),
                 String.valueOf(batches), String.valueOf(rows), String.valueOf(DIMENSION), String.valueOf(idBase),
                 "mixed")) {
@@ -71,6 +72,7 @@ class WebSocketStreamIngestTest {
             assertEquals(0, client.exitCode());
         }
         assertRowsWritten(idBase, batches * rows);
+        assertEquals(batches, StreamTesting.wsBatches(cluster, "OK") - batchesBefore, "vxdb_protocol_requests_total");
     }
 
     @Test
