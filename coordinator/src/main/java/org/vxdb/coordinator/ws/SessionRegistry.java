@@ -31,8 +31,4 @@ final class SessionRegistry {
         return CompletableFuture.allOf(sessions.stream().map(StreamSession::announceShutdown)
                 .toArray(CompletableFuture[]::new));
     }
-
-    int size() {
-        return sessions.size();
-    }
 }

@@ -55,6 +55,8 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
     private static final int HANDSHAKE_MAX_BYTES = 8192;
     private static final JsonFactory JSON = new JsonFactory();
     private static final String REQUEST_ID = "X-Request-Id";
+    /** The one WebSocket version served: RFC 6455's. */
+    private static final String VERSION = "13";
     private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private enum State { HTTP, DISCARDING_BODY, WEBSOCKET }
@@ -91,15 +93,48 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void streamRequest(ChannelHandlerContext ctx, HttpRequest request, Object msg) {
-        if (isUpgrade(request)) {
+        HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
+        String problem;
+        if (!isUpgrade(request)) {
+            problem = WebSocketStreams.PATH + " takes WebSocket upgrades only: a GET with the headers"
+                    + " Upgrade: websocket and Connection: Upgrade (got " + request.method()
+                    + (request.headers().contains(HttpHeaderNames.UPGRADE) ? " with Upgrade: "
+                    + request.headers().get(HttpHeaderNames.UPGRADE) : " without an Upgrade header") + ")";
+        } else {
+            problem = handshakeProblem(request);
+            if (!VERSION.equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+                status = HttpResponseStatus.UPGRADE_REQUIRED;
+            }
+        }
+        if (problem == null) {
             takeOver(ctx, request);
             state = State.WEBSOCKET;
             ctx.fireChannelRead(msg);
             return;
         }
-        refuse(ctx, request);
+        refuse(ctx, request, status, problem);
         state = msg instanceof LastHttpContent ? State.HTTP : State.DISCARDING_BODY;
         ReferenceCountUtil.release(msg);
+    }
+
+    /**
+     * What is missing from an upgrade for Netty's RFC 6455 handshaker to take it, or null. Checked
+     * here so that the answer is our JSON error, and so that a request without a version is never
+     * taken for one of the pre-RFC drafts Netty also speaks.
+     */
+    private static String handshakeProblem(HttpRequest request) {
+        String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (!VERSION.equals(version)) {
+            return "WebSocket upgrade: Sec-WebSocket-Version " + (version == null ? "is missing" : version
+                    + " is not supported") + ": use " + VERSION;
+        }
+        if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            return "WebSocket upgrade: the Connection header must include Upgrade";
+        }
+        if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            return "WebSocket upgrade: Sec-WebSocket-Key is missing";
+        }
+        return null;
     }
 
     private static boolean isStreamPath(HttpRequest request) {
@@ -146,13 +181,12 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
         rest.forEach(p::remove);
     }
 
-    /** 400 with the error body every HTTP answer of ours has, then the connection closes. */
-    private void refuse(ChannelHandlerContext ctx, HttpRequest request) {
+    /**
+     * 400 (426 for a WebSocket version other than 13, naming 13) with the error body every HTTP
+     * answer of ours has, then the connection closes.
+     */
+    private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, String message) {
         String requestId = requestId(request);
-        String message = WebSocketStreams.PATH + " takes WebSocket upgrades only: a GET with the headers"
-                + " Upgrade: websocket and Connection: Upgrade (got " + request.method()
-                + (request.headers().contains(HttpHeaderNames.UPGRADE) ? " with Upgrade: "
-                + request.headers().get(HttpHeaderNames.UPGRADE) : " without an Upgrade header") + ")";
         ByteBuf body = ctx.alloc().buffer(256);
         try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), (OutputStream) new ByteBufOutputStream(
                 body))) {
@@ -164,14 +198,16 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
             g.writeEndObject();
             g.writeEndObject();
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-                body);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(REQUEST_ID, requestId);
         // Closed after: the request never reached the REST handlers, whose first-request timer would
         // otherwise still run on this connection.
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (status.equals(HttpResponseStatus.UPGRADE_REQUIRED)) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, VERSION);
+        }
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         if (context.metrics() != null) {
             context.metrics().protocolRequest(BatchWriter.PROTOCOL, "upgrade", "INVALID_ARGUMENT", 0);

@@ -46,11 +46,6 @@ public final class WebSocketStreams {
         return registry(context).shutdown();
     }
 
-    /** Open stream sessions of this coordinator (handshake done, not yet closed). */
-    public static int openSessions(ProtocolContext context) {
-        return registry(context).size();
-    }
-
     private static SessionRegistry registry(ProtocolContext context) {
         return REGISTRIES.computeIfAbsent(context, c -> new SessionRegistry());
     }

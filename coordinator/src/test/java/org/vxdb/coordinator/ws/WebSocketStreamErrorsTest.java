@@ -237,8 +237,22 @@ class WebSocketStreamErrorsTest {
         }
     }
 
+    /** curl with these headers: its status line and the JSON error of its body, request id left out. */
+    private static void assertRefused(List<String> headers, String status, String message) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "-s", "-i", "-H", "X-Request-Id: r1"));
+        command.addAll(headers);
+        command.add("http://127.0.0.1:" + cluster.restPort() + WebSocketStreams.PATH + "?collection=errs");
+        try (ClientProcess curl = ClientProcess.command(command.toArray(String[]::new))) {
+            List<String> lines = curl.remainingLines();
+            assertEquals("HTTP/1.1 " + status, lines.getFirst(), lines.toString());
+            assertEquals(status.startsWith("426"), lines.contains("sec-websocket-version: 13"), lines.toString());
+            assertEquals("{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"" + message
+                    + "\",\"request_id\":\"r1\"}}", lines.getLast());
+        }
+    }
+
     @Test
-    void shouldAnswer400WithAJsonErrorToARequestThatIsNotAnUpgrade() throws Exception {
+    void shouldAnswerAJsonErrorToARequestThatIsNotAnUpgradeOrABrokenOne() throws Exception {
         String url = "http://127.0.0.1:" + cluster.restPort() + WebSocketStreams.PATH + "?collection=errs";
         try (ClientProcess curl = ClientProcess.command("curl", "-s", "-i", "-H", "X-Request-Id: req-7", url)) {
             assertEquals("HTTP/1.1 400 Bad Request", curl.next());
@@ -253,6 +267,17 @@ class WebSocketStreamErrorsTest {
                     + " Upgrade header)\",\"request_id\":\"req-7\"}}", curl.next());
             assertEquals(0, curl.exitCode());
         }
+        // an upgrade the handshake cannot take
+        assertRefused(List.of("-H", "Upgrade: websocket", "-H", "Connection: Upgrade"), "426 Upgrade Required",
+                "WebSocket upgrade: Sec-WebSocket-Version is missing: use 13");
+        assertRefused(List.of("-H", "Upgrade: websocket", "-H", "Connection: Upgrade", "-H",
+                "Sec-WebSocket-Version: 8", "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="),
+                "426 Upgrade Required", "WebSocket upgrade: Sec-WebSocket-Version 8 is not supported: use 13");
+        assertRefused(List.of("-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13", "-H",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="), "400 Bad Request",
+                "WebSocket upgrade: the Connection header must include Upgrade");
+        assertRefused(List.of("-H", "Upgrade: websocket", "-H", "Connection: Upgrade", "-H",
+                "Sec-WebSocket-Version: 13"), "400 Bad Request", "WebSocket upgrade: Sec-WebSocket-Key is missing");
         // other paths are the REST adapter's
         try (ClientProcess curl = ClientProcess.command("curl", "-s", "-w", " %{http_code}",
                 "http://127.0.0.1:" + cluster.restPort() + "/v1/collections/errs")) {
