@@ -143,9 +143,18 @@ class WebSocketStreamErrorsTest {
             assertEquals(error(5, 0, "vectors[0].metadata: malformed JSON: Unrecognized token 'nope': was expecting"
                     + " (JSON String, Number, Array, Object or token 'null', 'true' or 'false') (line 1, column 1)",
                     24 + 8 + 12 + 4 + 4), client.message());
-            client.binary(Map.of("seq", 6, "dimension", 3, "rows", List.of(
+            // headers promising more than any frame could hold: refused before anything is allocated
+            client.binary(Map.of("seq", 6, "dimension", 3, "rowCount", 4294967295L, "rows", List.of(
                     Map.of("id", 10, "values", List.of(1, 2, 3)))));
-            assertEquals("{\"type\":\"ack\",\"up_to\":6,\"written\":1,\"credit\":44}", client.message());
+            assertEquals(error(6, null, "binary batch: 4294967295 rows of dimension 3 take 85899345900 bytes after"
+                    + " the header; the frame has 20", 44), client.message());
+            client.binary(Map.of("seq", 7, "dimension", 4294967295L, "flags", 1, "rows", List.of(
+                    Map.of("id", 10, "values", List.of(1, 2, 3)))));
+            assertEquals(error(7, null, "binary batch: 1 rows of dimension 4294967295 with metadata need at least"
+                    + " 17179869192 bytes after the header; the frame has 24", 48), client.message());
+            client.binary(Map.of("seq", 8, "dimension", 3, "rows", List.of(
+                    Map.of("id", 10, "values", List.of(1, 2, 3)))));
+            assertEquals("{\"type\":\"ack\",\"up_to\":8,\"written\":1,\"credit\":44}", client.message());
         }
         assertEquals(List.of(11L), StreamTesting.get(cluster, "errs", List.of(10L, 11L)).getMissingIdsList());
     }
