@@ -90,7 +90,8 @@ final class JsonMessageDecoder {
                 }
                 case "values" -> values(p, v, at, row);
                 case "metadata" -> v.putAllMetadata(JsonReading.metadata(p, at + ".metadata", row));
-                default -> throw new DecodeProblem(row, at + ": unknown field '" + name + "' (use id, values, metadata)");
+                default -> throw new DecodeProblem(row, at + ": unknown field '" + name
+                        + "' (use id, values, metadata)");
             }
         }
         return v.build();

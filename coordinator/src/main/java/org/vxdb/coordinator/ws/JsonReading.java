@@ -41,7 +41,8 @@ final class JsonReading {
     }
 
     static JsonParser parser(ByteBuf content) {
-        return JSON.createParser(ObjectReadContext.empty(), (InputStream) new ByteBufInputStream(content.duplicate()));
+        InputStream bytes = new ByteBufInputStream(content.duplicate()); // typed: it is a DataInput too
+        return JSON.createParser(ObjectReadContext.empty(), bytes);
     }
 
     /**

@@ -132,7 +132,8 @@ final class StreamProxy {
             return;
         }
         ByteBuf buf = channel.alloc().buffer(160);
-        try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), (OutputStream) new ByteBufOutputStream(buf))) {
+        OutputStream bytes = new ByteBufOutputStream(buf);
+        try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), bytes)) {
             g.writeStartObject();
             fields.accept(g);
             g.writeEndObject();

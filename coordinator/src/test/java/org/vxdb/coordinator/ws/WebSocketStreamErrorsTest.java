@@ -50,7 +50,8 @@ class WebSocketStreamErrorsTest {
     }
 
     private static String error(String message, int credit) {
-        return "{\"type\":\"error\",\"code\":\"INVALID_ARGUMENT\",\"message\":\"" + message + "\",\"credit\":" + credit + "}";
+        return "{\"type\":\"error\",\"code\":\"INVALID_ARGUMENT\",\"message\":\"" + message + "\",\"credit\":" + credit
+                + "}";
     }
 
     private static String error(long seq, Integer row, String message, int credit) {
@@ -101,7 +102,8 @@ class WebSocketStreamErrorsTest {
             String nested = "{\"type\":\"batch\",\"seq\":6,\"vectors\":[{\"id\":1,\"values\":[1,2,3],"
                     + "\"metadata\":{\"a\":{\"b\":1}}}]}";
             client.text(nested);
-            assertEquals(error(6, 0, "vectors[0].metadata[\\\"a\\\"]: must be a string, number or boolean, got an object",
+            assertEquals(error(6, 0, "vectors[0].metadata[\\\"a\\\"]: must be a string, number or boolean, got an"
+                    + " object",
                     utf8Length(nested)), client.message());
             String notFinite = "{\"type\":\"batch\",\"seq\":7,\"vectors\":[{\"id\":1,\"values\":[1,1e999,3]}]}";
             client.text(notFinite);

@@ -101,8 +101,10 @@ class WebSocketStreamIngestTest {
 
     @Test
     void shouldAcknowledgeAcceptedBatchesBeforeTheCoreHasJudgedThem() throws Exception {
-        String good = "{\"type\":\"batch\",\"seq\":1,\"vectors\":[{\"id\":1,\"values\":[1,2,3]},{\"id\":2,\"values\":[4,5,6]}]}";
-        String bad = "{\"type\":\"batch\",\"seq\":2,\"vectors\":[{\"id\":3,\"values\":[1,2,3]},{\"id\":4,\"values\":[1]}]}";
+        String good = "{\"type\":\"batch\",\"seq\":1,\"vectors\":[{\"id\":1,\"values\":[1,2,3]},"
+                + "{\"id\":2,\"values\":[4,5,6]}]}";
+        String bad = "{\"type\":\"batch\",\"seq\":2,\"vectors\":[{\"id\":3,\"values\":[1,2,3]},"
+                + "{\"id\":4,\"values\":[1]}]}";
         String last = "{\"type\":\"batch\",\"seq\":3,\"vectors\":[{\"id\":5,\"values\":[7,8,9]}]}";
         try (LinesClient client = LinesClient.open(StreamTesting.url(cluster, "?collection=small&ack=accepted"))) {
             assertTrue(client.message().contains("\"ack\":\"accepted\""));
