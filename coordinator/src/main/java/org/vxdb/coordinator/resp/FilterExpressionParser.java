@@ -30,7 +30,7 @@ import org.vxdb.api.v1.Value;
  */
 final class FilterExpressionParser {
 
-    /** Nesting (parentheses, not, and/or) deeper than this is refused before the stack could suffer. */
+    /** Parentheses and negations nested deeper than this are refused before the stack could suffer. */
     static final int MAX_DEPTH = 64;
 
     private final String text;
@@ -56,7 +56,7 @@ final class FilterExpressionParser {
         if (p.peek().kind() == FilterToken.Kind.EOF) {
             throw new FilterSyntaxException(0, "empty expression");
         }
-        Filter f = p.or(0);
+        Filter f = p.or(1);
         if (p.peek().kind() != FilterToken.Kind.EOF) {
             throw p.unexpected("expected 'and', 'or' or the end of the expression");
         }
@@ -65,10 +65,10 @@ final class FilterExpressionParser {
 
     private Filter or(int depth) {
         List<Filter> parts = new ArrayList<>();
-        parts.add(and(depth + 1));
+        parts.add(and(depth));
         while (peek().kind() == FilterToken.Kind.OR) {
             pos++;
-            parts.add(and(depth + 1));
+            parts.add(and(depth));
         }
         return parts.size() == 1 ? parts.get(0)
                 : Filter.newBuilder().setOr(FilterList.newBuilder().addAllFilters(parts)).build();
@@ -76,10 +76,10 @@ final class FilterExpressionParser {
 
     private Filter and(int depth) {
         List<Filter> parts = new ArrayList<>();
-        parts.add(unary(depth + 1));
+        parts.add(unary(depth));
         while (peek().kind() == FilterToken.Kind.AND) {
             pos++;
-            parts.add(unary(depth + 1));
+            parts.add(unary(depth));
         }
         return parts.size() == 1 ? parts.get(0)
                 : Filter.newBuilder().setAnd(FilterList.newBuilder().addAllFilters(parts)).build();

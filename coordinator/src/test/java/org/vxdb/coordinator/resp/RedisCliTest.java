@@ -26,7 +26,7 @@ class RedisCliTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = InProcessCluster.start(dir);
+        cluster = InProcessCluster.start(dir, RespClients.READ_YOUR_WRITES);
         port = cluster.respPort();
     }
 

@@ -28,6 +28,13 @@ final class RespClients {
 
     private static final long TIMEOUT_SECONDS = 60;
 
+    /**
+     * Coordinator YAML for the test clusters: writes wait for both replicas. With the default
+     * QUORUM (one of two replicas at RF 2) a read right after an acknowledged write may go to the
+     * replica that has not applied it yet, and Redis-style tests (VADD, then VSIM) read their writes.
+     */
+    static final String READ_YOUR_WRITES = "write:\n  consistency: all\n";
+
     private RespClients() {
     }
 
@@ -166,6 +173,57 @@ final class RespClients {
                 // a reset after the server closed is a close as well
             }
             return all.toString(StandardCharsets.UTF_8);
+        }
+
+        /** One line without its CRLF. */
+        String readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b == '\r') {
+                    in.read();
+                    break;
+                }
+                line.write(b);
+            }
+            return line.toString(StandardCharsets.UTF_8);
+        }
+
+        /**
+         * One RESP2 reply: a String for simple strings and bulk strings, "-..." for errors, a Long
+         * for integers, a List for arrays, null for nulls.
+         */
+        Object readReply() throws IOException {
+            String line = readLine();
+            char type = line.charAt(0);
+            String rest = line.substring(1);
+            return switch (type) {
+                case '+' -> rest;
+                case '-' -> line;
+                case ':' -> Long.parseLong(rest);
+                case '$' -> {
+                    int n = Integer.parseInt(rest);
+                    if (n < 0) {
+                        yield null;
+                    }
+                    String body = new String(socket.getInputStream().readNBytes(n), StandardCharsets.UTF_8);
+                    socket.getInputStream().readNBytes(2);
+                    yield body;
+                }
+                case '*' -> {
+                    int n = Integer.parseInt(rest);
+                    if (n < 0) {
+                        yield null;
+                    }
+                    List<Object> items = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        items.add(readReply());
+                    }
+                    yield items;
+                }
+                default -> throw new AssertionError("not a RESP2 reply: " + line);
+            };
         }
 
         @Override
