@@ -30,6 +30,7 @@ public final class RespAdapter implements ProtocolAdapter {
     private final ProtocolContext context;
     private final RespServerState server = new RespServerState();
     private final CommandTable commands;
+    private final TransactionCommands transactions;
     private final RespReplyEncoder encoder = new RespReplyEncoder();
 
     public RespAdapter(ProtocolContext context) {
@@ -38,6 +39,8 @@ public final class RespAdapter implements ProtocolAdapter {
         commands.register(new ConnectionCommands(commands, server).specs());
         commands.register(new VectorCommands().specs());
         commands.register(new VectorSetCommands().specs());
+        transactions = new TransactionCommands(commands);
+        commands.register(transactions.specs());
     }
 
     @Override
@@ -56,7 +59,8 @@ public final class RespAdapter implements ProtocolAdapter {
         pipeline.addLast("resp-bulk", new RedisBulkStringAggregator());
         pipeline.addLast("resp-array", new RedisArrayAggregator(maxElements, MAX_ARRAY_DEPTH));
         pipeline.addLast("resp-encoder", encoder);
-        pipeline.addLast("resp-handler", new RespConnectionHandler(context, commands, server, session));
+        pipeline.addLast("resp-handler", new RespConnectionHandler(context, commands, transactions, server,
+                session));
     }
 
     @Override

@@ -12,11 +12,9 @@ import io.netty.handler.codec.redis.RedisMessage;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,20 +48,24 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
         final CommandSpec spec;
         final boolean write;
         final boolean closeAfter;
+        /** For EXEC: the block it runs, taken from the session when EXEC arrived. */
+        final Transaction batch;
         long startNanos;
         int protocol;
         Reply reply;
 
-        Entry(List<byte[]> args, CommandSpec spec, boolean closeAfter) {
+        Entry(List<byte[]> args, CommandSpec spec, boolean closeAfter, Transaction batch) {
             this.args = args;
             this.spec = spec;
             this.write = spec != null && spec.write();
             this.closeAfter = closeAfter;
+            this.batch = batch;
         }
     }
 
     private final ProtocolContext context;
     private final CommandTable commands;
+    private final TransactionCommands transactions;
     private final RespServerState server;
     private final RespSession session;
 
@@ -83,9 +85,11 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> handshakeTimer;
 
-    RespConnectionHandler(ProtocolContext context, CommandTable commands, RespServerState server, RespSession session) {
+    RespConnectionHandler(ProtocolContext context, CommandTable commands, TransactionCommands transactions,
+                          RespServerState server, RespSession session) {
         this.context = context;
         this.commands = commands;
+        this.transactions = transactions;
         this.server = server;
         this.session = session;
     }
@@ -134,15 +138,41 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
             handshakeTimer.cancel(false);
         }
         CommandSpec spec = commands.lookup(args);
-        String name = new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
-        boolean quit = spec != null && name.equals("QUIT");
-        Entry entry = new Entry(args, spec, quit);
-        replyOrder.add(entry);
-        waiting.add(entry);
-        if (quit) {
-            closing = true;
+        String name = spec == null ? "" : spec.name();
+        Transaction open = session.transaction();
+        if (spec != null && spec.arityMatches(args.size()) && (name.equals("multi") || name.equals("discard"))) {
+            answer(args, spec, name.equals("multi") ? TransactionCommands.multi(session)
+                    : TransactionCommands.discard(session));
+        } else if (spec != null && name.equals("exec") && spec.arityMatches(args.size())) {
+            Reply refusal = TransactionCommands.execRefusal(session);
+            if (refusal != null) {
+                answer(args, spec, refusal);
+            } else {
+                enqueue(new Entry(args, spec, false, TransactionCommands.takeForExec(session)));
+            }
+        } else if (open != null && !name.equals("quit") && !name.equals("reset")) {
+            answer(args, spec, TransactionCommands.queue(open, spec, args));
+        } else {
+            boolean quit = name.equals("quit");
+            enqueue(new Entry(args, spec, quit, null));
+            if (quit) {
+                closing = true;
+            }
         }
         pump();
+    }
+
+    private void enqueue(Entry entry) {
+        replyOrder.add(entry);
+        waiting.add(entry);
+    }
+
+    /** A command answered at once, without running (MULTI bookkeeping); its reply still waits its turn. */
+    private void answer(List<byte[]> args, CommandSpec spec, Reply reply) {
+        Entry entry = new Entry(args, spec, false, null);
+        entry.protocol = session.protocol();
+        entry.reply = reply;
+        replyOrder.add(entry);
     }
 
     @Override
@@ -167,7 +197,7 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
         LOG.debug("RESP connection {}: {}", session.connection().remoteAddress(), protocolError);
         closing = true;
         ctx.channel().config().setAutoRead(false);
-        Entry entry = new Entry(List.of(), null, true);
+        Entry entry = new Entry(List.of(), null, true, null);
         entry.protocol = session.protocol();
         entry.reply = Reply.error("ERR " + protocolError);
         replyOrder.add(entry);
@@ -254,9 +284,14 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         entry.startNanos = System.nanoTime();
         session.commandStarted(entry.spec == null ? "NULL" : entry.spec.name());
-        CompletionStage<Reply> result = entry.closeAfter
-                ? java.util.concurrent.CompletableFuture.completedFuture(Reply.OK)
-                : commands.dispatch(entry.spec, entry.args, session);
+        CompletionStage<Reply> result;
+        if (entry.closeAfter) {
+            result = java.util.concurrent.CompletableFuture.completedFuture(Reply.OK);
+        } else if (entry.batch != null) {
+            result = transactions.exec(entry.batch, session);
+        } else {
+            result = commands.dispatch(entry.spec, entry.args, session);
+        }
         // After the dispatch: HELLO's own reply is written in the version it asked for.
         entry.protocol = session.protocol();
         result.whenComplete((reply, failure) -> {

@@ -17,6 +17,7 @@ final class RespSession {
     private String name = "";
     private String libName = "";
     private String libVersion = "";
+    private Transaction transaction;
 
     RespSession(long id, Connection connection) {
         this.id = id;
@@ -63,6 +64,15 @@ final class RespSession {
         this.libVersion = libVersion;
     }
 
+    /** The open MULTI block, or null. */
+    Transaction transaction() {
+        return transaction;
+    }
+
+    void transaction(Transaction t) {
+        this.transaction = t;
+    }
+
     void commandStarted(String command) {
         lastCommand = command;
         lastCommandNanos = System.nanoTime();
@@ -72,6 +82,7 @@ final class RespSession {
     void reset() {
         protocol = 2;
         name = "";
+        transaction = null;
     }
 
     /**
