@@ -279,10 +279,34 @@ class RedisCliTest {
         assertEquals("(error) ERR collection name 'a:b' is invalid: use 1-64 letters, digits, '_' or '-', starting with"
                 + " a letter\n", redisCli(port, "VADD", "a:b", "VALUES", "2", "1", "0", "e"));
         // The connection survives errors: one redis-cli session sending several commands.
-        RespClients.Result session = RespClients.run(List.of("redis-cli", "--no-raw", "-p", String.valueOf(port)),
-                "FOO\nPING\nVADD cos VALUES 2 x 0 b\nPING\n".getBytes(StandardCharsets.UTF_8), java.util.Map.of(),
-                null);
         assertEquals("(error) ERR unknown command 'FOO', with args beginning with: \nPONG\n"
-                + "(error) ERR vector component 0 is not a number: 'x'\nPONG\n", session.stdout());
+                + "(error) ERR vector component 0 is not a number: 'x'\nPONG\n",
+                RespClients.redisCliSession(port, "FOO\nPING\nVADD cos VALUES 2 x 0 b\nPING\n"));
+    }
+
+    @Test
+    void shouldQueueBetweenMultiAndExecAndAbortOnQueueingErrors() {
+        String session = RespClients.redisCliSession(port,
+                "EXEC\nDISCARD\nMULTI\nMULTI\nVADD txset VALUES 2 1 0 a\nVCARD txset\nEXEC\n"
+                        + "MULTI\nVCARD txset\nNOPE\nVDIM\nEXEC\nVCARD txset\nMULTI\nPING\nDISCARD\n");
+        assertEquals("""
+                (error) ERR EXEC without MULTI
+                (error) ERR DISCARD without MULTI
+                OK
+                (error) ERR MULTI calls can not be nested
+                QUEUED
+                QUEUED
+                1) (integer) 1
+                2) (integer) 1
+                OK
+                QUEUED
+                (error) ERR unknown command 'NOPE', with args beginning with:\s
+                (error) ERR wrong number of arguments for 'vdim' command
+                (error) EXECABORT Transaction discarded because of previous errors.
+                (integer) 1
+                OK
+                QUEUED
+                OK
+                """, session);
     }
 }

@@ -64,6 +64,17 @@ final class RespClients {
         return r.stdout();
     }
 
+    /**
+     * One redis-cli session reading commands from stdin, one per line, over one connection. The
+     * lines redis-cli adds for slow commands ("(1.02s)") are dropped.
+     */
+    static String redisCliSession(int port, String commands) {
+        Result r = run(List.of("redis-cli", "--no-raw", "-h", "127.0.0.1", "-p", String.valueOf(port)),
+                commands.getBytes(StandardCharsets.UTF_8), Map.of(), null);
+        assertTrue(r.exitCode() == 0, () -> "redis-cli failed: " + r);
+        return r.stdout().replaceAll("(?m)^\\(\\d+\\.\\d+s\\)\n", "");
+    }
+
     /** {@code redis-cli --pipe} with {@code input} on stdin. */
     static Result redisCliPipe(int port, byte[] input) {
         return run(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port), "--pipe"), input, Map.of(),
