@@ -74,7 +74,10 @@ final class CommandIntrospection {
         return docs.build();
     }
 
-    /** Redis 7's command info: name, arity, flags, first key, last key, step, ACL categories, tips, key specs, subcommands. */
+    /**
+     * Redis 7's command info: name, arity, flags, first key, last key, step, ACL categories, tips,
+     * key specs, subcommands.
+     */
     static Reply info(CommandSpec s) {
         return Reply.array(
                 Reply.bulk(s.name()),

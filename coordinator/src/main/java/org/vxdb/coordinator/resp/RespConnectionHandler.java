@@ -31,8 +31,8 @@ import org.vxdb.coordinator.net.ProtocolContext;
  * error} after the replies before it, and the connection is closed.
  *
  * <p>Memory stays bounded: at most {@link #MAX_RUNNING} commands of a connection run at once, and
- * the socket is not read while {@link #PAUSE_AT} commands wait or the client does not read its
- * replies (the channel is not writable).
+ * the socket is not read while {@link #PAUSE_AT} commands wait for their replies to be written or
+ * the client does not read its replies (the channel is not writable).
  */
 final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -151,7 +151,7 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
                 enqueue(new Entry(args, spec, false, TransactionCommands.takeForExec(session)));
             }
         } else if (open != null && !name.equals("quit") && !name.equals("reset")) {
-            answer(args, spec, TransactionCommands.queue(open, spec, args));
+            answer(args, spec, TransactionCommands.queue(open, spec, args, context.limits().maxRequestBytes()));
         } else {
             boolean quit = name.equals("quit");
             enqueue(new Entry(args, spec, quit, null));
@@ -347,16 +347,19 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Stops reading while too many commands wait, resumes (within the core's budget) once they drain. */
+    /**
+     * Stops reading while too many commands wait for their turn or the client does not read its
+     * replies; resumes (within the core's budget) once both are back to normal.
+     */
     private void adjustReading() {
         if (closed || closing) {
             return;
         }
         var config = ctx.channel().config();
-        if (waiting.size() >= PAUSE_AT) {
+        if (replyOrder.size() >= PAUSE_AT || !ctx.channel().isWritable()) {
             pausedByQueue = true;
             config.setAutoRead(false);
-        } else if (pausedByQueue && waiting.size() <= RESUME_AT) {
+        } else if (pausedByQueue && replyOrder.size() <= RESUME_AT) {
             pausedByQueue = false;
             config.setAutoRead(true);
             Backpressure.check(ctx.channel(), context.core().budget());

@@ -122,7 +122,7 @@ final class RespNumbers {
         return i == n;
     }
 
-    /** The shortest text that reads back as {@code v}: {@code 1}, {@code 0.5}, {@code 1.0e-5}, {@code inf}, {@code nan}. */
+    /** The shortest text that reads back as {@code v}: {@code 1}, {@code 0.5}, {@code 1.0e-5}, {@code inf}. */
     static String formatDouble(double v) {
         if (Double.isNaN(v)) {
             return "nan";

@@ -75,9 +75,9 @@ final class TransactionCommands {
 
     /**
      * A command sent inside MULTI: {@code +QUEUED}, or the error that aborts the block (unknown
-     * command, wrong arity), as Redis checks them while queueing.
+     * command, wrong arity, as Redis checks them while queueing; a block over {@code maxBytes}).
      */
-    static Reply queue(Transaction t, CommandSpec spec, List<byte[]> args) {
+    static Reply queue(Transaction t, CommandSpec spec, List<byte[]> args, long maxBytes) {
         if (spec == null) {
             t.abort();
             return Reply.error(CommandTable.unknownCommand(args).errorText());
@@ -86,7 +86,10 @@ final class TransactionCommands {
             t.abort();
             return Reply.error(CommandException.wrongArity(spec.name()).errorText());
         }
-        t.add(args);
+        if (!t.add(args, maxBytes)) {
+            t.abort();
+            return Reply.error("ERR MULTI block larger than " + maxBytes + " bytes (connections.max_request_bytes)");
+        }
         return Reply.status("QUEUED");
     }
 

@@ -2,7 +2,6 @@ package org.vxdb.coordinator.resp;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.vxdb.api.v1.CollectionInfo;
 import org.vxdb.api.v1.CollectionSpec;
@@ -111,8 +110,8 @@ final class VaddCommand {
     static void checkDimension(CollectionInfo info, int got) {
         int has = info.getSpec().getDimension();
         if (got != has) {
-            throw new CompletionException(CommandException.err("Vector dimension mismatch - got " + got
-                    + " but set has " + has));
+            throw CommandException.err("Vector dimension mismatch - got " + got
+                    + " but set has " + has);
         }
     }
 

@@ -186,7 +186,7 @@ final class VectorCommands {
     /** The count written, or an error naming the ids that did not reach the write consistency. */
     static Reply written(WriteResponse response) {
         if (response.getFailuresCount() > 0) {
-            throw new java.util.concurrent.CompletionException(CommandException.err(notWritten(response)));
+            throw CommandException.err(notWritten(response));
         }
         return Reply.integer(response.getWritten());
     }
@@ -211,9 +211,9 @@ final class VectorCommands {
         }
         return r.core().delete(r.call(), delete.build()).thenApply(response -> {
             if (response.getFailuresCount() > 0) {
-                throw new java.util.concurrent.CompletionException(CommandException.err(
+                throw CommandException.err(
                         response.getFailuresCount() + " deletes did not reach the write consistency; deleting again"
-                                + " is safe"));
+                                + " is safe");
             }
             return Reply.integer(response.getDeleted());
         });
@@ -268,9 +268,9 @@ final class VectorCommands {
 
     private static Reply hits(SearchResponse response, SearchRequest request, boolean allowPartial) {
         if (response.getPartial() && !allowPartial) {
-            throw new java.util.concurrent.CompletionException(CommandException.err("search incomplete: cluster ranges "
+            throw CommandException.err("search incomplete: cluster ranges "
                     + String.join(", ", response.getUnavailableRangesList())
-                    + " did not answer (ALLOWPARTIAL accepts a partial answer)"));
+                    + " did not answer (ALLOWPARTIAL accepts a partial answer)");
         }
         List<Reply> out = new ArrayList<>(response.getHitsCount());
         for (SearchHit hit : response.getHitsList()) {

@@ -41,9 +41,9 @@ final class VectorSetKeys {
 
     static void requireCosine(CollectionInfo info) {
         if (info.getSpec().getMetric() != Metric.COSINE) {
-            throw new CompletionException(CommandException.withCode(WRONGTYPE + " (collection '"
-                    + info.getSpec().getName() + "' uses metric " + VectorCommands.metricName(info.getSpec().getMetric())
-                    + "; vector-set commands need COSINE)"));
+            String metric = VectorCommands.metricName(info.getSpec().getMetric());
+            throw CommandException.withCode(WRONGTYPE + " (collection '" + info.getSpec().getName() + "' uses metric "
+                    + metric + "; vector-set commands need COSINE)");
         }
     }
 
@@ -70,10 +70,10 @@ final class VectorSetKeys {
         String stored = VectorSetRows.elementOf(row.getId(), row.getMetadataMap());
         if (!stored.equals(element)) {
             boolean named = row.getMetadataMap().containsKey(VectorSetRows.ELEMENT);
-            throw new CompletionException(CommandException.err("element '" + VectorArgs.clip(element)
+            throw CommandException.err("element '" + VectorArgs.clip(element)
                     + "' maps to id " + Long.toUnsignedString(row.getId()) + ", which in '" + key + "' already holds "
                     + (named ? "element '" + VectorArgs.clip(stored) + "'" : "a vector written by id")
-                    + "; use another element name"));
+                    + "; use another element name");
         }
     }
 

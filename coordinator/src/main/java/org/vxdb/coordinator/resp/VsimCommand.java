@@ -3,7 +3,6 @@ package org.vxdb.coordinator.resp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.vxdb.api.v1.CollectionInfo;
 import org.vxdb.api.v1.Filter;
@@ -118,7 +117,7 @@ final class VsimCommand {
         }
         return VectorSetKeys.row(r, p.key(), VectorSetRows.idOf(p.element()), true).thenApply(row -> {
             if (row == null) {
-                throw new CompletionException(CommandException.err("element not found in set"));
+                throw CommandException.err("element not found in set");
             }
             return row.getValuesList();
         });
@@ -137,8 +136,8 @@ final class VsimCommand {
 
     private static Reply reply(Request r, Parsed p, SearchResponse response) {
         if (response.getPartial()) {
-            throw new CompletionException(CommandException.err("search incomplete: cluster ranges "
-                    + String.join(", ", response.getUnavailableRangesList()) + " did not answer"));
+            throw CommandException.err("search incomplete: cluster ranges "
+                    + String.join(", ", response.getUnavailableRangesList()) + " did not answer");
         }
         boolean asMap = r.resp3() && (p.withScores() || p.withAttribs());
         List<Reply> items = new ArrayList<>();

@@ -46,7 +46,8 @@ class FilterExpressionParserTest {
                 parsed(".a > 1 && (.c == 3 or .c == 4)"));
         assertEquals("and { filters { eq { field: \"a\" value { int_value: 1 } } }"
                 + " filters { eq { field: \"b\" value { int_value: 2 } } }"
-                + " filters { eq { field: \"c\" value { int_value: 3 } } } }", parsed(".a == 1 and .b == 2 and .c == 3"));
+                + " filters { eq { field: \"c\" value { int_value: 3 } } } }",
+                parsed(".a == 1 and .b == 2 and .c == 3"));
         assertEquals("not { not { eq { field: \"a\" value { int_value: 1 } } } }", parsed("!not .a == 1"));
     }
 

@@ -18,7 +18,8 @@ class InlineCommandSplitterTest {
     void shouldSplitWordsAndQuotedStrings() {
         assertEquals(List.of(), split("   "));
         assertEquals(List.of("SET", "a b", "c'd", ""), split("  SET \"a b\"\t'c\\'d' \"\""));
-        assertEquals(List.of("x\ny\t\u0007", "\u00ff\u0001", "q\"z"), split("\"x\\ny\\t\\a\" \"\\xff\\x01\" \"q\\\"z\""));
+        assertEquals(List.of("x\ny\t\u0007", "\u00ff\u0001", "q\"z"),
+                split("\"x\\ny\\t\\a\" \"\\xff\\x01\" \"q\\\"z\""));
         assertEquals(List.of("\u00c3\u00a9"), split("é"));
     }
 

@@ -67,7 +67,8 @@ class RedisCliTest {
                 + " lib-ver=\n"), client);
         assertEquals("RESET\n", redisCli3(port, "RESET"));
         String info = redisCli(port, "INFO", "server");
-        assertTrue(info.startsWith("# Server\r\nredis_version:8.0.0\r\nvxdb_version:0.1.0\r\nredis_mode:standalone\r\n"),
+        assertTrue(info.startsWith("# Server\r\nredis_version:8.0.0\r\nvxdb_version:0.1.0\r\n"
+                + "redis_mode:standalone\r\n"),
                 info);
         String all = redisCli(port, "INFO");
         assertTrue(all.contains("\r\n\r\n# Persistence\r\nloading:0\r\n"), all);
@@ -96,7 +97,8 @@ class RedisCliTest {
 
         assertEquals("1) \"alien\"\n2) \"heat\"\n3) \"up\"\n", redisCli(port, "VSIM", "films", "VALUES", "3", "1", "0",
                 "0"));
-        assertEquals("1) \"alien\"\n2) \"1\"\n3) \"heat\"\n4) \"0.8535534\"\n", redisCli(port, "VSIM", "films", "ELE", "alien", "WITHSCORES", "COUNT", "2"));
+        assertEquals("1) \"alien\"\n2) \"1\"\n3) \"heat\"\n4) \"0.8535534\"\n",
+                redisCli(port, "VSIM", "films", "ELE", "alien", "WITHSCORES", "COUNT", "2"));
         assertEquals("1# \"alien\" => (double) 1\n2# \"heat\" => (double) 0.8535534\n"
                 + "3# \"up\" => (double) 0.5\n", redisCli3(port, "VSIM", "films", "VALUES", "3", "1", "0", "0",
                 "WITHSCORES"));
@@ -104,7 +106,8 @@ class RedisCliTest {
                         + "4) \"up\"\n5) \"0.5\"\n6) \"{\\\"year\\\": 2009, \\\"genre\\\": \\\"family\\\"}\"\n",
                 redisCli(port, "VSIM", "films", "VALUES", "3", "1", "0", "0", "WITHSCORES", "WITHATTRIBS", "FILTER",
                         ".year > 1990 and (.genre == \"crime\" || .genre in ['family', 'drama'])"));
-        assertEquals("1# \"alien\" => \n   1) (double) 0.8535534\n   2) \"{\\\"year\\\": 1979, \\\"genre\\\": \\\"horror\\\"}\"\n",
+        assertEquals("1# \"alien\" => \n   1) (double) 0.8535534\n"
+                + "   2) \"{\\\"year\\\": 1979, \\\"genre\\\": \\\"horror\\\"}\"\n",
                 redisCli3(port, "VSIM", "films", "ELE", "heat", "WITHSCORES", "WITHATTRIBS", "FILTER",
                         "!(.year >= 1990)", "COUNT", "5"));
         assertEquals("(empty array)\n", redisCli(port, "VSIM", "films", "VALUES", "3", "1", "0", "0", "FILTER",
@@ -170,8 +173,9 @@ class RedisCliTest {
         assertEquals("1) 1) \"id\"\n   2) \"2\"\n   3) \"vector\"\n   4) 1) \"3\"\n      2) \"4\"\n"
                 + "   5) \"metadata\"\n   6) (empty array)\n2) (nil)\n",
                 redisCli(port, "VECTOR.GET", "points", "2", "99"));
-        assertLinesMatch(List.of(" 1) \"name\"", " 2) \"points\"", " 3) \"dimension\"", " 4) (integer) 2", " 5) \"metric\"",
-                " 6) \"L2\"", " 7) \"index\"", " 8) \"Flat\"", " 9) \"shards\"", "10\\) \\(integer\\) \\d+", "11) \"vectors\"",
+        assertLinesMatch(List.of(" 1) \"name\"", " 2) \"points\"", " 3) \"dimension\"", " 4) (integer) 2",
+                " 5) \"metric\"", " 6) \"L2\"", " 7) \"index\"", " 8) \"Flat\"", " 9) \"shards\"",
+                "10\\) \\(integer\\) \\d+", "11) \"vectors\"",
                 "12) (integer) 4", ">> 6 >>"), lines(redisCli(port, "VECTOR.INFO", "points")));
         assertEquals("(integer) 2\n", redisCli(port, "VECTOR.DEL", "points", "1", "2"));
         assertEquals("1) (nil)\n2) (nil)\n", redisCli(port, "VECTOR.GET", "points", "1", "2"));
@@ -217,7 +221,8 @@ class RedisCliTest {
         assertEquals("(error) ERR wrong number of arguments for 'echo' command\n", redisCli(port, "ECHO"));
         assertEquals("(error) ERR wrong number of arguments for 'client|setname' command\n",
                 redisCli(port, "CLIENT", "SETNAME"));
-        assertEquals("(error) ERR unknown subcommand 'KILLALL'. Try CLIENT HELP.\n", redisCli(port, "CLIENT", "KILLALL"));
+        assertEquals("(error) ERR unknown subcommand 'KILLALL'. Try CLIENT HELP.\n",
+                redisCli(port, "CLIENT", "KILLALL"));
         assertEquals("(error) ERR Client names cannot contain spaces, newlines or special characters.\n",
                 redisCli(port, "CLIENT", "SETNAME", "a b"));
         assertEquals("(error) ERR AUTH <password> called without any password configured for the default user."
@@ -260,7 +265,8 @@ class RedisCliTest {
                 "0", "b"));
         assertEquals("(error) ERR invalid option after element\n", redisCli(port, "VADD", "cos", "VALUES", "2", "1",
                 "0", "b", "FAST"));
-        assertEquals("(error) ERR invalid EF\n", redisCli(port, "VADD", "cos", "VALUES", "2", "1", "0", "b", "EF", "0"));
+        assertEquals("(error) ERR invalid EF\n",
+                redisCli(port, "VADD", "cos", "VALUES", "2", "1", "0", "b", "EF", "0"));
         assertEquals("(error) ERR element not found in set\n", redisCli(port, "VSIM", "cos", "ELE", "zz"));
         assertEquals("(error) ERR syntax error in VSIM command\n", redisCli(port, "VSIM", "cos", "ELE", "a", "LIMIT"));
         assertEquals("(error) ERR invalid COUNT\n", redisCli(port, "VSIM", "cos", "ELE", "a", "COUNT", "0"));

@@ -77,6 +77,18 @@ class RespLimitsTest {
     }
 
     @Test
+    void shouldAbortAMultiBlockLargerThanMaxRequestBytes() throws Exception {
+        String part = "m".repeat(40_000);
+        String expected = "+OK\r\n+QUEUED\r\n-ERR MULTI block larger than 65536 bytes"
+                + " (connections.max_request_bytes)\r\n"
+                + "-EXECABORT Transaction discarded because of previous errors.\r\n";
+        try (RespClients.Raw c = new RespClients.Raw(port)) {
+            c.send(command("MULTI") + command("ECHO", part) + command("ECHO", part) + command("EXEC"));
+            assertEquals(expected, c.readLike(expected));
+        }
+    }
+
+    @Test
     void shouldCloseAConnectionThatSendsNoCommand() throws Exception {
         try (RespClients.Raw silent = new RespClients.Raw(port)) {
             assertEquals("", silent.readUntilClosed());
