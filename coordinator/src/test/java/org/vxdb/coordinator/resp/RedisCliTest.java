@@ -315,4 +315,19 @@ class RedisCliTest {
                 OK
                 """, session);
     }
+
+    /**
+     * redis-cli in interactive mode (a terminal, here a pseudo-terminal from util-linux's script;
+     * TERM=dumb keeps its line editor plain) loads COMMAND DOCS at start and shows it in HELP.
+     */
+    @Test
+    void shouldServeRedisCliInteractiveHelpFromCommandDocs() {
+        RespClients.Result r = RespClients.run(List.of("script", "-qec", "redis-cli -p " + port, "/dev/null"),
+                "HELP VSIM\nPING\nquit\n".getBytes(StandardCharsets.UTF_8), java.util.Map.of("TERM", "dumb"), null);
+        String out = r.stdout().replaceAll("\u001b\\[[0-9;]*m", "").replace("\r", "");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(out.contains("summary: VSIM key (ELE | FP32 | VALUES num) (vector | element) [WITHSCORES]"), out);
+        assertTrue(out.contains("since: 8.0.0\n  group: vectorset\n"), out);
+        assertTrue(out.contains("127.0.0.1:" + port + "> PONG\n"), out);
+    }
 }

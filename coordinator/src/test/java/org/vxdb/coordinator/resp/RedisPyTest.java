@@ -108,6 +108,30 @@ class RedisPyTest {
     }
 
     @Test
+    void shouldTakeLittleEndianFloat32BlobsEverywhereAVectorGoes() {
+        String out = python("""
+                def fp32(*v):
+                    return struct.pack('<%df' % len(v), *v)
+                print(r.execute_command('VECTOR.CREATE', 'blobs', 'DIM', 2, 'METRIC', 'L2'))
+                print(r.execute_command('VECTOR.ADD', 'blobs', 1, 'FP32', fp32(0.5, 0.25), 'META', '{"a": 1}'))
+                print(r.execute_command('VECTOR.MADD', 'blobs', 'DIM', 2, 'FP32', 2, fp32(1, 1), 3, fp32(-1, 2)))
+                print(r.execute_command('VECTOR.SEARCH', 'blobs', 'K', 2, 'FP32', fp32(1, 1)))
+                print(r.execute_command('VADD', 'blobset', 'FP32', fp32(0, 2), 'e'))
+                print(r.execute_command('VSIM', 'blobset', 'FP32', fp32(0, 1), 'WITHSCORES'))
+                print(r.execute_command('VEMB', 'blobset', 'e', 'RAW'))
+                """);
+        assertEquals("""
+                b'OK'
+                1
+                2
+                [[b'id', b'2', b'distance', b'0'], [b'id', b'1', b'distance', b'0.8125']]
+                1
+                [b'e', b'1']
+                [b'f32', b'\\x00\\x00\\x00\\x00\\x00\\x00\\x80?', b'2']
+                """, out);
+    }
+
+    @Test
     void shouldRaiseResponseErrorsWithExactMessages() {
         String out = python("""
                 r.execute_command('VADD', 'errset', 'VALUES', 3, 1, 0, 0, 'a')
