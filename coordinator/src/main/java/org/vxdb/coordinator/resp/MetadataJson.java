@@ -35,15 +35,6 @@ final class MetadataJson {
         return (ObjectNode) node;
     }
 
-    /** Validates that {@code json} is JSON at all (depth and sizes within bounds). */
-    static void requireJson(String json, String what) {
-        try {
-            JSON.readTree(json);
-        } catch (JacksonException e) {
-            throw CommandException.err("invalid JSON in " + what + ": " + e.getOriginalMessage());
-        }
-    }
-
     /**
      * The scalar fields of a JSON object as metadata (VECTOR.* META): strings, integers, other
      * numbers, booleans. Anything else is an error naming the field.

@@ -10,7 +10,7 @@ import java.util.List;
  * a RESP2 client: a map becomes a flat array of keys and values, a double a bulk string, a boolean
  * the integer 1 or 0, a set an array, a verbatim string a bulk string, a null {@code $-1} or {@code *-1}.
  */
-public sealed interface Reply {
+sealed interface Reply {
 
     /** {@code +text}: a short status such as OK or PONG. */
     record Status(String text) implements Reply {

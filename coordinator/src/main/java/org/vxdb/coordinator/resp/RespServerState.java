@@ -14,7 +14,6 @@ final class RespServerState {
     /** The Redis version whose commands and replies this listener follows (vector sets came with 8.0). */
     static final String REDIS_COMPATIBLE_VERSION = "8.0.0";
 
-    private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private final AtomicLong nextClientId = new AtomicLong();
     private final ConcurrentSkipListMap<Long, RespSession> sessions = new ConcurrentSkipListMap<>();
@@ -60,10 +59,6 @@ final class RespServerState {
 
     String version() {
         return version;
-    }
-
-    long startMillis() {
-        return startMillis;
     }
 
     long uptimeSeconds() {

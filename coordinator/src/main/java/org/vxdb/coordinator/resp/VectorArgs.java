@@ -84,9 +84,4 @@ final class VectorArgs {
     static String clip(String word) {
         return word.length() <= 64 ? word : word.substring(0, 64) + "...";
     }
-
-    /** Whether {@code word} parses as a number (used to find where a vector's components end). */
-    static boolean isNumber(byte[] word) {
-        return RespNumbers.parseDouble(word) != null;
-    }
 }
