@@ -25,6 +25,14 @@ public final class InProcessCluster implements AutoCloseable {
 
     public static final int CLUSTERS = 4;
 
+    /**
+     * Writes wait for both replicas unless the extra YAML has its own {@code write:} section: at
+     * RF 2 the default QUORUM acknowledges after one replica while reads go to the primary, so a
+     * read right after a write could miss it (the cluster-consistency issue), and tests that read
+     * their own writes would be flaky.
+     */
+    public static final String READ_YOUR_WRITES = "write:\n  consistency: all\n";
+
     private final List<StorageNode> nodes = new ArrayList<>();
     private final Coordinator coordinator;
     private final ManagedChannel channel;
@@ -68,7 +76,8 @@ public final class InProcessCluster implements AutoCloseable {
                   reload_interval: 0s
                 nodes:
                   call_timeout: 10s
-                """ + coordinatorExtraYaml);
+                """ + (coordinatorExtraYaml.lines().anyMatch(l -> l.startsWith("write:")) ? ""
+                : READ_YOUR_WRITES) + coordinatorExtraYaml);
         coordinator = Coordinator.start(CoordinatorConfig.load(dir.resolve("coordinator.yaml")));
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcAddress().getPort()).usePlaintext()
                 .build();
