@@ -19,6 +19,9 @@ final class Targets {
         if (spec.startsWith("rest=")) {
             return new RestTarget(spec, control(c)).withConsistency(c.options.string("consistency", null));
         }
+        if (spec.startsWith("resp=")) {
+            return new RespTarget(spec, control(c)).withConsistency(c.options.string("consistency", null));
+        }
         if (spec.startsWith("ws=")) {
             return new WsTarget(spec, control(c)).withConsistency(c.options.string("consistency", null));
         }

@@ -26,8 +26,8 @@ final class RequestDecoder {
     private static final Set<String> WRITE_FIELDS = Set.of("vectors", "consistency");
     private static final Set<String> GET_FIELDS = Set.of("ids", "include_vectors", "include_metadata");
     private static final Set<String> DELETE_FIELDS = Set.of("ids", "consistency");
-    private static final Set<String> SEARCH_FIELDS = Set.of("vector", "k", "filter", "params", "include_vectors",
-            "include_metadata");
+    private static final Set<String> SEARCH_FIELDS = Set.of("vector", "vector_f32", "k", "filter", "params",
+            "include_vectors", "include_metadata");
     private static final Set<String> PARAMS_FIELDS = Set.of("nprobe", "ef_search");
 
     private RequestDecoder() {
@@ -95,9 +95,19 @@ final class RequestDecoder {
         SearchRequest.Builder request = SearchRequest.newBuilder().setCollection(collection)
                 .setK(f.uint32("k"))
                 .setIncludeVectors(f.bool("include_vectors")).setIncludeMetadata(f.bool("include_metadata"));
+        float[] packed = f.float32s("vector_f32");
+        if (packed != null) {
+            if (f.has("vector")) {
+                throw RestError.invalid("request body: give vector or vector_f32, not both");
+            }
+            for (float x : packed) {
+                request.addQuery(x);
+            }
+        }
         List<JsonNode> vector = f.array("vector");
         for (int i = 0; i < vector.size(); i++) {
-            request.addQuery(JsonFields.number(vector.get(i), "vector[" + i + "]"));
+            JsonNode x = vector.get(i);
+            request.addQuery(x.isNumber() ? (float) x.doubleValue() : JsonFields.number(x, "vector[" + i + "]"));
         }
         if (f.get("filter") != null) {
             request.setFilter(FilterJson.filter(f.get("filter"), "filter"));

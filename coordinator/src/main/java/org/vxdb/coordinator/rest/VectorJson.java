@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class VectorJson {
 
-    private static final Set<String> VECTOR_FIELDS = Set.of("id", "values", "metadata");
+    private static final Set<String> VECTOR_FIELDS = Set.of("id", "values", "values_f32", "metadata");
 
     private VectorJson() {
     }
@@ -34,9 +34,21 @@ final class VectorJson {
         if (id != null) {
             v.setId(JsonFields.uint64(id, f.at("id")));
         }
+        float[] packed = f.float32s("values_f32");
+        if (packed != null) {
+            if (f.has("values")) {
+                throw RestError.invalid(label + ": give values or values_f32, not both");
+            }
+            for (float x : packed) {
+                v.addValues(x);
+            }
+        }
         List<JsonNode> values = f.array("values");
         for (int i = 0; i < values.size(); i++) {
-            v.addValues(JsonFields.number(values.get(i), f.at("values") + "[" + i + "]"));
+            JsonNode x = values.get(i);
+            // The path of a value is only built for an error: a batch has 10^5 and more of them.
+            v.addValues(x.isNumber() ? (float) x.doubleValue()
+                    : JsonFields.number(x, f.at("values") + "[" + i + "]"));
         }
         JsonNode metadata = f.get("metadata");
         if (metadata != null) {

@@ -283,6 +283,40 @@ class RestCurlTest {
     }
 
     @Test
+    void shouldTakeVectorsAsBase64Float32AndRefuseBadEncodings() {
+        create("packed");
+        // [1, 2, 3] and [0, 0, 0.9] as little-endian float32, base64
+        assertJson(curl.json("PUT", "/v1/collections/packed/vectors",
+                        "{\"vectors\":[{\"id\":1,\"values_f32\":\"AACAPwAAAEAAAEBA\"},{\"id\":2,\"values\":[0,0,1]}]}"),
+                200, "{\"ids\":[\"1\",\"2\"],\"written\":2,\"failures\":[]}");
+        Curl.Answer got = curl.json("POST", "/v1/collections/packed/vectors/get",
+                "{\"ids\":[1],\"include_vectors\":true}");
+        assertEquals(json("{\"vectors\":[{\"id\":\"1\",\"values\":[1.0,2.0,3.0]}],\"missing_ids\":[]}"),
+                withoutVersions(json(got.body())));
+        Curl.Answer hits = curl.json("POST", "/v1/collections/packed/search",
+                "{\"vector_f32\":\"AAAAAAAAAABmZmY/\",\"k\":1}");
+        assertEquals(200, hits.status(), hits.body());
+        assertEquals("2", json(hits.body()).get("hits").get(0).get("id").stringValue());
+        assertError(curl.json("PUT", "/v1/collections/packed/vectors",
+                        "{\"vectors\":[{\"id\":3,\"values_f32\":\"AACAPwAAAEA=\"}]}"),
+                400, "INVALID_ARGUMENT", "vectors[0]: has 2 dimensions, collection 'packed' has 3");
+        assertError(curl.json("PUT", "/v1/collections/packed/vectors",
+                        "{\"vectors\":[{\"id\":3,\"values_f32\":\"AACAPwA\"}]}"),
+                400, "INVALID_ARGUMENT", "vectors[0].values_f32: 5 bytes is not a whole number of float32 values"
+                        + " (4 bytes each, little-endian)");
+        assertError(curl.json("PUT", "/v1/collections/packed/vectors",
+                        "{\"vectors\":[{\"id\":3,\"values_f32\":\"@@@@\"}]}"),
+                400, "INVALID_ARGUMENT", "vectors[0].values_f32: not base64 (Illegal base64 character 40)");
+        assertError(curl.json("PUT", "/v1/collections/packed/vectors",
+                        "{\"vectors\":[{\"id\":3,\"values\":[1,2,3],\"values_f32\":\"AACAPwAAAEAAAEBA\"}]}"),
+                400, "INVALID_ARGUMENT", "vectors[0]: give values or values_f32, not both");
+        assertError(curl.json("POST", "/v1/collections/packed/search",
+                        "{\"vector\":[0,0,1],\"vector_f32\":\"AAAAAAAAAABmZmY/\",\"k\":1}"),
+                400, "INVALID_ARGUMENT", "request body: give vector or vector_f32, not both");
+        assertFound("packed", "3", "", "\"3\"");
+    }
+
+    @Test
     void shouldAnswer409ForAnInsertOfAnExistingIdAndWriteNothingOfTheBatch() {
         create("ins");
         assertJson(curl.json("POST", "/v1/collections/ins/vectors", "{\"vectors\":[{\"id\":1,\"values\":[1,2,3]}]}"),
@@ -498,7 +532,8 @@ class RestCurlTest {
                         + " entries; 0 lines before it were written");
         assertError(curl.run("{\"id\":1,\"vals\":[1,2,3]}\n".getBytes(StandardCharsets.UTF_8), "-X", "POST", url,
                         "-H", "Content-Type: application/x-ndjson", "-T", "-"), 400, "INVALID_ARGUMENT",
-                "line 1: vector: unknown field 'vals' (expected id, metadata, values); 0 lines before it were written");
+                "line 1: vector: unknown field 'vals' (expected id, metadata, values, values_f32); 0 lines before it"
+                        + " were written");
         assertError(curl.run("[1,2,3]\n".getBytes(StandardCharsets.UTF_8), "-X", "POST", url, "-H",
                         "Content-Type: application/x-ndjson", "-T", "-"), 400, "INVALID_ARGUMENT",
                 "line 1: vector: expected a JSON object, got an array; 0 lines before it were written");
