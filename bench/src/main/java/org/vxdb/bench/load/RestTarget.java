@@ -6,15 +6,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import org.vxdb.vecs.VectorSet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * {@code rest=HOST:PORT}: the coordinator's HTTP REST API (docs/api-rest.md) through the JDK's
- * HTTP/1.1 client, JSON bodies written by hand (the cost a plain client pays).
+ * HTTP/1.1 client, JSON bodies written by hand (the cost a plain client pays), vectors as JSON
+ * numbers or ({@code --rest-encoding f32}) as base64 float32.
  */
 final class RestTarget extends ProtocolTarget {
 
@@ -23,10 +27,25 @@ final class RestTarget extends ProtocolTarget {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
+    /** Vectors as base64 of little-endian float32 ({@code values_f32}) rather than JSON numbers. */
+    private final boolean packed;
 
-    RestTarget(String spec, GrpcTarget control) {
+    /** @param encoding {@code numbers} (JSON number arrays) or {@code f32} (base64 float32) */
+    RestTarget(String spec, GrpcTarget control, String encoding) {
         super(spec, control);
         this.base = "http://" + host + ":" + port + "/v1/collections/";
+        this.packed = switch (encoding) {
+            case "numbers" -> false;
+            case "f32" -> true;
+            default -> throw new IllegalArgumentException("--rest-encoding '" + encoding
+                    + "' is invalid: use numbers or f32");
+        };
+    }
+
+    private static String base64(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return Base64.getEncoder().encodeToString(b.array());
     }
 
     @Override
@@ -38,8 +57,17 @@ final class RestTarget extends ProtocolTarget {
             if (r > from) {
                 body.append(',');
             }
-            body.append("{\"id\":").append(idOffset + r).append(",\"values\":[");
+            body.append("{\"id\":").append(idOffset + r);
             long at = (long) r * dim;
+            if (packed) {
+                float[] row = new float[dim];
+                for (int j = 0; j < dim; j++) {
+                    row[j] = value(data, at + j);
+                }
+                body.append(",\"values_f32\":\"").append(base64(row)).append("\"}");
+                continue;
+            }
+            body.append(",\"values\":[");
             for (int j = 0; j < dim; j++) {
                 if (j > 0) {
                     body.append(',');
@@ -65,14 +93,20 @@ final class RestTarget extends ProtocolTarget {
 
     @Override
     public void search(float[] query, int k, int nprobe, long[] ids, float[] distances) {
-        StringBuilder body = new StringBuilder(query.length * 12 + 64).append("{\"vector\":[");
-        for (int j = 0; j < query.length; j++) {
-            if (j > 0) {
-                body.append(',');
+        StringBuilder body = new StringBuilder(query.length * 12 + 64);
+        if (packed) {
+            body.append("{\"vector_f32\":\"").append(base64(query)).append('"');
+        } else {
+            body.append("{\"vector\":[");
+            for (int j = 0; j < query.length; j++) {
+                if (j > 0) {
+                    body.append(',');
+                }
+                body.append(query[j]);
             }
-            body.append(query[j]);
+            body.append(']');
         }
-        body.append("],\"k\":").append(k);
+        body.append(",\"k\":").append(k);
         if (nprobe > 0) {
             body.append(",\"params\":{\"nprobe\":").append(nprobe).append('}');
         }

@@ -17,7 +17,7 @@ final class Targets {
             return new EmbeddedTarget(c.work(), Math.max(1, c.shards()), c.fsync(), c.out);
         }
         if (spec.startsWith("rest=")) {
-            return new RestTarget(spec, control(c)).withConsistency(c.options.string("consistency", null));
+            return new RestTarget(spec, control(c), c.options.string("rest-encoding", "numbers")).withConsistency(c.options.string("consistency", null));
         }
         if (spec.startsWith("resp=")) {
             return new RespTarget(spec, control(c)).withConsistency(c.options.string("consistency", null));
