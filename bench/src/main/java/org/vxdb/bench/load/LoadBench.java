@@ -40,7 +40,9 @@ public final class LoadBench {
             search:   --clients 4 --duration 10 (s) --rate 25%,50%,75%|1000,2000 --workers 64 --nprobe 0 --warmup 200
             ingest:   --batch 100 --concurrency 2 --rows N
             mixed:    --duration 10 --ingest-rate 10000 (vectors/s) --search-rate 100 --batch 100 --preload 0.5
-                      --workers 32 --nprobe 0""";
+                      --workers 32 --nprobe 0
+          ./vxdb bench floor [--grpc HOST:PORT] [--rest HOST:PORT] [--resp HOST:PORT] [--duration 10] [--warmup 2000]
+                      the empty round trip of each protocol (gRPC health check, REST 404, RESP PING)""";
 
     private LoadBench() {
     }
@@ -61,6 +63,21 @@ public final class LoadBench {
     /** Runs the workload {@code args} name, writes the requested report files, returns the JSON line. */
     public static JsonLine run(String[] args, PrintStream out) throws IOException {
         String workload = args[0];
+        if (workload.equals("floor")) {
+            BenchOptions f = BenchOptions.parse(workload, args, 1, ProtocolFloor.OPTIONS);
+            JsonLine json;
+            try {
+                json = ProtocolFloor.run(f, out).put("command", String.join(" ", args));
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("floor: " + e, e);
+            }
+            if (f.has("json")) {
+                write(f.path("json", null), json + "\n");
+            }
+            return json;
+        }
         Set<String> own = switch (workload) {
             case "recall" -> RecallWorkload.OPTIONS;
             case "search" -> SearchWorkload.OPTIONS;
