@@ -41,6 +41,11 @@ bench protocols-floor floor --grpc "$GRPC" --rest "$REST" --resp "$RESP" --durat
 # Flat collections: no background index build competes with the next target's ingest.
 INGEST=(ingest --grpc "$GRPC" --n "$ROWS" --dim 128 --index Flat --batch 1000 --concurrency 2 --fsync batch
         --progress off)
+# Warm-up (not reported): every JVM compiles the paths of every protocol before the measured runs.
+./vxdb bench ingest --grpc "$GRPC" --n 50000 --dim 128 --index Flat --batch 1000 --concurrency 2 --progress off \
+  --target "coordinator=$GRPC,rest=$REST,ws=$REST,resp=$RESP" >"$LOGS/warmup-ingest.log" 2>&1
+./vxdb bench ingest --grpc "$GRPC" --n 50000 --dim 128 --index Flat --batch 1000 --concurrency 2 --progress off \
+  --rest-encoding f32 --target "rest=$REST" >"$LOGS/warmup-ingest-f32.log" 2>&1
 bench protocols-ingest "${INGEST[@]}" \
   --target "coordinator=$GRPC,rest=$REST,ws=$REST,resp=$RESP,resp=$RESP,ws=$REST,rest=$REST,coordinator=$GRPC"
 bench protocols-ingest-rest-f32 "${INGEST[@]}" --rest-encoding f32 \
