@@ -170,21 +170,29 @@ public final class CoordinatorCore implements AutoCloseable {
         try {
             executor.execute(() -> {
                 MDC.put(MDC_REQUEST_ID, ctx.requestId());
+                T value = null;
+                VxdbException failure = null;
                 try {
                     if (ctx.expired()) {
                         throw new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
                                 "the deadline passed while " + operation + " waited for a thread; nothing was done");
                     }
-                    result.complete(body.get());
+                    value = body.get();
                 } catch (RuntimeException | Error e) {
-                    VxdbException mapped = VxdbException.from(e);
-                    if (mapped.code() == VxdbException.Code.INTERNAL) {
+                    failure = VxdbException.from(e);
+                    if (failure.code() == VxdbException.Code.INTERNAL) {
                         LOG.error("{} failed", operation, e);
                     }
-                    result.completeExceptionally(mapped);
                 } finally {
                     MDC.remove(MDC_REQUEST_ID);
+                    // Released before the caller hears the answer: a caller that answers and then sends
+                    // its next request must find the slot of the one before free.
                     budget.release();
+                }
+                if (failure == null) {
+                    result.complete(value);
+                } else {
+                    result.completeExceptionally(failure);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
