@@ -84,7 +84,7 @@ public final class LoadBench {
             case "ingest" -> IngestWorkload.OPTIONS;
             case "mixed" -> MixedWorkload.OPTIONS;
             default -> throw new IllegalArgumentException("unknown workload '" + workload
-                    + "' (known: recall, search, ingest, mixed)");
+                    + "' (known: recall, search, ingest, mixed, floor)");
         };
         BenchOptions o = BenchOptions.parse(workload, args, 1, LoadContext.union(LoadContext.COMMON_OPTIONS, own));
         String loadStart = BenchCollection.loadAverage();

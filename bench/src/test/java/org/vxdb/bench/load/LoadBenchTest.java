@@ -131,11 +131,11 @@ class LoadBenchTest {
 
     @Test
     void shouldRejectBadCommandLinesWithClearMessages() {
-        assertEquals("unknown workload 'recal' (known: recall, search, ingest, mixed)",
+        assertEquals("unknown workload 'recal' (known: recall, search, ingest, mixed, floor)",
                 assertThrows(IllegalArgumentException.class, () -> LoadBench.run(new String[] {"recal"},
                         System.out)).getMessage());
         assertEquals("--target: unknown target 'nodes=1:2' (known: direct, embedded, node=HOST:PORT, "
-                + "coordinator=HOST:PORT)", assertThrows(IllegalArgumentException.class,
+                + "coordinator=HOST:PORT, rest=HOST:PORT, ws=HOST:PORT, resp=HOST:PORT)", assertThrows(IllegalArgumentException.class,
                 () -> run("recall", "--target", "nodes=1:2")).getMessage());
         assertEquals("--rate 'fast' is not a positive rate per second or percentage",
                 assertThrows(IllegalArgumentException.class, () -> run("search", "--rate", "fast")).getMessage());
