@@ -29,6 +29,7 @@ import org.vxdb.api.v1.CollectionServiceGrpc;
 import org.vxdb.api.v1.VectorServiceGrpc;
 import org.vxdb.coordinator.core.CoordinatorCore;
 import org.vxdb.coordinator.grpc.CallerInterceptor;
+import org.vxdb.coordinator.grpc.ConnectionLimit;
 import org.vxdb.coordinator.grpc.GrpcCollectionAdapter;
 import org.vxdb.coordinator.grpc.GrpcVectorAdapter;
 import org.vxdb.coordinator.grpc.RateLimitInterceptor;
@@ -162,16 +163,19 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private Server buildServer() {
+        ConnectionLimit connectionLimit = new ConnectionLimit(config.protocols().limits().maxConnections(), metrics);
         NettyServerBuilder b = NettyServerBuilder.forAddress(socket(config.grpcListen())).executor(workers)
                 .maxInboundMessageSize(config.maxMessageBytes())
                 .maxConnectionIdle(idleOrForever(config.protocols().limits().idleTimeout()), TimeUnit.NANOSECONDS)
+                .addTransportFilter(connectionLimit)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
         // The in-flight budget is the core's, shared with every other protocol.
         for (BindableService service : List.of(new GrpcVectorAdapter(core),
                 new GrpcCollectionAdapter(core))) {
             b.addService(ServerInterceptors.intercept(service, new DeadlineInterceptor(config.defaultDeadline(), timers),
-                    new CallerInterceptor(), new RateLimitInterceptor(rateLimits, metrics), new RequestIdInterceptor(),
+                    new CallerInterceptor(), new RateLimitInterceptor(rateLimits, metrics), connectionLimit,
+                    new RequestIdInterceptor(),
                     new CallMetricsInterceptor(metrics.service())));
         }
         return b.build();
