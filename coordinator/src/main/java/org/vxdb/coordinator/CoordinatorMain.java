@@ -93,7 +93,13 @@ public final class CoordinatorMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        coordinator.shutdown(config.shutdownGrace());
+        try {
+            coordinator.shutdown(config.shutdownGrace());
+        } catch (RuntimeException | Error e) {
+            // A stop that fails must still end the process (the caller exits with the code).
+            LOG.error("coordinator {} did not stop cleanly: {}", config.coordinatorId(), e.toString(), e);
+            return 1;
+        }
         return 0;
     }
 
