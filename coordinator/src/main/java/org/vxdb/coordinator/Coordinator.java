@@ -254,10 +254,12 @@ public final class Coordinator implements AutoCloseable {
                 grpc.shutdownNow();
             }
         }
-        // Requests of the other protocols that the core is still running (their connections stay open
-        // until they are answered), within what is left of the grace period.
-        drained &= awaitCoreIdle(graceEnd);
+        // WebSocket streams finish what they received; then the core refuses new work (REST and RESP
+        // clients on open connections get UNAVAILABLE), and what it still runs may finish, all within
+        // what is left of the grace period.
         drained &= awaitStreams(streams, graceEnd);
+        core.beginShutdown();
+        drained &= awaitCoreIdle(graceEnd);
         if (watcher != null) {
             watcher.close();
         }

@@ -1,11 +1,13 @@
 package org.vxdb.coordinator.core;
 
+import io.grpc.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -54,6 +56,13 @@ public final class CoordinatorCore implements AutoCloseable {
     private final int maxBatchRows;
     private final Duration defaultDeadline;
     private final CoordinatorMetrics metrics;
+    /** Ends the node calls of a call whose deadline passed (one thread, only timers). */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vxdb-core-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean shuttingDown;
 
     /**
      * @param running requests executing at once (each holds a thread while it waits on nodes)
@@ -158,6 +167,10 @@ public final class CoordinatorCore implements AutoCloseable {
             return CompletableFuture.failedFuture(new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
                     "the deadline passed before " + operation + " started; nothing was done"));
         }
+        if (shuttingDown) {
+            return CompletableFuture.failedFuture(VxdbException.unavailable(
+                    "the coordinator is shutting down; send the request to another coordinator or again later"));
+        }
         try {
             budget.acquire();
         } catch (VxdbException e) {
@@ -177,7 +190,7 @@ public final class CoordinatorCore implements AutoCloseable {
                         throw new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
                                 "the deadline passed while " + operation + " waited for a thread; nothing was done");
                     }
-                    value = body.get();
+                    value = withinDeadline(ctx, body);
                 } catch (RuntimeException | Error e) {
                     failure = VxdbException.from(e);
                     if (failure.code() == VxdbException.Code.INTERNAL) {
@@ -212,9 +225,35 @@ public final class CoordinatorCore implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs {@code body} in a gRPC context carrying the call's deadline, so the calls it makes to
+     * storage nodes end when the caller stops waiting (instead of each waiting out
+     * {@code nodes.call_timeout}), and are cancelled once it returns. Replica writes run in a forked
+     * context of their own and outlive it on purpose (a write answered at QUORUM still reaches the
+     * other replicas).
+     */
+    private <T> T withinDeadline(CallContext ctx, Supplier<T> body) {
+        long left = Math.max(1, ctx.deadlineNanos() - System.nanoTime());
+        Context.CancellableContext scope = Context.current().withDeadlineAfter(left, TimeUnit.NANOSECONDS, deadlines);
+        Context previous = scope.attach();
+        try {
+            return body.get();
+        } finally {
+            scope.detach(previous);
+            scope.cancel(null);
+        }
+    }
+
+    /** Refuses every new call with UNAVAILABLE from now on; calls already admitted run to their end. */
+    public void beginShutdown() {
+        shuttingDown = true;
+    }
+
     /** Stops taking calls; calls running finish on their own (the caller drains them first). */
     @Override
     public void close() {
+        shuttingDown = true;
+        deadlines.shutdownNow();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
