@@ -9,11 +9,12 @@ import org.vxdb.coordinator.core.VxdbException;
 /**
  * A request-rate limit per client (its address), shared by every listener of a coordinator, so a
  * client cannot get around it by switching protocols. Resilience4j's {@link RateLimiter} per client:
- * {@code rate + burst} permits per second, never waiting (a refused request is answered at once).
+ * {@code rate} permits a second on average and up to {@code rate + burst} at once, never waiting (a
+ * refused request is answered at once).
  */
 public final class ClientRateLimits {
 
-    /** Clients tracked at most; the oldest entries are dropped beyond this. */
+    /** Clients tracked before the idle ones are forgotten. */
     private static final int MAX_CLIENTS = 65_536;
 
     private final int perSecond;
@@ -22,8 +23,11 @@ public final class ClientRateLimits {
 
     public ClientRateLimits(int perSecond, int burst) {
         this.perSecond = perSecond;
+        // rate + burst permits per period of (rate + burst) / rate seconds: on average `rate` a second,
+        // with up to rate + burst at once.
         this.config = perSecond == 0 ? null : RateLimiterConfig.custom()
-                .limitForPeriod(perSecond + burst).limitRefreshPeriod(Duration.ofSeconds(1))
+                .limitForPeriod(perSecond + burst)
+                .limitRefreshPeriod(Duration.ofNanos(1_000_000_000L * (perSecond + burst) / perSecond))
                 .timeoutDuration(Duration.ZERO).build();
     }
 
@@ -40,7 +44,7 @@ public final class ClientRateLimits {
             return;
         }
         if (limiters.size() > MAX_CLIENTS) {
-            limiters.clear();
+            forgetIdleClients();
         }
         RateLimiter limiter = limiters.computeIfAbsent(client, c -> RateLimiter.of(c, config));
         if (!limiter.acquirePermission()) {
@@ -49,9 +53,17 @@ public final class ClientRateLimits {
         }
     }
 
+    /**
+     * Drops the limiters of clients that have every permit back (idle for a period at least), so
+     * that many addresses cannot grow the map without bound; busy clients keep theirs.
+     */
+    private void forgetIdleClients() {
+        limiters.values().removeIf(l -> l.getMetrics().getAvailablePermissions() >= config.getLimitForPeriod());
+    }
+
     /** Seconds a refused client should wait (the limiter refreshes every second). */
     public int retryAfterSeconds() {
-        return 1;
+        return config == null ? 1 : (int) Math.max(1, (config.getLimitRefreshPeriod().toMillis() + 999) / 1000);
     }
 
     /** The client part of {@code host:port} (its host), which is what is limited. */

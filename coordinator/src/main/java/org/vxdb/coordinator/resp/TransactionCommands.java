@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * MULTI, EXEC and DISCARD, so that client pipelines wrapped in MULTI/EXEC (redis-py's default
@@ -96,13 +97,16 @@ final class TransactionCommands {
     /** Runs the queued commands one after another; a failed one is an error item, the others still run. */
     CompletionStage<Reply> exec(Transaction t, RespSession session) {
         CompletableFuture<List<Reply>> replies = CompletableFuture.completedFuture(new ArrayList<>());
+        // Each queued command starts on the connection's event loop, which alone touches the session
+        // (a command finishes on a core thread).
+        Executor loop = session.connection().channel().eventLoop();
         for (List<byte[]> args : t.queued()) {
-            replies = replies.thenCompose(done -> table.dispatch(table.lookup(args), args, session)
+            replies = replies.thenComposeAsync(done -> table.dispatch(table.lookup(args), args, session)
                     .handle((reply, failure) -> {
                         done.add(failure == null ? reply : RespErrors.of(failure).reply());
                         return done;
-                    }));
+                    }), loop);
         }
-        return replies.thenApply(Reply::array);
+        return replies.thenApplyAsync(Reply::array, loop);
     }
 }

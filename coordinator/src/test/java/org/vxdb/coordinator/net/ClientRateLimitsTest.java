@@ -41,6 +41,25 @@ class ClientRateLimitsTest {
     }
 
     @Test
+    void shouldGrantABurstAboveTheRateAndAskForTheLongerWait() {
+        ClientRateLimits limits = new ClientRateLimits(2, 4);
+        int granted = 0;
+        for (int i = 0; i < 100; i++) {
+            try {
+                limits.acquire("10.0.0.3");
+                granted++;
+            } catch (VxdbException e) {
+                assertEquals("rate limit of 2 requests per second exceeded for client 10.0.0.3; retry after 3 s",
+                        e.getMessage());
+                break;
+            }
+        }
+        // rate + burst at once (a refresh inside the loop could add one more period's worth)
+        assertTrue(granted == 6 || granted == 12, "granted " + granted);
+        assertEquals(3, limits.retryAfterSeconds());
+    }
+
+    @Test
     void shouldLetEverythingThroughWhenTheLimitIsOff() {
         ClientRateLimits off = new ClientRateLimits(0, 0);
         for (int i = 0; i < 10_000; i++) {
