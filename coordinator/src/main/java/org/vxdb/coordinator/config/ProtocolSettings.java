@@ -58,18 +58,6 @@ public record ProtocolSettings(HostAndPort restListen, HostAndPort respListen, L
         return v.address(defaultValue);
     }
 
-    public ProtocolSettings withRestListen(HostAndPort a) {
-        return new ProtocolSettings(a, respListen, limits);
-    }
-
-    public ProtocolSettings withRespListen(HostAndPort a) {
-        return new ProtocolSettings(restListen, a, limits);
-    }
-
-    public ProtocolSettings withLimits(ListenerLimits l) {
-        return new ProtocolSettings(restListen, respListen, l);
-    }
-
     @Override
     public String toString() {
         return "rest.listen=" + (restListen == null ? "off" : restListen) + " resp.listen="

@@ -48,7 +48,6 @@ public final class CoordinatorCore implements AutoCloseable {
     private static final java.util.Set<String> MUTATIONS = java.util.Set.of("Insert", "Upsert", "Delete",
             "CreateCollection", "DropCollection");
 
-    private final NodeClients clients;
     private final CollectionOperations collections;
     private final VectorOperations vectors;
     private final InFlightBudget budget;
@@ -71,7 +70,7 @@ public final class CoordinatorCore implements AutoCloseable {
     public CoordinatorCore(NodeClients clients, HybridLogicalClock clock, CoordinatorMetrics metrics,
                            Consistency consistency, int maxBatchRows, Duration defaultDeadline, int running,
                            int queued) {
-        this.clients = Objects.requireNonNull(clients, "clients");
+        Objects.requireNonNull(clients, "clients");
         this.metrics = metrics;
         CollectionCatalog catalog = new CollectionCatalog(clients);
         this.collections = new CollectionOperations(clients, catalog);
@@ -152,10 +151,6 @@ public final class CoordinatorCore implements AutoCloseable {
     /** The shared in-flight budget: adapters stop reading their sockets while it is saturated. */
     public InFlightBudget budget() {
         return budget;
-    }
-
-    public NodeClients clients() {
-        return clients;
     }
 
     /**

@@ -39,10 +39,6 @@ public final class InFlightBudget {
         return inFlight.get();
     }
 
-    public int limit() {
-        return limit;
-    }
-
     /** Three quarters of the budget in use: adapters pause reading new requests. */
     public boolean saturated() {
         return inFlight.get() * 4L >= limit * 3L;

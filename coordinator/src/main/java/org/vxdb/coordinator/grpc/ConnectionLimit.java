@@ -61,8 +61,4 @@ public final class ConnectionLimit extends ServerTransportFilter implements Serv
         }
         return next.startCall(call, headers);
     }
-
-    public int openConnections() {
-        return open.get();
-    }
 }

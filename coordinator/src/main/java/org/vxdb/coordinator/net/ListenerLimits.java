@@ -37,26 +37,6 @@ public record ListenerLimits(int maxConnections, Duration idleTimeout, Duration 
                 MAX_REQUEST_BYTES_DEFAULT, MAX_STREAM_BYTES_DEFAULT, RATE_LIMIT_DEFAULT, RATE_BURST_DEFAULT);
     }
 
-    public ListenerLimits withMaxConnections(int n) {
-        return new ListenerLimits(n, idleTimeout, handshakeTimeout, maxRequestBytes, maxStreamBytes, rateLimit,
-                rateBurst);
-    }
-
-    public ListenerLimits withMaxRequestBytes(int n) {
-        return new ListenerLimits(maxConnections, idleTimeout, handshakeTimeout, n, maxStreamBytes, rateLimit,
-                rateBurst);
-    }
-
-    public ListenerLimits withRateLimit(int perSecond, int burst) {
-        return new ListenerLimits(maxConnections, idleTimeout, handshakeTimeout, maxRequestBytes, maxStreamBytes,
-                perSecond, burst);
-    }
-
-    public ListenerLimits withIdleTimeout(Duration d) {
-        return new ListenerLimits(maxConnections, d, handshakeTimeout, maxRequestBytes, maxStreamBytes, rateLimit,
-                rateBurst);
-    }
-
     @Override
     public String toString() {
         return "connections.max_per_listener=" + maxConnections + " connections.idle_timeout=" + idleTimeout

@@ -34,12 +34,10 @@ public final class ProtocolListener implements AutoCloseable {
 
     private final ProtocolAdapter adapter;
     private final Channel server;
-    private final AtomicInteger open;
 
-    private ProtocolListener(ProtocolAdapter adapter, Channel server, AtomicInteger open) {
+    private ProtocolListener(ProtocolAdapter adapter, Channel server) {
         this.adapter = adapter;
         this.server = server;
-        this.open = open;
     }
 
     public static ProtocolListener start(HostAndPort listen, ProtocolAdapter adapter, ListenerLimits limits,
@@ -80,7 +78,7 @@ public final class ProtocolListener implements AutoCloseable {
                 });
         Channel server = b.bind(new InetSocketAddress(listen.host(), listen.port())).syncUninterruptibly().channel();
         LOG.info("{} listening on {}", adapter.protocol(), server.localAddress());
-        return new ProtocolListener(adapter, server, open);
+        return new ProtocolListener(adapter, server);
     }
 
     /** Closes a connection that has been idle for the timeout (adapters may catch the event first to say goodbye). */
@@ -105,10 +103,6 @@ public final class ProtocolListener implements AutoCloseable {
 
     public String protocol() {
         return adapter.protocol();
-    }
-
-    public int openConnections() {
-        return open.get();
     }
 
     /** Stops accepting; open connections are closed by the event loops' shutdown. */

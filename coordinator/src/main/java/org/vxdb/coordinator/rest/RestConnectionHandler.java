@@ -313,7 +313,11 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("REST connection {} failed: {}", connection.remoteAddress(), cause.toString());
+        if (cause instanceof java.io.IOException) {
+            LOG.debug("REST connection {} failed: {}", connection.remoteAddress(), cause.toString());
+        } else {
+            LOG.warn("REST connection {} failed", connection.remoteAddress(), cause); // a defect of ours
+        }
         ctx.close();
     }
 }
