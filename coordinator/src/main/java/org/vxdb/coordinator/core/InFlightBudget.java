@@ -1,5 +1,6 @@
 package org.vxdb.coordinator.core;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,6 +14,7 @@ public final class InFlightBudget {
     private final int running;
     private final int limit;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Runnable> drainWaiters = new ConcurrentLinkedQueue<>();
 
     public InFlightBudget(int running, int queued) {
         if (running < 1 || queued < 0) {
@@ -33,6 +35,32 @@ public final class InFlightBudget {
 
     public void release() {
         inFlight.decrementAndGet();
+        if (!drainWaiters.isEmpty() && !saturated()) {
+            runDrainWaiters();
+        }
+    }
+
+    /**
+     * Runs {@code waiter} once the budget is no longer saturated: at once if it is not now, else on
+     * the thread of the release that brings it below the mark. Waiters must be quick (hand off to
+     * their own thread).
+     */
+    public void whenNotSaturated(Runnable waiter) {
+        drainWaiters.add(waiter);
+        if (!saturated()) {
+            runDrainWaiters(); // a release may have come between the caller's check and the add
+        }
+    }
+
+    private void runDrainWaiters() {
+        for (Runnable w = drainWaiters.poll(); w != null; w = drainWaiters.poll()) {
+            try {
+                w.run();
+            } catch (RuntimeException gone) {
+                // e.g. the event loop of a closed connection refused the hand-off: nothing to resume;
+                // never let it reach the release of an unrelated call
+            }
+        }
     }
 
     public int inFlight() {

@@ -1,18 +1,16 @@
 package org.vxdb.coordinator.net;
 
 import io.netty.channel.Channel;
-import java.util.concurrent.TimeUnit;
 import org.vxdb.coordinator.core.InFlightBudget;
 
 /**
  * Stops reading a connection's socket while the coordinator's in-flight budget is saturated, and
  * starts again once it drains: a client that sends faster than the cluster writes is held back by
  * TCP instead of queueing requests in the coordinator. Adapters call {@link #check} after handing a
- * request to the core.
+ * request to the core. The budget calls back when it drains (no polling), and the socket is read
+ * again on the connection's event loop.
  */
 public final class Backpressure {
-
-    private static final long RECHECK_MICROS = 500;
 
     private Backpressure() {
     }
@@ -20,20 +18,15 @@ public final class Backpressure {
     public static void check(Channel channel, InFlightBudget budget) {
         if (budget.saturated() && channel.config().isAutoRead()) {
             channel.config().setAutoRead(false);
-            resumeLater(channel, budget);
+            budget.whenNotSaturated(() -> channel.eventLoop().execute(() -> resume(channel, budget)));
         }
     }
 
-    private static void resumeLater(Channel channel, InFlightBudget budget) {
-        channel.eventLoop().schedule(() -> {
-            if (!channel.isActive()) {
-                return;
-            }
-            if (budget.saturated()) {
-                resumeLater(channel, budget);
-            } else {
-                channel.config().setAutoRead(true);
-            }
-        }, RECHECK_MICROS, TimeUnit.MICROSECONDS);
+    private static void resume(Channel channel, InFlightBudget budget) {
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.config().setAutoRead(true);
+        check(channel, budget); // saturated again in the meantime: wait for the next drain
     }
 }

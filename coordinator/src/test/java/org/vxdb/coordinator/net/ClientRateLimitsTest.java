@@ -92,6 +92,28 @@ class ClientRateLimitsTest {
     }
 
     @Test
+    void shouldCallBackOnceWhenTheBudgetDrainsBelowItsMark() {
+        InFlightBudget budget = new InFlightBudget(2, 2);
+        budget.acquire();
+        budget.acquire();
+        budget.acquire();
+        int[] calls = new int[1];
+        budget.whenNotSaturated(() -> calls[0]++);
+        assertEquals(0, calls[0]);
+        budget.release();
+        assertEquals(1, calls[0]);
+        budget.release();
+        assertEquals(1, calls[0]);
+        budget.whenNotSaturated(() -> calls[0]++); // not saturated: at once
+        assertEquals(2, calls[0]);
+        budget.whenNotSaturated(() -> {
+            throw new IllegalStateException("a closed connection's loop");
+        });
+        budget.release(); // a failing waiter never reaches the caller of release
+        assertEquals(0, budget.inFlight());
+    }
+
+    @Test
     void shouldRateLimitGrpcCallsWithResourceExhausted() throws Exception {
         try (InProcessCluster cluster = InProcessCluster.start(dir, "connections:\n  rate_limit: 2\n")) {
             var stub = CollectionServiceGrpc.newBlockingStub(cluster.channel());
