@@ -153,6 +153,10 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (open != null && !name.equals("quit") && !name.equals("reset")) {
             answer(args, spec, TransactionCommands.queue(open, spec, args, context.limits().maxRequestBytes()));
         } else {
+            if (name.equals("reset")) {
+                // RESET ends an open MULTI block as it arrives: the commands after it must not be queued
+                session.transaction(null);
+            }
             boolean quit = name.equals("quit");
             enqueue(new Entry(args, spec, quit, null));
             if (quit) {

@@ -172,6 +172,18 @@ class RespMalformedInputTest {
         }
     }
 
+    @Test
+    void shouldEndAnOpenMultiBlockWhenResetArrivesEvenBehindARunningWrite() throws Exception {
+        String send = command("VECTOR.ADD", "bad", 7, 1, 0) + command("MULTI") + command("RESET") + command("PING");
+        try (RespClients.Raw c = new RespClients.Raw(port)) {
+            c.send(send.getBytes(StandardCharsets.UTF_8));
+            assertEquals(1L, c.readReply());
+            assertEquals("OK", c.readReply());
+            assertEquals("RESET", c.readReply());
+            assertEquals("PONG", c.readReply());
+        }
+    }
+
     private static String readLine(RespClients.Raw c) throws Exception {
         StringBuilder line = new StringBuilder();
         while (true) {
