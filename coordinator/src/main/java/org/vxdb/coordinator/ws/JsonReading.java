@@ -115,7 +115,8 @@ final class JsonReading {
             case VALUE_TRUE, VALUE_FALSE -> v.setBoolValue(p.getBooleanValue());
             case VALUE_NUMBER_INT -> {
                 if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    v.setDoubleValue(p.getDoubleValue());
+                    // as REST answers it: an integer is an int64, never silently a rounded double
+                    throw new DecodeProblem(row, at + ": " + p.getText() + " is outside the 64-bit integer range");
                 } else {
                     v.setIntValue(p.getLongValue());
                 }

@@ -110,9 +110,15 @@ class WebSocketStreamErrorsTest {
             assertEquals(error(7, 0, "vectors[0]: component 1 is not finite (Infinity)", utf8Length(notFinite)),
                     client.message());
 
-            String good = "{\"type\":\"batch\",\"seq\":8,\"vectors\":[{\"id\":1,\"values\":[1,2,3]}]}";
+            String hugeInt = "{\"type\":\"batch\",\"seq\":8,\"vectors\":[{\"id\":1,\"values\":[1,2,3],"
+                    + "\"metadata\":{\"n\":18446744073709551616}}]}";
+            client.text(hugeInt);
+            assertEquals(error(8, 0, "vectors[0].metadata[\\\"n\\\"]: 18446744073709551616 is outside the 64-bit"
+                    + " integer range", utf8Length(hugeInt)), client.message());
+
+            String good = "{\"type\":\"batch\",\"seq\":9,\"vectors\":[{\"id\":1,\"values\":[1,2,3]}]}";
             client.text(good);
-            assertEquals("{\"type\":\"ack\",\"up_to\":8,\"written\":1,\"credit\":" + utf8Length(good) + "}",
+            assertEquals("{\"type\":\"ack\",\"up_to\":9,\"written\":1,\"credit\":" + utf8Length(good) + "}",
                     client.message());
         }
         assertEquals(List.of(2L), StreamTesting.get(cluster, "errs", List.of(1L, 2L)).getMissingIdsList(),
