@@ -2,6 +2,7 @@ package org.vxdb.coordinator.grpc;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +37,9 @@ final class GrpcCalls {
     /** Sends the future's result (mapped) or its failure as the call's status. */
     static <T, R> void answer(CompletableFuture<T> call, Function<T, R> encode, StreamObserver<R> out) {
         call.whenComplete((result, failure) -> {
+            if (out instanceof ServerCallStreamObserver<R> server && server.isCancelled()) {
+                return; // the client is gone (cancelled or past its deadline): nobody to answer
+            }
             if (failure != null) {
                 out.onError(GrpcErrors.toStatus(failure));
                 return;
