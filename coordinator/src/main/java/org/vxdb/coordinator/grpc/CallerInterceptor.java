@@ -7,9 +7,9 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.vxdb.coordinator.core.Caller;
+import org.vxdb.coordinator.net.Connection;
 
 /** Puts the {@link Caller} of each call (its remote address; anonymous) in the gRPC context. */
 public final class CallerInterceptor implements ServerInterceptor {
@@ -20,15 +20,7 @@ public final class CallerInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-        Caller caller = Caller.anonymous(address(remote), GrpcCalls.PROTOCOL);
+        Caller caller = Caller.anonymous(Connection.address(remote), GrpcCalls.PROTOCOL);
         return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
-    }
-
-    static String address(SocketAddress remote) {
-        if (remote instanceof InetSocketAddress a) {
-            return a.getAddress() == null ? a.getHostString() + ":" + a.getPort()
-                    : a.getAddress().getHostAddress() + ":" + a.getPort();
-        }
-        return remote == null ? "unknown" : remote.toString();
     }
 }

@@ -8,6 +8,7 @@ import io.grpc.ServerInterceptor;
 import org.vxdb.coordinator.CoordinatorMetrics;
 import org.vxdb.coordinator.core.VxdbException;
 import org.vxdb.coordinator.net.ClientRateLimits;
+import org.vxdb.coordinator.net.Connection;
 
 /**
  * The per-client rate limit on gRPC calls, shared with the other protocols' listeners: a call over
@@ -27,7 +28,7 @@ public final class RateLimitInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
         if (limits.enabled()) {
-            String remote = CallerInterceptor.address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+            String remote = Connection.address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
             try {
                 limits.acquire(ClientRateLimits.clientOf(remote));
             } catch (VxdbException e) {

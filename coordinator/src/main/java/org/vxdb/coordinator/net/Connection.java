@@ -21,10 +21,11 @@ public record Connection(Channel channel, String protocol, String remoteAddress)
         return ClientRateLimits.clientOf(remoteAddress);
     }
 
-    static String address(SocketAddress a) {
+    /** {@code host:port} with the numeric host, as every protocol names a client; "unknown" for none. */
+    public static String address(SocketAddress a) {
         if (a instanceof InetSocketAddress i) {
             return (i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress()) + ":" + i.getPort();
         }
-        return String.valueOf(a);
+        return a == null ? "unknown" : a.toString();
     }
 }

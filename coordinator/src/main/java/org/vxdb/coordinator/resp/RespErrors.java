@@ -1,9 +1,8 @@
 package org.vxdb.coordinator.resp;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vxdb.coordinator.client.CallFailures;
 import org.vxdb.coordinator.core.VxdbException;
 
 /**
@@ -24,7 +23,7 @@ final class RespErrors {
     }
 
     static Outcome of(Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = CallFailures.unwrap(failure);
         if (cause instanceof CommandException c) {
             return new Outcome(Reply.error(c.errorText()), c.code().name());
         }
@@ -42,14 +41,5 @@ final class RespErrors {
             case PERMISSION_DENIED -> "NOPERM";
             default -> "ERR";
         };
-    }
-
-    static Throwable unwrap(Throwable t) {
-        Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

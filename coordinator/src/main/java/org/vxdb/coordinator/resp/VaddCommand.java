@@ -9,6 +9,7 @@ import org.vxdb.api.v1.Metric;
 import org.vxdb.api.v1.StoredVector;
 import org.vxdb.api.v1.Vector;
 import org.vxdb.api.v1.WriteRequest;
+import org.vxdb.coordinator.client.CallFailures;
 import org.vxdb.coordinator.core.VxdbException;
 
 /**
@@ -99,7 +100,7 @@ final class VaddCommand {
             if (failure == null) {
                 return CompletableFuture.completedFuture(info);
             }
-            Throwable cause = RespErrors.unwrap(failure);
+            Throwable cause = CallFailures.unwrap(failure);
             if (cause instanceof VxdbException e && e.code() == VxdbException.Code.ALREADY_EXISTS) {
                 return VectorSetKeys.describeSet(r, p.key());
             }

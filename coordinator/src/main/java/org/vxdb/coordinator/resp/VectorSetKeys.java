@@ -6,6 +6,7 @@ import org.vxdb.api.v1.CollectionInfo;
 import org.vxdb.api.v1.GetRequest;
 import org.vxdb.api.v1.Metric;
 import org.vxdb.api.v1.StoredVector;
+import org.vxdb.coordinator.client.CallFailures;
 import org.vxdb.coordinator.core.VxdbException;
 
 /**
@@ -79,11 +80,11 @@ final class VectorSetKeys {
 
     /** NOT_FOUND (the collection does not exist) is what an absent key means to vector-set commands. */
     static boolean isNotFound(Throwable failure) {
-        Throwable cause = RespErrors.unwrap(failure);
+        Throwable cause = CallFailures.unwrap(failure);
         return cause instanceof VxdbException e && e.code() == VxdbException.Code.NOT_FOUND;
     }
 
     static CompletionException rethrown(Throwable failure) {
-        return new CompletionException(RespErrors.unwrap(failure));
+        return new CompletionException(CallFailures.unwrap(failure));
     }
 }

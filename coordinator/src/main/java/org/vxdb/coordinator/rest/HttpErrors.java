@@ -1,6 +1,7 @@
 package org.vxdb.coordinator.rest;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.vxdb.coordinator.client.CallFailures;
 import org.vxdb.coordinator.core.VxdbException;
 
 /**
@@ -10,7 +11,7 @@ import org.vxdb.coordinator.core.VxdbException;
  */
 final class HttpErrors {
 
-    /** Seconds a client should wait after 429 or 503 (the rate limiter refreshes every second). */
+    /** Seconds a client should wait after 429 or 503 (the rate limit's own refusal says its period). */
     static final int RETRY_AFTER_SECONDS = 1;
 
     private HttpErrors() {
@@ -18,7 +19,7 @@ final class HttpErrors {
 
     /** Any failure as the error the client gets. */
     static RestError from(Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = CallFailures.unwrap(failure);
         if (cause instanceof RestError e) {
             return e;
         }
@@ -43,14 +44,5 @@ final class HttpErrors {
             case DEADLINE_EXCEEDED -> HttpResponseStatus.GATEWAY_TIMEOUT;
             case INTERNAL -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
         };
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof java.util.concurrent.CompletionException
-                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
     }
 }

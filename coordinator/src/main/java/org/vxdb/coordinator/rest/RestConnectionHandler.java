@@ -217,7 +217,8 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter implement
             if (context.metrics() != null) {
                 context.metrics().rateLimited(PROTOCOL);
             }
-            throw e;
+            throw HttpErrors.from(e).withHeader("Retry-After",
+                    Integer.toString(context.rateLimits().retryAfterSeconds()));
         }
     }
 

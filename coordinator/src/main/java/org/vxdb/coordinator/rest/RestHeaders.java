@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import org.vxdb.coordinator.core.CallContext;
+import org.vxdb.service.grpc.RequestIdInterceptor;
 
 /**
  * What the adapter reads from a request head besides the path: the request id, the deadline
@@ -26,7 +25,6 @@ final class RestHeaders {
     /** The longest deadline a request may ask for. */
     static final long MAX_TIMEOUT_MILLIS = Duration.ofDays(1).toMillis();
 
-    private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private RestHeaders() {
     }
@@ -34,7 +32,7 @@ final class RestHeaders {
     /** The client's request id when it is 1-128 of {@code [A-Za-z0-9._:-]}, else a new UUID. */
     static String requestId(HttpRequest request) {
         String id = request.headers().get(REQUEST_ID);
-        return id != null && SANE_REQUEST_ID.matcher(id).matches() ? id : CallContext.newRequestId();
+        return RequestIdInterceptor.saneOrNew(id);
     }
 
     /** Query parameters, each at most once and each one the route knows. */

@@ -27,11 +27,10 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import org.vxdb.coordinator.core.CallContext;
 import org.vxdb.coordinator.core.VxdbException;
 import org.vxdb.coordinator.net.Connection;
 import org.vxdb.coordinator.net.ProtocolContext;
+import org.vxdb.service.grpc.RequestIdInterceptor;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -57,7 +56,6 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
     private static final String REQUEST_ID = "X-Request-Id";
     /** The one WebSocket version served: RFC 6455's. */
     private static final String VERSION = "13";
-    private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private enum State { HTTP, DISCARDING_BODY, WEBSOCKET }
 
@@ -217,7 +215,7 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
     /** The client's X-Request-Id when it is a sane one (as the REST API takes it), else a new one. */
     private static String requestId(HttpRequest request) {
         String id = request.headers().get(REQUEST_ID);
-        return id != null && SANE_REQUEST_ID.matcher(id).matches() ? id : CallContext.newRequestId();
+        return RequestIdInterceptor.saneOrNew(id);
     }
 
     /** The frame decoder (before this handler) refused a frame: let the session close with its reason. */

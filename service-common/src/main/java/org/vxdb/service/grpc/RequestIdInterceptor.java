@@ -26,7 +26,7 @@ public final class RequestIdInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
         String sent = headers.get(REQUEST_ID);
-        String id = sent != null && SANE.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
+        String id = saneOrNew(sent);
         ServerCall<Q, R> tagged = new SimpleForwardingServerCall<>(call) {
             private boolean headersSent;
 
@@ -88,6 +88,14 @@ public final class RequestIdInterceptor implements ServerInterceptor {
                 });
             }
         };
+    }
+
+    /**
+     * The request id a client sent, when it is 1-128 of {@code [A-Za-z0-9._:-]}; else a new UUID.
+     * Every protocol of every server takes a client's id by this one rule.
+     */
+    public static String saneOrNew(String sent) {
+        return sent != null && SANE.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
     }
 
     private static <T> T withId(String id, java.util.function.Supplier<T> body) {
