@@ -44,6 +44,8 @@ import org.vxdb.coordinator.config.CoordinatorConfig;
 import org.vxdb.coordinator.config.ProtocolSettings;
 import org.vxdb.coordinator.repair.Repairer;
 import org.vxdb.coordinator.routing.HybridLogicalClock;
+import org.vxdb.coordinator.security.AuditTrail;
+import org.vxdb.coordinator.security.Security;
 import org.vxdb.coordinator.topology.Topology;
 import org.vxdb.coordinator.topology.TopologyWatcher;
 import org.vxdb.service.config.HostAndPort;
@@ -69,6 +71,7 @@ public final class Coordinator implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final NodeClients clients;
     private final CoordinatorCore core;
+    private final Security security;
     private volatile String notReady = "starting";
     private volatile boolean alive = true;
     /** Event loops of the REST/WebSocket and RESP listeners (gRPC has its own, shaded). */
@@ -101,8 +104,9 @@ public final class Coordinator implements AutoCloseable {
         this.clients = new NodeClients(config, topology, timers, metrics::breakerTransition);
         this.rateLimits = new ClientRateLimits(config.protocols().limits().rateLimit(),
                 config.protocols().limits().rateBurst());
+        this.security = Security.open(config.security(), AuditTrail.NONE, timers);
         this.core = new CoordinatorCore(clients, clock, metrics, config.consistency(), config.maxBatchRows(),
-                config.defaultDeadline(), config.maxConcurrentRequests(), config.maxQueuedRequests());
+                config.defaultDeadline(), config.maxConcurrentRequests(), config.maxQueuedRequests(), security);
     }
 
     public static Coordinator start(CoordinatorConfig config) throws IOException {
@@ -168,13 +172,15 @@ public final class Coordinator implements AutoCloseable {
                 .maxInboundMessageSize(config.maxMessageBytes())
                 .maxConnectionIdle(idleOrForever(config.protocols().limits().idleTimeout()), TimeUnit.NANOSECONDS)
                 .addTransportFilter(connectionLimit)
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance());
+                .addService(ServerInterceptors.intercept(health.getHealthService(), new CallerInterceptor(security),
+                        new RequestIdInterceptor()))
+                .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
+                        new CallerInterceptor(security), new RequestIdInterceptor()));
         // The in-flight budget is the core's, shared with every other protocol.
         for (BindableService service : List.of(new GrpcVectorAdapter(core),
                 new GrpcCollectionAdapter(core))) {
             b.addService(ServerInterceptors.intercept(service, new DeadlineInterceptor(config.defaultDeadline(), timers),
-                    new CallerInterceptor(), new RateLimitInterceptor(rateLimits, metrics), connectionLimit,
+                    new CallerInterceptor(security), new RateLimitInterceptor(rateLimits, metrics), connectionLimit,
                     new RequestIdInterceptor(),
                     new CallMetricsInterceptor(metrics.service())));
         }
@@ -264,6 +270,7 @@ public final class Coordinator implements AutoCloseable {
             watcher.close();
         }
         core.close();
+        security.close();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         clients.close();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import org.vxdb.coordinator.security.SecuritySettings;
 import org.vxdb.service.config.ConfigException;
 import org.vxdb.service.config.DurationText;
 import org.vxdb.service.config.HostAndPort;
@@ -75,10 +76,11 @@ public final class CoordinatorConfig implements ServerConfig {
     private final Duration repairInterval;
     private final int repairBuckets;
     private final ProtocolSettings protocols;
+    private final SecuritySettings security;
 
     CoordinatorConfig(String coordinatorId, ServerSettings server, Path topologyFile, Duration topologyReloadInterval,
                       NodeCallSettings nodes, Consistency consistency, Duration repairInterval, int repairBuckets,
-                      ProtocolSettings protocols) {
+                      ProtocolSettings protocols, SecuritySettings security) {
         this.coordinatorId = coordinatorId;
         this.server = server;
         this.topologyFile = topologyFile;
@@ -88,6 +90,7 @@ public final class CoordinatorConfig implements ServerConfig {
         this.repairInterval = repairInterval;
         this.repairBuckets = repairBuckets;
         this.protocols = Objects.requireNonNull(protocols, "protocols");
+        this.security = Objects.requireNonNull(security, "security");
     }
 
     /**
@@ -196,17 +199,27 @@ public final class CoordinatorConfig implements ServerConfig {
 
     public CoordinatorConfig withProtocols(ProtocolSettings p) {
         return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, p);
+                repairInterval, repairBuckets, p, security);
     }
 
     public CoordinatorConfig withGrpcListen(HostAndPort address) {
         return new CoordinatorConfig(coordinatorId, server.withGrpcListen(address), topologyFile,
-                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols);
+                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols, security);
     }
 
     public CoordinatorConfig withHttpListen(HostAndPort address) {
         return new CoordinatorConfig(coordinatorId, server.withHttpListen(address), topologyFile,
-                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols);
+                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols, security);
+    }
+
+    /** Authentication: API keys, JWTs, the failed-authentication limit. */
+    public SecuritySettings security() {
+        return security;
+    }
+
+    public CoordinatorConfig withSecurity(SecuritySettings s) {
+        return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
+                repairInterval, repairBuckets, protocols, s);
     }
 
     @Override
@@ -220,13 +233,14 @@ public final class CoordinatorConfig implements ServerConfig {
                 && consistency == other.consistency
                 && repairInterval.equals(other.repairInterval)
                 && repairBuckets == other.repairBuckets
-                && protocols.equals(other.protocols);
+                && protocols.equals(other.protocols)
+                && security.equals(other.security);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, protocols);
+                repairInterval, repairBuckets, protocols, security);
     }
 
     /** One line with every setting, for the coordinator's start-up log. */
@@ -247,6 +261,7 @@ public final class CoordinatorConfig implements ServerConfig {
                 + " write.consistency=" + consistency.name().toLowerCase(Locale.ROOT)
                 + " repair.interval=" + DurationText.format(repairInterval)
                 + " repair.buckets=" + repairBuckets
-                + " " + protocols;
+                + " " + protocols
+                + " security.enabled=" + security.enabled();
     }
 }

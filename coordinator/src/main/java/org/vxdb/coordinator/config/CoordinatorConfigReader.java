@@ -4,6 +4,7 @@ import static org.vxdb.coordinator.config.CoordinatorConfig.*;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.vxdb.coordinator.security.SecuritySettings;
 import org.vxdb.service.config.ConfigSection;
 import org.vxdb.service.config.ConfigValue;
 import org.vxdb.service.config.DurationText;
@@ -29,7 +30,7 @@ final class CoordinatorConfigReader {
 
     CoordinatorConfig read(JsonNode tree) {
         ConfigSection root = ConfigSection.root(tree, "coordinator_id", "grpc", "http", "topology", "nodes",
-                "write", "repair", "rest", "resp", "connections", "shutdown", "logging");
+                "write", "repair", "rest", "resp", "connections", "security", "shutdown", "logging");
         String coordinatorId = root.value("coordinator_id").identifier();
         GrpcSettings grpc = GrpcSettings.read(root);
         HostAndPort http = ServerSettings.readHttpListen(root);
@@ -47,10 +48,11 @@ final class CoordinatorConfigReader {
                 REPAIR_INTERVAL_MAX);
         int repairBuckets = (int) repair.value("buckets").integer(REPAIR_BUCKETS_DEFAULT, 1, REPAIR_BUCKETS_MAX);
         ProtocolSettings protocols = ProtocolSettings.read(root);
+        SecuritySettings security = SecuritySettings.read(root, baseDir);
         ServerSettings server = new ServerSettings(grpc, http, ServerSettings.readShutdownGrace(root),
                 ServerSettings.readLogLevel(root));
         return new CoordinatorConfig(coordinatorId, server, topologyFile, reloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, protocols);
+                repairInterval, repairBuckets, protocols, security);
     }
 
     private static NodeCallSettings nodes(ConfigSection nodes) {

@@ -1,13 +1,17 @@
 package org.vxdb.coordinator.core;
 
 import java.util.Objects;
+import org.vxdb.coordinator.security.Grants;
 
 /**
- * Who is calling, as an adapter established it: the principal (a key id, or {@code anonymous}
- * while no authentication is configured), the remote address and the protocol. Logged and
- * audited; never a secret.
+ * Who is calling, as an adapter established it: the principal (an API key's id, {@code jwt:<sub>}
+ * for a token, or {@code anonymous}), the remote address, the protocol, and what the credential
+ * grants. Logged and audited; never a secret.
+ *
+ * @param grants null while the caller has not authenticated (with security off, the core lets such
+ *               a caller do everything)
  */
-public record Caller(String principal, String remoteAddress, String protocol) {
+public record Caller(String principal, String remoteAddress, String protocol, Grants grants) {
 
     public static final String ANONYMOUS = "anonymous";
 
@@ -17,7 +21,12 @@ public record Caller(String principal, String remoteAddress, String protocol) {
         Objects.requireNonNull(protocol, "protocol");
     }
 
+    /** A caller that has shown no credential. */
     public static Caller anonymous(String remoteAddress, String protocol) {
-        return new Caller(ANONYMOUS, remoteAddress, protocol);
+        return new Caller(ANONYMOUS, remoteAddress, protocol, null);
+    }
+
+    public boolean authenticated() {
+        return grants != null;
     }
 }

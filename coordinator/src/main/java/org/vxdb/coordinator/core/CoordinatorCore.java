@@ -10,7 +10,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -28,6 +30,10 @@ import org.vxdb.coordinator.CoordinatorMetrics;
 import org.vxdb.coordinator.client.NodeClients;
 import org.vxdb.coordinator.config.Consistency;
 import org.vxdb.coordinator.routing.HybridLogicalClock;
+import org.vxdb.coordinator.security.AuditTrail;
+import org.vxdb.coordinator.security.Grants;
+import org.vxdb.coordinator.security.Operation;
+import org.vxdb.coordinator.security.Security;
 import org.vxdb.coordinator.search.ScatterGather;
 import org.vxdb.coordinator.write.Replicator;
 
@@ -45,8 +51,6 @@ public final class CoordinatorCore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCore.class);
     private static final String MDC_REQUEST_ID = "request_id";
-    private static final java.util.Set<String> MUTATIONS = java.util.Set.of("Insert", "Upsert", "Delete",
-            "CreateCollection", "DropCollection");
 
     private final CollectionOperations collections;
     private final VectorOperations vectors;
@@ -55,6 +59,7 @@ public final class CoordinatorCore implements AutoCloseable {
     private final int maxBatchRows;
     private final Duration defaultDeadline;
     private final CoordinatorMetrics metrics;
+    private final Security security;
     /** Ends the node calls of a call whose deadline passed (one thread, only timers). */
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vxdb-core-deadlines");
@@ -69,9 +74,10 @@ public final class CoordinatorCore implements AutoCloseable {
      */
     public CoordinatorCore(NodeClients clients, HybridLogicalClock clock, CoordinatorMetrics metrics,
                            Consistency consistency, int maxBatchRows, Duration defaultDeadline, int running,
-                           int queued) {
+                           int queued, Security security) {
         Objects.requireNonNull(clients, "clients");
         this.metrics = metrics;
+        this.security = Objects.requireNonNull(security, "security");
         CollectionCatalog catalog = new CollectionCatalog(clients);
         this.collections = new CollectionOperations(clients, catalog);
         this.vectors = new VectorOperations(clients, catalog, new Replicator(clients, metrics),
@@ -91,23 +97,24 @@ public final class CoordinatorCore implements AutoCloseable {
     // Collections
 
     public CompletableFuture<CollectionInfo> createCollection(CallContext ctx, CollectionSpec spec) {
-        return run(ctx, "CreateCollection", () -> collections.create(spec));
+        return run(ctx, Operation.CREATE_COLLECTION, spec.getName(), g -> collections.create(spec), NO_ROWS);
     }
 
     public CompletableFuture<CollectionInfo> describeCollection(CallContext ctx, String name) {
-        return run(ctx, "DescribeCollection", () -> collections.describe(name));
+        return run(ctx, Operation.DESCRIBE_COLLECTION, name, g -> collections.describe(name), NO_ROWS);
     }
 
-    /** Every collection, by name, with its stats. */
+    /** Every collection the caller's grant covers, by name, with its stats. */
     public CompletableFuture<List<CollectionInfo>> listCollections(CallContext ctx) {
-        return run(ctx, "ListCollections", collections::list);
+        return run(ctx, Operation.LIST_COLLECTIONS, null,
+                g -> collections.list().stream().filter(c -> g.covers(c.getSpec().getName())).toList(), List::size);
     }
 
     public CompletableFuture<Void> dropCollection(CallContext ctx, String name) {
-        return run(ctx, "DropCollection", () -> {
+        return run(ctx, Operation.DROP_COLLECTION, name, g -> {
             collections.drop(name);
             return null;
-        });
+        }, NO_ROWS);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -115,24 +122,29 @@ public final class CoordinatorCore implements AutoCloseable {
 
     /** Create-only: ALREADY_EXISTS naming the ids when one is live. */
     public CompletableFuture<WriteResponse> insert(CallContext ctx, WriteRequest request) {
-        return run(ctx, "Insert", () -> vectors.write(ctx, request, true));
+        return run(ctx, Operation.INSERT, request.getCollection(), g -> vectors.write(ctx, request, true),
+                WriteResponse::getWritten);
     }
 
     /** Creates or replaces. */
     public CompletableFuture<WriteResponse> upsert(CallContext ctx, WriteRequest request) {
-        return run(ctx, "Upsert", () -> vectors.write(ctx, request, false));
+        return run(ctx, Operation.UPSERT, request.getCollection(), g -> vectors.write(ctx, request, false),
+                WriteResponse::getWritten);
     }
 
     public CompletableFuture<GetResponse> get(CallContext ctx, GetRequest request) {
-        return run(ctx, "Get", () -> vectors.get(request));
+        return run(ctx, Operation.GET, request.getCollection(), g -> vectors.get(request),
+                GetResponse::getVectorsCount);
     }
 
     public CompletableFuture<DeleteResponse> delete(CallContext ctx, DeleteRequest request) {
-        return run(ctx, "Delete", () -> vectors.delete(ctx, request));
+        return run(ctx, Operation.DELETE, request.getCollection(), g -> vectors.delete(ctx, request),
+                DeleteResponse::getDeleted);
     }
 
     public CompletableFuture<SearchResponse> search(CallContext ctx, SearchRequest request) {
-        return run(ctx, "Search", () -> vectors.search(ctx, request));
+        return run(ctx, Operation.SEARCH, request.getCollection(), g -> vectors.search(ctx, request),
+                SearchResponse::getHitsCount);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -148,16 +160,40 @@ public final class CoordinatorCore implements AutoCloseable {
         return defaultDeadline;
     }
 
+    /** Authentication, authorization and the audit trail, shared with the adapters. */
+    public Security security() {
+        return security;
+    }
+
     /** The shared in-flight budget: adapters stop reading their sockets while it is saturated. */
     public InFlightBudget budget() {
         return budget;
     }
 
+    private static final ToLongFunction<Object> NO_ROWS = r -> -1;
+
     /**
-     * Runs {@code body} on the core's threads within the budget and the deadline. Whatever it
-     * throws becomes a {@link VxdbException}; nothing else ever leaves the core.
+     * Checks the caller may run {@code op} on {@code collection}, then runs {@code body} (given the
+     * caller's grants) on the core's threads within the budget and the deadline, and writes one audit
+     * entry with the outcome. Whatever it throws becomes a {@link VxdbException}; nothing else ever
+     * leaves the core.
      */
-    private <T> CompletableFuture<T> run(CallContext ctx, String operation, Supplier<T> body) {
+    private <T> CompletableFuture<T> run(CallContext ctx, Operation op, String collection, Function<Grants, T> body,
+                                         ToLongFunction<? super T> rows) {
+        Grants grants;
+        try {
+            grants = security.authorize(ctx.caller(), ctx.requestId(), op, collection);
+        } catch (VxdbException e) {
+            return CompletableFuture.failedFuture(e); // audited where it was refused
+        }
+        return execute(ctx, op.text(), op.mutates(), () -> body.apply(grants)).whenComplete((value, failure) ->
+                security.audit().record(ctx.caller(), ctx.requestId(), op.text(), op.category(), collection,
+                        failure == null ? rows.applyAsLong(value) : -1,
+                        failure == null ? AuditTrail.OK : VxdbException.from(failure).code().name()));
+    }
+
+    private <T> CompletableFuture<T> execute(CallContext ctx, String operation, boolean mutates,
+                                             Supplier<T> body) {
         if (ctx.expired()) {
             return CompletableFuture.failedFuture(new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
                     "the deadline passed before " + operation + " started; nothing was done"));
@@ -214,7 +250,7 @@ public final class CoordinatorCore implements AutoCloseable {
             if (cause instanceof java.util.concurrent.TimeoutException) {
                 return CompletableFuture.failedFuture(new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
                         "the deadline passed before " + operation + " finished"
-                                + (MUTATIONS.contains(operation) ? "; it may still take effect" : "")));
+                                + (mutates ? "; it may still take effect" : "")));
             }
             return CompletableFuture.failedFuture(VxdbException.from(cause));
         });

@@ -10,12 +10,16 @@ import java.util.concurrent.CompletionStage;
 import org.vxdb.coordinator.core.CallContext;
 import org.vxdb.coordinator.core.VxdbException;
 import org.vxdb.coordinator.net.ProtocolContext;
+import org.vxdb.coordinator.security.Security;
 
 /**
  * Every command the listener knows, by name, and the common steps before a handler runs: the
  * per-client rate limit, the unknown-command and arity errors in Redis's words, the call context.
  */
 final class CommandTable {
+
+    /** What a connection may send before it authenticates, as with Redis: the rest get NOAUTH. */
+    private static final java.util.Set<String> PRE_AUTH = java.util.Set.of("auth", "hello", "quit", "reset");
 
     private final TreeMap<String, CommandSpec> commands = new TreeMap<>();
     private final ProtocolContext context;
@@ -46,6 +50,16 @@ final class CommandTable {
     }
 
     /**
+     * False when security is on, the connection has not authenticated and the command is not one
+     * that may come before (AUTH, HELLO, QUIT, RESET): such a command goes to {@link #dispatch},
+     * which refuses it with NOAUTH, rather than into a MULTI block.
+     */
+    boolean mayRunBeforeDispatch(CommandSpec spec, RespSession session) {
+        return !context.core().security().enabled() || session.caller().authenticated()
+                || spec != null && PRE_AUTH.contains(spec.name());
+    }
+
+    /**
      * Rate limit, then arity, then the handler. Whatever goes wrong comes back as a failed stage
      * (a {@link CommandException} or a {@link VxdbException}), never as a throw.
      */
@@ -59,13 +73,18 @@ final class CommandTable {
                 }
                 throw e;
             }
+            Security security = context.core().security();
+            if (security.enabled() && (spec == null || !PRE_AUTH.contains(spec.name()))) {
+                security.requireAuthenticated(session.caller(), CallContext.newRequestId(),
+                        spec == null ? "unknown" : spec.name().toUpperCase(Locale.ROOT));
+            }
             if (spec == null) {
                 throw unknownCommand(args);
             }
             if (!spec.arityMatches(args.size())) {
                 throw CommandException.wrongArity(spec.name());
             }
-            CallContext call = CallContext.of(session.connection().caller(), null, context.core().defaultDeadline());
+            CallContext call = CallContext.of(session.caller(), null, context.core().defaultDeadline());
             return spec.handler().run(new Request(args, session, context, call));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -5,6 +5,9 @@ import static java.util.concurrent.CompletableFuture.completedFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import org.vxdb.coordinator.core.VxdbException;
+import org.vxdb.coordinator.security.ApiKeyToken;
+import org.vxdb.coordinator.security.Security;
 
 /**
  * The commands every Redis client sends around its real work: PING, ECHO, HELLO, AUTH, SELECT,
@@ -18,12 +21,18 @@ final class ConnectionCommands {
     static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
     static final String DEFAULT_USER = "default";
 
+    static final String HELLO_NOAUTH = "HELLO must be called with the client already authenticated, otherwise the"
+            + " HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP"
+            + " protocol version at the same time";
+
     private final CommandTable table;
     private final RespServerState server;
+    private final Security security;
 
-    ConnectionCommands(CommandTable table, RespServerState server) {
+    ConnectionCommands(CommandTable table, RespServerState server, Security security) {
         this.table = table;
         this.server = server;
+        this.security = security;
     }
 
     List<CommandSpec> specs() {
@@ -75,11 +84,13 @@ final class ConnectionCommands {
             version = v.intValue();
         }
         String name = null;
+        boolean authenticated = false;
         for (int i = next; i < r.argc(); i++) {
             int more = r.argc() - 1 - i;
             String option = r.keyword(i);
             if (option.equals("AUTH") && more >= 2) {
-                authenticate(r.arg(i + 1));
+                authenticate(r, r.arg(i + 1), r.arg(i + 2));
+                authenticated = true;
                 i += 2;
             } else if (option.equals("SETNAME") && more >= 1) {
                 name = ClientCommand.validName(r.arg(i + 1));
@@ -89,6 +100,9 @@ final class ConnectionCommands {
             }
         }
         RespSession session = r.session();
+        if (security.enabled() && !authenticated && !session.caller().authenticated()) {
+            throw CommandException.withCode("NOAUTH " + HELLO_NOAUTH);
+        }
         if (name != null) {
             session.name(name);
         }
@@ -111,16 +125,36 @@ final class ConnectionCommands {
             throw CommandException.syntax();
         }
         if (r.argc() == 2) {
-            throw CommandException.err(NO_PASSWORD);
+            if (!security.enabled()) {
+                throw CommandException.err(NO_PASSWORD);
+            }
+            authenticate(r, DEFAULT_USER, r.arg(1));
+        } else {
+            authenticate(r, r.arg(1), r.arg(2));
         }
-        authenticate(r.arg(1));
         return done(Reply.OK);
     }
 
-    /** With no credentials configured, only the default user exists, and it takes any password. */
-    private static void authenticate(String user) {
-        if (!user.equals(DEFAULT_USER)) {
-            throw CommandException.withCode(WRONGPASS);
+    /**
+     * With security off only the default user exists, and it takes any password. With security on,
+     * the password is the API key or token (user {@code default}), or the user is a key's id and the
+     * password its secret. A refused credential is {@code WRONGPASS} with the reason.
+     */
+    private void authenticate(Request r, String user, String password) {
+        if (!security.enabled()) {
+            if (!user.equals(DEFAULT_USER)) {
+                throw CommandException.withCode(WRONGPASS);
+            }
+            return;
+        }
+        String credential = user.equals(DEFAULT_USER) || !ApiKeyToken.isKeyId(user) ? password
+                : ApiKeyToken.PREFIX + user + "_" + password;
+        RespSession session = r.session();
+        try {
+            session.caller(security.authenticate(credential, session.connection().remoteAddress(),
+                    session.connection().protocol(), r.call().requestId()));
+        } catch (VxdbException e) {
+            throw CommandException.withCode("WRONGPASS " + e.getMessage());
         }
     }
 

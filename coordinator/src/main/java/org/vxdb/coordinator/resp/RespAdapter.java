@@ -36,11 +36,16 @@ public final class RespAdapter implements ProtocolAdapter {
     public RespAdapter(ProtocolContext context) {
         this.context = context;
         this.commands = new CommandTable(context);
-        commands.register(new ConnectionCommands(commands, server).specs());
+        commands.register(new ConnectionCommands(commands, server, context.core().security()).specs());
         commands.register(new VectorCommands().specs());
         commands.register(new VectorSetCommands().specs());
         transactions = new TransactionCommands(commands);
         commands.register(transactions.specs());
+    }
+
+    /** The name of every command served, in lower case. */
+    public java.util.List<String> commandNames() {
+        return commands.all().stream().map(CommandSpec::name).toList();
     }
 
     @Override

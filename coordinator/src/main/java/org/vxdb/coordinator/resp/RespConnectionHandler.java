@@ -140,7 +140,10 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
         CommandSpec spec = commands.lookup(args);
         String name = spec == null ? "" : spec.name();
         Transaction open = session.transaction();
-        if (spec != null && spec.arityMatches(args.size()) && (name.equals("multi") || name.equals("discard"))) {
+        if (!commands.mayRunBeforeDispatch(spec, session)) {
+            // not authenticated: no MULTI bookkeeping; the dispatch answers NOAUTH in turn
+            enqueue(new Entry(args, spec, false, null));
+        } else if (spec != null && spec.arityMatches(args.size()) && (name.equals("multi") || name.equals("discard"))) {
             answer(args, spec, name.equals("multi") ? TransactionCommands.multi(session)
                     : TransactionCommands.discard(session));
         } else if (spec != null && name.equals("exec") && spec.arityMatches(args.size())) {

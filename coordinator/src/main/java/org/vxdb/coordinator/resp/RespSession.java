@@ -1,5 +1,6 @@
 package org.vxdb.coordinator.resp;
 
+import org.vxdb.coordinator.core.Caller;
 import org.vxdb.coordinator.net.Connection;
 
 /**
@@ -18,10 +19,21 @@ final class RespSession {
     private String libName = "";
     private String libVersion = "";
     private Transaction transaction;
+    private Caller caller;
 
     RespSession(long id, Connection connection) {
         this.id = id;
         this.connection = connection;
+        this.caller = connection.caller();
+    }
+
+    /** Who the connection authenticated as ({@code AUTH}, {@code HELLO ... AUTH}); anonymous before. */
+    Caller caller() {
+        return caller;
+    }
+
+    void caller(Caller c) {
+        this.caller = c;
     }
 
     long id() {
@@ -79,10 +91,12 @@ final class RespSession {
     }
 
     /** Back to a new connection's state, as RESET does (the id stays). */
+    /** As Redis's RESET: RESP2, no name, no transaction, and no longer authenticated. */
     void reset() {
         protocol = 2;
         name = "";
         transaction = null;
+        caller = connection.caller();
     }
 
     /**

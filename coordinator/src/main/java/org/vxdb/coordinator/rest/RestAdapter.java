@@ -37,6 +37,12 @@ public final class RestAdapter implements ProtocolAdapter {
         this.routes = RestEndpoints.routes(context.core());
     }
 
+    /** Every route as {@code METHOD template operation}, e.g. {@code GET /v1/collections ListCollections}. */
+    public static java.util.List<String> endpoints() {
+        return RestEndpoints.routes(null).list().stream()
+                .map(r -> r.method().name() + " " + r.template() + " " + r.operation()).toList();
+    }
+
     @Override
     public String protocol() {
         return RestConnectionHandler.PROTOCOL;

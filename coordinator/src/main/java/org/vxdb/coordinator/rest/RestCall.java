@@ -22,6 +22,10 @@ record RestCall(String requestId, String operation, long startNanos, Duration ti
         return new RestCall(requestId, name, startNanos, timeout, caller, query);
     }
 
+    RestCall withCaller(Caller who) {
+        return new RestCall(requestId, operation, startNanos, timeout, who, query);
+    }
+
     RestCall withQuery(Map<String, String> parameters, Duration deadline) {
         return new RestCall(requestId, operation, startNanos, deadline, caller, parameters);
     }

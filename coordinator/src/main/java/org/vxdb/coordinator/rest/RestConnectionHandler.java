@@ -9,6 +9,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -24,10 +25,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vxdb.coordinator.core.Caller;
 import org.vxdb.coordinator.core.VxdbException;
 import org.vxdb.coordinator.net.Backpressure;
 import org.vxdb.coordinator.net.Connection;
 import org.vxdb.coordinator.net.ProtocolContext;
+import org.vxdb.coordinator.security.Security;
 
 /**
  * The REST side of one connection. Requests are taken one at a time, in the order they came:
@@ -138,6 +141,7 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         try {
+            call = call.withCaller(authenticate(request, requestId));
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             RestRoutes.Match match = routes.match(request.method(), uri.rawPath());
             call = call.withOperation(match.route().operation());
@@ -207,6 +211,17 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (route.body() == RestRoutes.Body.NDJSON && declared > context.limits().maxStreamBytes()) {
             throw RestError.tooLarge("request body: " + declared + " bytes is longer than max_stream_bytes ("
                     + context.limits().maxStreamBytes() + " bytes)");
+        }
+    }
+
+    /** The caller of the request's {@code Authorization: Bearer} credential; 401 when it is missing or not valid. */
+    private Caller authenticate(HttpRequest request, String requestId) {
+        try {
+            return context.core().security().authenticate(
+                    Security.bearer(request.headers().get(HttpHeaderNames.AUTHORIZATION)), connection.remoteAddress(),
+                    PROTOCOL, requestId);
+        } catch (VxdbException e) {
+            throw HttpErrors.from(e).withHeader("WWW-Authenticate", "Bearer realm=\"vxdb\"");
         }
     }
 

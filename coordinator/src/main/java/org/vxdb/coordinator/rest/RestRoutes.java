@@ -52,6 +52,10 @@ final class RestRoutes {
         return this;
     }
 
+    List<Route> list() {
+        return List.copyOf(routes);
+    }
+
     /** The route of a request, or a 404 / 405 {@link RestError}. */
     Match match(HttpMethod method, String rawPath) {
         List<String> segments = segments(rawPath);

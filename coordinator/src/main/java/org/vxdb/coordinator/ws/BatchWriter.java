@@ -34,7 +34,7 @@ final class BatchWriter {
     private final ProtocolContext context;
     private final Channel channel;
     private final StreamProxy out;
-    private final Caller caller;
+    private Caller caller;
     private final String client;
     private final String session;
     private final Consumer<VxdbException> giveUp;
@@ -60,6 +60,11 @@ final class BatchWriter {
         this.session = session;
         this.giveUp = giveUp;
         this.drained = drained;
+    }
+
+    /** The caller the session authenticated as, once it has (an open message's token). */
+    void caller(Caller c) {
+        this.caller = c;
     }
 
     /** Starts writing (batches received before the session opened have been queued). */

@@ -19,7 +19,7 @@ import tools.jackson.core.JsonToken;
  */
 final class JsonMessageDecoder {
 
-    private static final Set<String> OPEN_FIELDS = Set.of("type", "collection", "ack", "consistency");
+    private static final Set<String> OPEN_FIELDS = Set.of("type", "collection", "ack", "consistency", "token");
     private static final Set<String> BATCH_FIELDS = Set.of("type", "seq", "vectors");
 
     private JsonMessageDecoder() {
@@ -53,7 +53,7 @@ final class JsonMessageDecoder {
                 case "type" -> fields.type = JsonReading.string(p, "type");
                 case "seq" -> fields.seq = JsonReading.uint64(p, "seq", false, null);
                 case "vectors" -> fields.vectors = vectors(p);
-                case "collection", "ack", "consistency" -> fields.options.put(name, JsonReading.string(p, name));
+                case "collection", "ack", "consistency", "token" -> fields.options.put(name, JsonReading.string(p, name));
                 default -> throw new DecodeProblem(null, "unknown field '" + name + "'");
             }
         } catch (DecodeProblem problem) {
@@ -143,7 +143,7 @@ final class JsonMessageDecoder {
             String stray = stray(OPEN_FIELDS);
             if (problem == null && stray != null) {
                 problem = new DecodeProblem(null, "'" + stray + "' is not a field of an open message"
-                        + " (use collection, ack, consistency)");
+                        + " (use collection, ack, consistency, token)");
             }
             return problem != null ? InboundMessage.Rejected.open(problem.getMessage())
                     : new InboundMessage.Open(options);

@@ -46,7 +46,9 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final StreamSettings settings;
     private final String uri;
     private final String id = UUID.randomUUID().toString();
-    private final Caller caller;
+    private Caller caller;
+    /** Why the credential of the upgrade request was refused, or null. */
+    private final VxdbException refusedCredential;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private Channel channel;
     private StreamProxy out;
@@ -59,13 +61,14 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private boolean awaitingPong;
 
     StreamSession(ProtocolContext context, Connection connection, SessionRegistry registry, StreamSettings settings,
-                  String uri) {
+                  String uri, Caller caller, VxdbException refusedCredential) {
         this.context = context;
         this.connection = connection;
         this.registry = registry;
         this.settings = settings;
         this.uri = uri;
-        this.caller = Caller.anonymous(connection.remoteAddress(), BatchWriter.PROTOCOL);
+        this.caller = caller;
+        this.refusedCredential = refusedCredential;
     }
 
     @Override
@@ -98,15 +101,30 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     private void started() {
         state = State.AWAITING_OPEN;
         registry.add(this);
+        if (refusedCredential != null) {
+            refused(refusedCredential);
+            return;
+        }
         try {
             options = SessionOptions.fromQuery(uri);
         } catch (IllegalArgumentException e) {
             violation(null, e.getMessage());
             return;
         }
-        if (options.collection() != null) {
+        if (options.collection() != null && !awaitingCredential()) {
             beginOpen();
         }
+    }
+
+    /** Security is on and the upgrade carried no credential: the open message must bring one. */
+    private boolean awaitingCredential() {
+        return context.core().security().enabled() && !caller.authenticated();
+    }
+
+    /** A credential refused (UNAUTHENTICATED): said as an error message, then close 1008. */
+    private void refused(VxdbException e) {
+        out.error(null, null, e.code().name(), e.getMessage(), null);
+        closeWith(StreamClose.POLICY_VIOLATION, e.getMessage());
     }
 
     /**
@@ -182,6 +200,14 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
 
     private void dispatch(InboundMessage message, int size) {
+        if (awaitingCredential() && !(message instanceof InboundMessage.Open)) {
+            try {
+                context.core().security().requireAuthenticated(caller, id, "Stream");
+            } catch (VxdbException e) {
+                refused(e);
+            }
+            return;
+        }
         switch (message) {
             case InboundMessage.Open open -> open(open);
             case InboundMessage.Batch batch -> batch(batch.seq(), PendingBatch.of(batch.seq(), size, batch.vectors()));
@@ -205,8 +231,20 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
             violation(null, "open: the session is already open on collection '" + options.collection() + "'");
             return;
         }
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>(open.fields());
+        String token = fields.remove("token");
+        if (awaitingCredential()) {
+            try {
+                caller = context.core().security().authenticate(token, connection.remoteAddress(),
+                        BatchWriter.PROTOCOL, id + "/open");
+            } catch (VxdbException e) {
+                refused(e);
+                return;
+            }
+            writer.caller(caller);
+        }
         try {
-            options = options.with(open.fields());
+            options = options.with(fields);
         } catch (IllegalArgumentException e) {
             violation(null, e.getMessage());
             return;

@@ -27,7 +27,9 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.vxdb.coordinator.core.Caller;
 import org.vxdb.coordinator.core.VxdbException;
+import org.vxdb.coordinator.security.Security;
 import org.vxdb.coordinator.net.Connection;
 import org.vxdb.coordinator.net.ProtocolContext;
 import org.vxdb.service.grpc.RequestIdInterceptor;
@@ -163,8 +165,26 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
                 .addAfter("ws-protocol", "ws-ping", new IdleStateHandler(settings.pingInterval().toMillis(), 0, 0,
                         TimeUnit.MILLISECONDS))
                 .addAfter("ws-ping", "ws-frames", new WebSocketFrameAggregator(settings.maxMessageBytes()))
-                .addAfter("ws-frames", "ws-session", new StreamSession(context, connection, registry, settings,
-                        request.uri()));
+                .addAfter("ws-frames", "ws-session", session(request, settings));
+    }
+
+    /**
+     * The session, with the caller of the upgrade's {@code Authorization: Bearer} credential; a refused
+     * credential is said after the handshake (close 1008), as every WebSocket refusal is.
+     */
+    private StreamSession session(HttpRequest request, StreamSettings settings) {
+        String credential = Security.bearer(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        Caller caller = Caller.anonymous(connection.remoteAddress(), BatchWriter.PROTOCOL);
+        VxdbException refused = null;
+        if (credential != null || !context.core().security().enabled()) {
+            try {
+                caller = context.core().security().authenticate(credential, connection.remoteAddress(),
+                        BatchWriter.PROTOCOL, requestId(request));
+            } catch (VxdbException e) {
+                refused = e;
+            }
+        }
+        return new StreamSession(context, connection, registry, settings, request.uri(), caller, refused);
     }
 
     /** The REST adapter's own handlers all come after this one and are named {@code rest-*}. */

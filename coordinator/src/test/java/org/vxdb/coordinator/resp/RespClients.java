@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * the {@code vxdb.test.clients} system property names. A missing client fails the test.
  * Also a raw socket for byte-exact frames.
  */
-final class RespClients {
+public final class RespClients {
 
     private static final long TIMEOUT_SECONDS = 60;
 
@@ -140,15 +140,15 @@ final class RespClients {
     // ------------------------------------------------------------------------------------------
 
     /** A plain TCP connection for byte-exact frames. */
-    static final class Raw implements AutoCloseable {
+    public static final class Raw implements AutoCloseable {
         private final Socket socket;
 
-        Raw(int port) throws IOException {
+        public Raw(int port) throws IOException {
             socket = new Socket("127.0.0.1", port);
             socket.setSoTimeout(15_000);
         }
 
-        Raw send(String text) throws IOException {
+        public Raw send(String text) throws IOException {
             return send(text.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -205,7 +205,7 @@ final class RespClients {
          * One RESP2 reply: a String for simple strings and bulk strings, "-..." for errors, a Long
          * for integers, a List for arrays, null for nulls.
          */
-        Object readReply() throws IOException {
+        public Object readReply() throws IOException {
             String line = readLine();
             char type = line.charAt(0);
             String rest = line.substring(1);
@@ -244,7 +244,7 @@ final class RespClients {
     }
 
     /** A command as a RESP array of bulk strings. */
-    static String command(Object... args) {
+    public static String command(Object... args) {
         StringBuilder s = new StringBuilder("*").append(args.length).append("\r\n");
         for (Object a : args) {
             String text = String.valueOf(a);

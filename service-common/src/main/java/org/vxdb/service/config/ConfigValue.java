@@ -54,6 +54,17 @@ public record ConfigValue(String path, JsonNode node) {
         return node.stringValue();
     }
 
+    /** {@code true} or {@code false}; absent reads as {@code defaultValue}. */
+    public boolean bool(boolean defaultValue) {
+        if (isAbsent()) {
+            return defaultValue;
+        }
+        if (!node.isBoolean()) {
+            throw wrongType("true or false");
+        }
+        return node.booleanValue();
+    }
+
     /** A string converted by {@code parser}, whose {@link IllegalArgumentException} is the reason. */
     public <T> T parsed(T defaultValue, Function<String, T> parser) {
         String text = string(null);
