@@ -97,11 +97,11 @@ public final class CoordinatorCore implements AutoCloseable {
     // Collections
 
     public CompletableFuture<CollectionInfo> createCollection(CallContext ctx, CollectionSpec spec) {
-        return run(ctx, Operation.CREATE_COLLECTION, spec.getName(), g -> collections.create(spec), NO_ROWS);
+        return run(ctx, Operation.CREATE_COLLECTION, collectionOf(spec), g -> collections.create(spec), NO_ROWS);
     }
 
     public CompletableFuture<CollectionInfo> describeCollection(CallContext ctx, String name) {
-        return run(ctx, Operation.DESCRIBE_COLLECTION, name, g -> collections.describe(name), NO_ROWS);
+        return run(ctx, Operation.DESCRIBE_COLLECTION, collectionOf(name), g -> collections.describe(name), NO_ROWS);
     }
 
     /** Every collection the caller's grant covers, by name, with its stats. */
@@ -111,7 +111,7 @@ public final class CoordinatorCore implements AutoCloseable {
     }
 
     public CompletableFuture<Void> dropCollection(CallContext ctx, String name) {
-        return run(ctx, Operation.DROP_COLLECTION, name, g -> {
+        return run(ctx, Operation.DROP_COLLECTION, collectionOf(name), g -> {
             collections.drop(name);
             return null;
         }, NO_ROWS);
@@ -122,28 +122,28 @@ public final class CoordinatorCore implements AutoCloseable {
 
     /** Create-only: ALREADY_EXISTS naming the ids when one is live. */
     public CompletableFuture<WriteResponse> insert(CallContext ctx, WriteRequest request) {
-        return run(ctx, Operation.INSERT, request.getCollection(), g -> vectors.write(ctx, request, true),
+        return run(ctx, Operation.INSERT, collectionOf(request), g -> vectors.write(ctx, request, true),
                 WriteResponse::getWritten);
     }
 
     /** Creates or replaces. */
     public CompletableFuture<WriteResponse> upsert(CallContext ctx, WriteRequest request) {
-        return run(ctx, Operation.UPSERT, request.getCollection(), g -> vectors.write(ctx, request, false),
+        return run(ctx, Operation.UPSERT, collectionOf(request), g -> vectors.write(ctx, request, false),
                 WriteResponse::getWritten);
     }
 
     public CompletableFuture<GetResponse> get(CallContext ctx, GetRequest request) {
-        return run(ctx, Operation.GET, request.getCollection(), g -> vectors.get(request),
+        return run(ctx, Operation.GET, collectionOf(request), g -> vectors.get(request),
                 GetResponse::getVectorsCount);
     }
 
     public CompletableFuture<DeleteResponse> delete(CallContext ctx, DeleteRequest request) {
-        return run(ctx, Operation.DELETE, request.getCollection(), g -> vectors.delete(ctx, request),
+        return run(ctx, Operation.DELETE, collectionOf(request), g -> vectors.delete(ctx, request),
                 DeleteResponse::getDeleted);
     }
 
     public CompletableFuture<SearchResponse> search(CallContext ctx, SearchRequest request) {
-        return run(ctx, Operation.SEARCH, request.getCollection(), g -> vectors.search(ctx, request),
+        return run(ctx, Operation.SEARCH, collectionOf(request), g -> vectors.search(ctx, request),
                 SearchResponse::getHitsCount);
     }
 
@@ -171,6 +171,20 @@ public final class CoordinatorCore implements AutoCloseable {
     }
 
     private static final ToLongFunction<Object> NO_ROWS = r -> -1;
+
+    /** The collection a request names, or null when it names none (its validation then says so). */
+    private static String collectionOf(Object request) {
+        String name = switch (request) {
+            case String s -> s;
+            case CollectionSpec s -> s.getName();
+            case WriteRequest r -> r.getCollection();
+            case GetRequest r -> r.getCollection();
+            case DeleteRequest r -> r.getCollection();
+            case SearchRequest r -> r.getCollection();
+            case null, default -> null;
+        };
+        return name == null || name.isEmpty() ? null : name;
+    }
 
     /**
      * Checks the caller may run {@code op} on {@code collection}, then runs {@code body} (given the

@@ -266,8 +266,17 @@ class CoordinatorConfigTest {
                 invalid(REQUIRED + "logging:\n  level: verbose\n",
                         "logging.level: 'verbose' is invalid: use trace, debug, info, warn or error"),
                 invalid(REQUIRED + "node_id: n1\n", "node_id: unknown field (use coordinator_id, grpc, http, topology,"
-                        + " nodes, write, repair, rest, resp, connections, shutdown, logging)"),
-                invalid(REQUIRED + "repiar:\n  buckets: 1\n", "repiar: unknown field (did you mean repair?)"));
+                        + " nodes, write, repair, rest, resp, connections, security, shutdown, logging)"),
+                invalid(REQUIRED + "repiar:\n  buckets: 1\n", "repiar: unknown field (did you mean repair?)"),
+                invalid(REQUIRED + "security:\n  enabled: true\n",
+                        "security.keys_file: required when security.enabled is true (or configure security.jwt)"),
+                invalid(REQUIRED + "security:\n  enabled: yes please\n",
+                        "security.enabled: expected true or false, got a string"),
+                invalid(REQUIRED + "security:\n  failed_auth_limit: 0\n",
+                        "security.failed_auth_limit: 0 is invalid: use 1-1000000"),
+                invalid(REQUIRED + "security:\n  jwt:\n    issuer: x\n", "security.jwt.jwks_file: required"),
+                invalid(REQUIRED + "security:\n  api_keys: k.json\n", "security.api_keys: unknown field (use enabled,"
+                        + " keys_file, reload_interval, failed_auth_limit, failed_auth_window, jwt)"));
     }
 
     private static Arguments invalid(String yaml, String message) {
