@@ -1,6 +1,5 @@
 package org.vxdb.service.audit;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,10 +26,5 @@ public enum AuditCategory {
     /** As it appears in the log and the config: {@code admin}, {@code write}, ... */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The level named {@code name} exactly as written in the log, or null. */
-    static AuditCategory fromWireName(String name) {
-        return Arrays.stream(values()).filter(c -> c.wireName().equals(name)).findFirst().orElse(null);
     }
 }

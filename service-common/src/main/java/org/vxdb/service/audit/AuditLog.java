@@ -11,10 +11,12 @@ import java.io.IOException;
  * chain that is just as valid, and someone who can write the file can also rewrite every line after
  * the one they changed. The log alone cannot prove otherwise. What does: a copy of the lines, or
  * of the chain's {@link #head()}, kept where the writer of the file cannot reach it. The log writes
- * its head to the server's main log when it opens, every {@code audit.checkpoint_interval}, at each
- * rotation and when it closes ({@code audit log checkpoint: <file> at <seq>:<hash>}); a verifier
- * given such a checkpoint ({@code vxdb audit verify --checkpoint SEQ:HASH}) finds a log cut short
- * or rewritten before it.
+ * its head to the server's main log (at INFO, logger {@code org.vxdb.service.audit}) when it opens
+ * ({@code audit log opened: FILE resumes after SEQ:HASH}), every {@code audit.checkpoint_interval}
+ * in which it wrote ({@code audit log checkpoint: FILE at SEQ:HASH}), at each rotation
+ * ({@code audit log rotated: FILE.1 ends at SEQ:HASH}) and when it closes
+ * ({@code audit log closed: FILE at SEQ:HASH}). A verifier given such a checkpoint
+ * ({@code vxdb audit verify --checkpoint SEQ:HASH}) finds a log cut short or rewritten before it.
  *
  * <p>{@link #record} is cheap for the caller: it queues the event for one writer thread. When the
  * queue is full (the disk cannot keep up), the caller waits for room, up to one second, rather
