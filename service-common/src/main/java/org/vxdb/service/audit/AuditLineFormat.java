@@ -68,7 +68,7 @@ public final class AuditLineFormat {
         return TIME.format(time);
     }
 
-    /** The line recording {@code event} as line {@code seq} after a line whose hash is {@code prev}, with its newline. */
+    /** The line, newline included, recording {@code event} as line {@code seq} after the line hashed {@code prev}. */
     static Encoded encode(AuditEvent event, long seq, String prev) {
         ByteArrayOutputStream content = new ByteArrayOutputStream(320);
         try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), content)) {

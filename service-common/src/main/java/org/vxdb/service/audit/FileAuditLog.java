@@ -101,9 +101,14 @@ final class FileAuditLog implements AuditLog {
                     TORN_LINE_REMOVED);
             appendSystem(TORN_LINE_REMOVED, AuditEvent.NO_ROWS, DATA_LOSS, System.nanoTime());
         }
-        writer = threads.newThread(this::run);
-        writer.setName("vxdb-audit-writer");
-        writer.start();
+        try {
+            writer = threads.newThread(this::run);
+            writer.setName("vxdb-audit-writer");
+            writer.start();
+        } catch (RuntimeException | Error e) {
+            file.abandon();
+            throw e;
+        }
     }
 
     @Override
@@ -248,7 +253,14 @@ final class FileAuditLog implements AuditLog {
         queue.drainTo(batch, BATCH - 1);
         boolean stop = false;
         for (Object item : batch) {
-            stop |= handle(item);
+            try {
+                stop |= handle(item);
+            } catch (RuntimeException e) {
+                LOG.error("audit log {}: unexpected failure in the writer; it goes on", settings.file(), e);
+                if (item instanceof FlushRequest request) {
+                    request.done.countDown();
+                }
+            }
         }
         if (!stop) {
             reportQueueDrops();
