@@ -44,10 +44,11 @@ import org.vxdb.coordinator.config.CoordinatorConfig;
 import org.vxdb.coordinator.config.ProtocolSettings;
 import org.vxdb.coordinator.repair.Repairer;
 import org.vxdb.coordinator.routing.HybridLogicalClock;
-import org.vxdb.coordinator.security.AuditTrail;
+import org.vxdb.coordinator.security.AuditLogTrail;
 import org.vxdb.coordinator.security.Security;
 import org.vxdb.coordinator.topology.Topology;
 import org.vxdb.coordinator.topology.TopologyWatcher;
+import org.vxdb.service.audit.AuditLog;
 import org.vxdb.service.config.HostAndPort;
 import org.vxdb.service.grpc.CallMetricsInterceptor;
 import org.vxdb.service.grpc.DeadlineInterceptor;
@@ -72,6 +73,7 @@ public final class Coordinator implements AutoCloseable {
     private final NodeClients clients;
     private final CoordinatorCore core;
     private final Security security;
+    private final AuditLog audit;
     private volatile String notReady = "starting";
     private volatile boolean alive = true;
     /** Event loops of the REST/WebSocket and RESP listeners (gRPC has its own, shaded). */
@@ -88,7 +90,7 @@ public final class Coordinator implements AutoCloseable {
     private TopologyWatcher watcher;
     private boolean stopped;
 
-    private Coordinator(CoordinatorConfig config, Topology topology) {
+    private Coordinator(CoordinatorConfig config, Topology topology) throws IOException {
         this.config = config;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.grpcWorkerThreads(), r -> {
@@ -104,7 +106,9 @@ public final class Coordinator implements AutoCloseable {
         this.clients = new NodeClients(config, topology, timers, metrics::breakerTransition);
         this.rateLimits = new ClientRateLimits(config.protocols().limits().rateLimit(),
                 config.protocols().limits().rateBurst());
-        this.security = Security.open(config.security(), AuditTrail.NONE, timers);
+        this.audit = AuditLog.open(config.audit());
+        metrics.registerAudit(audit);
+        this.security = Security.open(config.security(), new AuditLogTrail(audit), timers);
         this.core = new CoordinatorCore(clients, clock, metrics, config.consistency(), config.maxBatchRows(),
                 config.defaultDeadline(), config.maxConcurrentRequests(), config.maxQueuedRequests(), security);
     }

@@ -129,4 +129,18 @@ public final class CoordinatorMetrics {
             case OPEN, FORCED_OPEN -> 2;
         };
     }
+
+    /** The audit log's counters: lines written, events lost (queue full or I/O), write errors, the chain's sequence. */
+    public void registerAudit(org.vxdb.service.audit.AuditLog log) {
+        CounterWithCallback.builder().name("vxdb_audit_events_written_total")
+                .help("Audit log lines written").callback(cb -> cb.call(log.written())).register(registry);
+        CounterWithCallback.builder().name("vxdb_audit_events_dropped_total")
+                .help("Audit events lost: the queue stayed full, or the file could not be written")
+                .callback(cb -> cb.call(log.dropped())).register(registry);
+        CounterWithCallback.builder().name("vxdb_audit_write_errors_total")
+                .help("Audit log writes that failed").callback(cb -> cb.call(log.writeErrors())).register(registry);
+        GaugeWithCallback.builder().name("vxdb_audit_chain_seq")
+                .help("The sequence number of the audit log's last line").callback(cb -> cb.call(log.head().seq()))
+                .register(registry);
+    }
 }

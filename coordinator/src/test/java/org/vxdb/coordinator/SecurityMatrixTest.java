@@ -113,6 +113,9 @@ class SecurityMatrixTest {
                   enabled: true
                   keys_file: keys.json
                   failed_auth_limit: 1000000
+                audit:
+                  enabled: true
+                  file: audit.log
                 """);
         String admin = KEYS.get("admin");
         assertEquals(Outcome.ALLOWED, grpcCall(CollectionServiceGrpc.getCreateCollectionMethod(),
@@ -143,25 +146,81 @@ class SecurityMatrixTest {
         };
     }
 
-    static void check(String endpoint, Probe p, List<String> failures) {
-        expect(failures, endpoint + " without credentials", p.without(), p.call().apply(null));
-        expect(failures, endpoint + " with a malformed credential", Outcome.UNAUTHENTICATED,
-                p.call().apply("vxk_000000000000_not-a-real-secret-000000000000000000000000000"));
+    /**
+     * @param exactAudit true where one call is one core operation (gRPC, REST): an allowed call then
+     *                   leaves exactly one audit line too (RESP commands may run several operations)
+     */
+    static void check(String endpoint, Probe p, List<String> failures, boolean exactAudit) {
+        expect(failures, endpoint + " without credentials", p, null, p.without(), exactAudit);
+        expect(failures, endpoint + " with a malformed credential", p,
+                "vxk_000000000000_not-a-real-secret-000000000000000000000000000", Outcome.UNAUTHENTICATED, exactAudit);
         if (p.op() != null) {
-            expect(failures, endpoint + " with a key without the " + p.op().role().text() + " role", Outcome.DENIED,
-                    p.call().apply(p.wrong()));
+            expect(failures, endpoint + " with a key without the " + p.op().role().text() + " role", p, p.wrong(),
+                    Outcome.DENIED, exactAudit);
             if (p.namesCollection()) {
-                expect(failures, endpoint + " with a key limited to another collection", Outcome.DENIED,
-                        p.call().apply(KEYS.get("scoped")));
+                expect(failures, endpoint + " with a key limited to another collection", p, KEYS.get("scoped"),
+                        Outcome.DENIED, exactAudit);
             }
         }
-        expect(failures, endpoint + " with the right key", Outcome.ALLOWED, p.call().apply(p.right()));
+        expect(failures, endpoint + " with the right key", p, p.right(), Outcome.ALLOWED, exactAudit);
     }
 
-    static void expect(List<String> failures, String what, Outcome expected, Outcome got) {
+    /**
+     * Calls, compares the outcome, and checks the audit lines the call left: a refusal exactly one,
+     * with its outcome and the key's id (never the secret); an allowed core operation one (or, for
+     * RESP, at least one) with no refusal among them; an allowed call outside the core none.
+     */
+    static void expect(List<String> failures, String what, Probe p, String key, Outcome expected, boolean exactAudit) {
+        int before = auditLines().size();
+        Outcome got = p.call().apply(key);
         if (expected != got) {
             failures.add(what + ": expected " + expected + ", got " + got);
+            return;
         }
+        List<String> lines = auditLines();
+        List<String> added = lines.subList(before, lines.size());
+        if (key != null && added.stream().anyMatch(l -> l.contains(key.substring(17)))) {
+            failures.add(what + ": the secret is in the audit log");
+        }
+        String refusal = got == Outcome.UNAUTHENTICATED ? "\"outcome\":\"UNAUTHENTICATED\""
+                : got == Outcome.DENIED ? "\"outcome\":\"PERMISSION_DENIED\"" : null;
+        if (refusal != null || p.without() == Outcome.ALLOWED && key == null) {
+            // a RESP command that reads before it writes leaves its reads' lines before the refusal
+            boolean ok = exactAudit ? added.size() == 1 && added.getFirst().contains(refusal)
+                    : !added.isEmpty() && added.getLast().contains(refusal) && added.subList(0, added.size() - 1)
+                    .stream().allMatch(l -> l.contains("\"outcome\":\"ok\""));
+            if (refusal != null && !ok) {
+                failures.add(what + ": expected one audit line with " + refusal + ", got " + added);
+            }
+            return;
+        }
+        boolean coreOperation = p.op() != null;
+        if (!coreOperation && !added.isEmpty() || coreOperation && (added.isEmpty() || exactAudit && added.size() != 1)
+                || added.stream().anyMatch(l -> l.contains("UNAUTHENTICATED") || l.contains("PERMISSION_DENIED"))) {
+            failures.add(what + ": unexpected audit lines " + added);
+        }
+        if (coreOperation && !added.isEmpty() && !added.getFirst().contains("\"principal\":\"" + key.substring(4, 16))) {
+            failures.add(what + ": the audit line does not name the key " + added.getFirst());
+        }
+    }
+
+    /** Every line of the audit log so far. */
+    static List<String> auditLines() {
+        cluster.core().security().audit().flush();
+        try {
+            return Files.readAllLines(dir.resolve("audit.log"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theAuditLogOfTheMatrixVerifies() throws Exception {
+        everyRestRoute();
+        cluster.core().security().audit().flush();
+        org.vxdb.service.audit.AuditVerifier.Result r = org.vxdb.service.audit.AuditVerifier.verify(
+                List.of(dir.resolve("audit.log")));
+        assertEquals(org.vxdb.service.audit.AuditVerifier.Status.INTACT, r.status(), r.summary());
     }
 
     // ------------------------------------------------------------------------------------------
@@ -202,7 +261,7 @@ class SecurityMatrixTest {
         cluster.coordinator(); // the coordinator serves exactly these services (Coordinator#buildServer)
         assertEquals(served, new TreeSet<>(table.keySet()), "gRPC methods without a row in the matrix");
         List<String> failures = new ArrayList<>();
-        table.forEach((name, p) -> check("gRPC " + name, p, failures));
+        table.forEach((name, p) -> check("gRPC " + name, p, failures, true));
         assertEquals(List.of(), failures);
     }
 
@@ -293,7 +352,7 @@ class SecurityMatrixTest {
         RestAdapter.endpoints().forEach(e -> served.add(e.substring(0, e.lastIndexOf(' '))));
         assertEquals(served, new TreeSet<>(table.keySet()), "REST routes without a row in the matrix");
         List<String> failures = new ArrayList<>();
-        table.forEach((name, p) -> check("REST " + name, p, failures));
+        table.forEach((name, p) -> check("REST " + name, p, failures, true));
         assertEquals(List.of(), failures);
     }
 
@@ -470,7 +529,7 @@ class SecurityMatrixTest {
         Set<String> served = new TreeSet<>(adapter.commandNames());
         assertEquals(served, new TreeSet<>(table.keySet()), "RESP commands without a row in the matrix");
         List<String> failures = new ArrayList<>();
-        table.forEach((name, p) -> check("RESP " + name, p, failures));
+        table.forEach((name, p) -> check("RESP " + name, p, failures, false));
         assertEquals(List.of(), failures);
     }
 
@@ -513,7 +572,7 @@ class SecurityMatrixTest {
                 }
             }
             Object reply = c.send(RespClients.command((Object[]) args)).readReply();
-            if ("multi".equalsIgnoreCase(args[0])) {
+            if ("multi".equalsIgnoreCase(args[0]) && "OK".equals(reply)) {
                 c.send(RespClients.command("DISCARD")).readReply();
             }
             return reply;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import org.vxdb.coordinator.security.SecuritySettings;
+import org.vxdb.service.audit.AuditSettings;
 import org.vxdb.service.config.ConfigException;
 import org.vxdb.service.config.DurationText;
 import org.vxdb.service.config.HostAndPort;
@@ -77,10 +78,11 @@ public final class CoordinatorConfig implements ServerConfig {
     private final int repairBuckets;
     private final ProtocolSettings protocols;
     private final SecuritySettings security;
+    private final AuditSettings audit;
 
     CoordinatorConfig(String coordinatorId, ServerSettings server, Path topologyFile, Duration topologyReloadInterval,
                       NodeCallSettings nodes, Consistency consistency, Duration repairInterval, int repairBuckets,
-                      ProtocolSettings protocols, SecuritySettings security) {
+                      ProtocolSettings protocols, SecuritySettings security, AuditSettings audit) {
         this.coordinatorId = coordinatorId;
         this.server = server;
         this.topologyFile = topologyFile;
@@ -91,6 +93,7 @@ public final class CoordinatorConfig implements ServerConfig {
         this.repairBuckets = repairBuckets;
         this.protocols = Objects.requireNonNull(protocols, "protocols");
         this.security = Objects.requireNonNull(security, "security");
+        this.audit = Objects.requireNonNull(audit, "audit");
     }
 
     /**
@@ -199,17 +202,17 @@ public final class CoordinatorConfig implements ServerConfig {
 
     public CoordinatorConfig withProtocols(ProtocolSettings p) {
         return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, p, security);
+                repairInterval, repairBuckets, p, security, audit);
     }
 
     public CoordinatorConfig withGrpcListen(HostAndPort address) {
         return new CoordinatorConfig(coordinatorId, server.withGrpcListen(address), topologyFile,
-                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols, security);
+                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols, security, audit);
     }
 
     public CoordinatorConfig withHttpListen(HostAndPort address) {
         return new CoordinatorConfig(coordinatorId, server.withHttpListen(address), topologyFile,
-                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols, security);
+                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols, security, audit);
     }
 
     /** Authentication: API keys, JWTs, the failed-authentication limit. */
@@ -217,9 +220,19 @@ public final class CoordinatorConfig implements ServerConfig {
         return security;
     }
 
+    /** The audit log: where, which categories, rotation. */
+    public AuditSettings audit() {
+        return audit;
+    }
+
+    public CoordinatorConfig withAudit(AuditSettings a) {
+        return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
+                repairInterval, repairBuckets, protocols, security, a);
+    }
+
     public CoordinatorConfig withSecurity(SecuritySettings s) {
         return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, protocols, s);
+                repairInterval, repairBuckets, protocols, s, audit);
     }
 
     @Override
@@ -234,13 +247,14 @@ public final class CoordinatorConfig implements ServerConfig {
                 && repairInterval.equals(other.repairInterval)
                 && repairBuckets == other.repairBuckets
                 && protocols.equals(other.protocols)
-                && security.equals(other.security);
+                && security.equals(other.security)
+                && audit.equals(other.audit);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, protocols, security);
+                repairInterval, repairBuckets, protocols, security, audit);
     }
 
     /** One line with every setting, for the coordinator's start-up log. */
@@ -262,6 +276,7 @@ public final class CoordinatorConfig implements ServerConfig {
                 + " repair.interval=" + DurationText.format(repairInterval)
                 + " repair.buckets=" + repairBuckets
                 + " " + protocols
-                + " security.enabled=" + security.enabled();
+                + " security.enabled=" + security.enabled()
+                + " " + audit;
     }
 }

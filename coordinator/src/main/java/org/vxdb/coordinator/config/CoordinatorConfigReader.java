@@ -5,6 +5,7 @@ import static org.vxdb.coordinator.config.CoordinatorConfig.*;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.vxdb.coordinator.security.SecuritySettings;
+import org.vxdb.service.audit.AuditSettings;
 import org.vxdb.service.config.ConfigSection;
 import org.vxdb.service.config.ConfigValue;
 import org.vxdb.service.config.DurationText;
@@ -30,7 +31,8 @@ final class CoordinatorConfigReader {
 
     CoordinatorConfig read(JsonNode tree) {
         ConfigSection root = ConfigSection.root(tree, "coordinator_id", "grpc", "http", "topology", "nodes",
-                "write", "repair", "rest", "resp", "connections", "security", "shutdown", "logging");
+                "write", "repair", "rest", "resp", "connections", "security", "audit", "shutdown",
+                "logging");
         String coordinatorId = root.value("coordinator_id").identifier();
         GrpcSettings grpc = GrpcSettings.read(root);
         HostAndPort http = ServerSettings.readHttpListen(root);
@@ -49,10 +51,11 @@ final class CoordinatorConfigReader {
         int repairBuckets = (int) repair.value("buckets").integer(REPAIR_BUCKETS_DEFAULT, 1, REPAIR_BUCKETS_MAX);
         ProtocolSettings protocols = ProtocolSettings.read(root);
         SecuritySettings security = SecuritySettings.read(root, baseDir);
+        AuditSettings audit = AuditSettings.read(root, baseDir);
         ServerSettings server = new ServerSettings(grpc, http, ServerSettings.readShutdownGrace(root),
                 ServerSettings.readLogLevel(root));
         return new CoordinatorConfig(coordinatorId, server, topologyFile, reloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, protocols, security);
+                repairInterval, repairBuckets, protocols, security, audit);
     }
 
     private static NodeCallSettings nodes(ConfigSection nodes) {

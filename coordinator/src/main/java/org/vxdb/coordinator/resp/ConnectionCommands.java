@@ -100,8 +100,13 @@ final class ConnectionCommands {
             }
         }
         RespSession session = r.session();
-        if (security.enabled() && !authenticated && !session.caller().authenticated()) {
-            throw CommandException.withCode("NOAUTH " + HELLO_NOAUTH);
+        if (security.enabled() && !authenticated) {
+            try {
+                security.requireAuthenticated(session.caller(), r.call().requestId(), "HELLO");
+            } catch (VxdbException e) {
+                throw CommandException.withCode("NOAUTH " + (session.caller().authenticated() ? e.getMessage()
+                        : HELLO_NOAUTH));
+            }
         }
         if (name != null) {
             session.name(name);

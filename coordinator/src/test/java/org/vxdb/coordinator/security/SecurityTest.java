@@ -295,7 +295,7 @@ class SecurityTest {
         String[] rows = list.out().split("\n");
         assertEquals(3, rows.length);
         assertTrue(rows[0].startsWith("ID            STATE     ROLES"), rows[0]);
-        assertTrue(rows[1].startsWith(id + "  live      write, read         [docs]"), rows[1]);
+        assertTrue(rows[1].startsWith(id + "  live      write, read        [docs]"), rows[1]);
         assertTrue(rows[1].endsWith("ingest job"), rows[1]);
 
         Run revoked = keys("--config", config, "revoke", id);
