@@ -17,23 +17,31 @@ abstract class ProtocolTarget implements Target {
     protected final String host;
     protected final int port;
     protected final GrpcTarget control;
+    /** Written {@code KIND=tls://HOST:PORT}: the connection is TLS. */
+    protected final boolean tls;
+    protected final ClientSecurity security;
     private volatile Metric metric;
     /** one, quorum or all; null: the coordinator's default. */
     protected volatile String consistency;
 
-    ProtocolTarget(String spec, GrpcTarget control) {
+    ProtocolTarget(String spec, GrpcTarget control, ClientSecurity security) {
         this.name = spec;
+        this.security = security;
+        this.tls = spec.indexOf('=') > 0 && spec.startsWith(ClientSecurity.TLS_SCHEME, spec.indexOf('=') + 1);
+        if (tls) {
+            spec = spec.replace("=" + ClientSecurity.TLS_SCHEME, "=");
+        }
         int eq = spec.indexOf('=');
         int colon = spec.lastIndexOf(':');
         if (eq < 1 || colon < eq + 2 || colon == spec.length() - 1) {
-            throw new IllegalArgumentException("target '" + spec + "' is invalid: use " + spec.substring(0,
-                    Math.max(0, eq)) + "=HOST:PORT");
+            throw new IllegalArgumentException("target '" + name + "' is invalid: use " + spec.substring(0,
+                    Math.max(0, eq)) + "=HOST:PORT or " + spec.substring(0, Math.max(0, eq)) + "=tls://HOST:PORT");
         }
         this.host = spec.substring(eq + 1, colon);
         try {
             this.port = Integer.parseInt(spec.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("target '" + spec + "' is invalid: the port is not a number");
+            throw new IllegalArgumentException("target '" + name + "' is invalid: the port is not a number");
         }
         this.control = control;
     }

@@ -26,8 +26,8 @@ final class RespTarget extends ProtocolTarget {
     private final ThreadLocal<Connection> connections = new ThreadLocal<>();
     private final List<Connection> all = new ArrayList<>();
 
-    RespTarget(String spec, GrpcTarget control) {
-        super(spec, control);
+    RespTarget(String spec, GrpcTarget control, ClientSecurity security) {
+        super(spec, control, security);
     }
 
     /** One RESP connection: commands out as arrays of bulk strings, replies in as Java values. */
@@ -36,10 +36,11 @@ final class RespTarget extends ProtocolTarget {
         private final OutputStream out;
         private final InputStream in;
 
-        Connection(String host, int port) throws IOException {
-            socket = new Socket();
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), 10_000);
+        Connection(String host, int port, javax.net.ssl.SSLContext tls) throws IOException {
+            Socket plain = new Socket();
+            plain.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(host, port), 10_000);
+            socket = tls == null ? plain : tls.getSocketFactory().createSocket(plain, host, port, true);
             out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
             in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
         }
@@ -106,7 +107,16 @@ final class RespTarget extends ProtocolTarget {
         Connection c = connections.get();
         if (c == null) {
             try {
-                c = new Connection(host, port);
+                c = new Connection(host, port, tls ? security.sslContext(name) : null);
+                if (security.apiKey() != null) {
+                    // AUTH default KEY: an unsecured coordinator takes any password for the default user
+                    Object auth = c.call(List.of("AUTH".getBytes(StandardCharsets.US_ASCII),
+                            "default".getBytes(StandardCharsets.US_ASCII),
+                            security.apiKey().getBytes(StandardCharsets.US_ASCII)));
+                    if (!"OK".equals(auth)) {
+                        throw new IllegalStateException(name + ": AUTH was refused: " + auth);
+                    }
+                }
             } catch (IOException e) {
                 throw new IllegalStateException(name + ": cannot connect: " + e, e);
             }

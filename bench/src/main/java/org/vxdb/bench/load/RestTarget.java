@@ -24,16 +24,21 @@ final class RestTarget extends ProtocolTarget {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final String base;
     /** Vectors as base64 of little-endian float32 ({@code values_f32}) rather than JSON numbers. */
     private final boolean packed;
 
     /** @param encoding {@code numbers} (JSON number arrays) or {@code f32} (base64 float32) */
-    RestTarget(String spec, GrpcTarget control, String encoding) {
-        super(spec, control);
-        this.base = "http://" + host + ":" + port + "/v1/collections/";
+    RestTarget(String spec, GrpcTarget control, String encoding, ClientSecurity security) {
+        super(spec, control, security);
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10));
+        if (tls) {
+            b.sslContext(security.sslContext(spec));
+        }
+        this.http = b.build();
+        this.base = (tls ? "https://" : "http://") + host + ":" + port + "/v1/collections/";
         this.packed = switch (encoding) {
             case "numbers" -> false;
             case "f32" -> true;
@@ -129,6 +134,9 @@ final class RestTarget extends ProtocolTarget {
     private JsonNode send(HttpRequest.Builder request, String what) {
         HttpResponse<byte[]> response;
         try {
+            if (security.bearer() != null) {
+                request.header("Authorization", security.bearer());
+            }
             response = http.send(request.header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
                     .build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {

@@ -17,13 +17,14 @@ final class Targets {
             return new EmbeddedTarget(c.work(), Math.max(1, c.shards()), c.fsync(), c.out);
         }
         if (spec.startsWith("rest=")) {
-            return new RestTarget(spec, control(c), c.options.string("rest-encoding", "numbers")).withConsistency(c.options.string("consistency", null));
+            return new RestTarget(spec, control(c), c.options.string("rest-encoding", "numbers"),
+                    ClientSecurity.from(c.options)).withConsistency(c.options.string("consistency", null));
         }
         if (spec.startsWith("resp=")) {
-            return new RespTarget(spec, control(c)).withConsistency(c.options.string("consistency", null));
+            return new RespTarget(spec, control(c), ClientSecurity.from(c.options)).withConsistency(c.options.string("consistency", null));
         }
         if (spec.startsWith("ws=")) {
-            return new WsTarget(spec, control(c)).withConsistency(c.options.string("consistency", null));
+            return new WsTarget(spec, control(c), ClientSecurity.from(c.options)).withConsistency(c.options.string("consistency", null));
         }
         if (spec.startsWith("node=") || spec.startsWith("coordinator=")) {
             return grpc(spec, c);

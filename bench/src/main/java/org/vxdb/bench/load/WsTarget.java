@@ -31,12 +31,13 @@ final class WsTarget extends ProtocolTarget {
     private static final int HEADER = 24;
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final ThreadLocal<Session> sessions = new ThreadLocal<>();
     private final List<Session> all = new ArrayList<>();
 
-    WsTarget(String spec, GrpcTarget control) {
-        super(spec, control);
+    WsTarget(String spec, GrpcTarget control, ClientSecurity security) {
+        super(spec, control, security);
+        this.http = tls ? HttpClient.newBuilder().sslContext(security.sslContext(spec)).build() : HttpClient.newHttpClient();
     }
 
     /** One WebSocket session: its answers queue up as parsed JSON messages. */
@@ -89,11 +90,14 @@ final class WsTarget extends ProtocolTarget {
             return s;
         }
         s = new Session();
-        String uri = "ws://" + host + ":" + port + "/v1/stream?collection="
+        String uri = (tls ? "wss://" : "ws://") + host + ":" + port + "/v1/stream?collection="
                 + URLEncoder.encode(collection(), StandardCharsets.UTF_8) + "&ack=durable"
                 + (consistency == null ? "" : "&consistency=" + consistency);
-        s.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(uri), s)
-                .join();
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (security.bearer() != null) {
+            builder.header("Authorization", security.bearer());
+        }
+        s.socket = builder.buildAsync(URI.create(uri), s).join();
         JsonNode ready = s.next("ready");
         if (!ready.path("type").asString().equals("ready")) {
             throw new IllegalStateException(name + ": the session did not open: " + ready);
