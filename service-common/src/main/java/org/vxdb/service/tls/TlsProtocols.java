@@ -1,0 +1,25 @@
+package org.vxdb.service.tls;
+
+import java.util.List;
+
+/** What every VxDB TLS endpoint speaks: TLS 1.3 and 1.2 only, with the JDK's TLS provider. */
+public final class TlsProtocols {
+
+    /** In order of preference. */
+    public static final List<String> ENABLED = List.of("TLSv1.3", "TLSv1.2");
+
+    /** The provider every context is built with: the JDK's own (SunJSSE), not OpenSSL through netty-tcnative. */
+    public static final String PROVIDER = "JDK";
+
+    private TlsProtocols() {
+    }
+
+    public static String[] enabled() {
+        return ENABLED.toArray(String[]::new);
+    }
+
+    /** "TLSv1.3 and TLSv1.2 with the JDK provider": for start-up log lines. */
+    public static String summary() {
+        return String.join(" and ", ENABLED) + " with the " + PROVIDER + " provider";
+    }
+}
