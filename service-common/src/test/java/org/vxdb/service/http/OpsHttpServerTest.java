@@ -11,19 +11,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vxdb.service.metrics.ServiceMetrics;
 import org.vxdb.service.tls.ClientAuth;
 import org.vxdb.service.tls.DevCerts;
 import org.vxdb.service.tls.JdkTls;
-import org.vxdb.service.tls.PemFiles;
 import org.vxdb.service.tls.TlsMaterial;
 
 class OpsHttpServerTest {
@@ -81,7 +77,7 @@ class OpsHttpServerTest {
                      JdkTls.server(tls, ClientAuth.NONE), metrics, () -> null, () -> true)) {
             metrics.registerTls(tls);
             assertTrue(server.isTls());
-            HttpClient https = HttpClient.newBuilder().sslContext(trusting(certs.ca())).build();
+            HttpClient https = HttpClient.newBuilder().sslContext(certs.trustingContext()).build();
             URI uri = URI.create("https://127.0.0.1:" + server.address().getPort() + "/healthz");
             HttpResponse<String> ok = https.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ok.statusCode());
@@ -96,17 +92,5 @@ class OpsHttpServerTest {
             assertTrue(scrape.body().contains("vxdb_tls_reloads_total 0.0"), scrape.body());
             assertTrue(scrape.body().contains("vxdb_tls_certificate_expiry_timestamp_seconds "), scrape.body());
         }
-    }
-
-    /** A client context that trusts the CA in {@code caFile} (and has no certificate of its own). */
-    static SSLContext trusting(Path caFile) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("ca", PemFiles.readCertificates(caFile).getFirst());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }

@@ -7,10 +7,14 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.vxdb.service.config.ConfigTesting;
 
 /**
@@ -68,6 +72,27 @@ public record DevCerts(Path dir) {
     /** The three files of {@code name}, loaded (not reloading: the test calls checkForChanges). */
     public TlsMaterial material(String name) {
         return TlsMaterial.load(cert(name), key(name), ca());
+    }
+
+    /** A JDK client context that trusts the CA and presents no certificate (as curl --cacert does). */
+    public SSLContext trustingContext() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("ca", PemFiles.readCertificates(ca()).getFirst());
+            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+            factory.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new AssertionError("cannot trust " + ca() + ": " + e, e);
+        }
+    }
+
+    /** A JDK client context that trusts the CA and presents {@code name}'s certificate (mutual TLS). */
+    public SSLContext clientContext(String name) {
+        return JdkTls.client(material(name));
     }
 
     /** A {@code tls:} section for {@code name} with absolute paths, then {@code extra} lines (indented by 2). */
