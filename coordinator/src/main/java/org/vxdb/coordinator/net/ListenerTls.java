@@ -33,7 +33,7 @@ public final class ListenerTls {
     /** Presents the material's certificate; asks clients for one per {@code clientAuth}, trusting the CA bundle. */
     public static SslContext server(TlsMaterial material, ClientAuth clientAuth) {
         SslContextBuilder builder = SslContextBuilder.forServer(material.keyManager()).sslProvider(SslProvider.JDK)
-                .protocols(TlsProtocols.ENABLED);
+                .protocols(TlsProtocols.ENABLED).sessionTimeout(TlsProtocols.SESSION_TIMEOUT_SECONDS);
         if (clientAuth != ClientAuth.NONE) {
             builder.trustManager(material.trustManager());
         }

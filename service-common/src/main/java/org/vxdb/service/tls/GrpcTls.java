@@ -19,7 +19,8 @@ public final class GrpcTls {
 
     /** For {@code NettyServerBuilder.sslContext}: presents the material's certificate; asks clients per {@code clientAuth}. */
     public static SslContext server(TlsMaterial material, ClientAuth clientAuth) {
-        SslContextBuilder builder = SslContextBuilder.forServer(material.keyManager());
+        SslContextBuilder builder = SslContextBuilder.forServer(material.keyManager())
+                .sessionTimeout(TlsProtocols.SESSION_TIMEOUT_SECONDS);
         if (clientAuth != ClientAuth.NONE) {
             builder.trustManager(material.trustManager());
         }

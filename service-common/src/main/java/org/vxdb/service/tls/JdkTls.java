@@ -18,8 +18,10 @@ public final class JdkTls {
 
     /** Presents the material's certificate; trusts its CA bundle when asking clients for one. */
     public static SSLContext server(TlsMaterial material, ClientAuth clientAuth) {
-        return context(new KeyManager[] {material.keyManager()},
+        SSLContext context = context(new KeyManager[] {material.keyManager()},
                 clientAuth == ClientAuth.NONE ? null : new TrustManager[] {material.trustManager()});
+        context.getServerSessionContext().setSessionTimeout((int) TlsProtocols.SESSION_TIMEOUT_SECONDS);
+        return context;
     }
 
     /** Trusts the material's CA bundle and presents its certificate to servers that ask. */

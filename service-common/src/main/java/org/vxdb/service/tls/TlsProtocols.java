@@ -11,6 +11,13 @@ public final class TlsProtocols {
     /** The provider every context is built with: the JDK's own (SunJSSE), not OpenSSL through netty-tcnative. */
     public static final String PROVIDER = "JDK";
 
+    /**
+     * How long a server lets a client resume a TLS session (session tickets) without a full
+     * handshake. A resumed session keeps the certificates checked in its full handshake, so this
+     * bounds how long a rotated-out certificate or a CA removed from the bundle still counts.
+     */
+    public static final long SESSION_TIMEOUT_SECONDS = 300;
+
     private TlsProtocols() {
     }
 
