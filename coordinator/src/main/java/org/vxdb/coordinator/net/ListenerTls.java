@@ -8,6 +8,7 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +19,8 @@ import org.vxdb.service.tls.TlsProtocols;
 
 /**
  * TLS for the REST/WebSocket and RESP listeners (unshaded Netty): a server context built from the
- * coordinator's {@link TlsMaterial} (its reloading key and trust managers; TLS 1.3 and 1.2; the JDK
- * provider), and the handlers that go first in each connection's pipeline. A connection whose
+ * coordinator's {@link TlsMaterial} (its reloading key and trust managers; TLS 1.3 and 1.2, the
+ * cipher suites of {@link TlsProtocols#CIPHER_SUITES}; the JDK provider), and the handlers that go first in each connection's pipeline. A connection whose
  * handshake fails (plaintext sent to the TLS port, a client that does not trust the certificate, a
  * missing or untrusted client certificate) is closed; the listener goes on serving.
  */
@@ -33,7 +34,8 @@ public final class ListenerTls {
     /** Presents the material's certificate; asks clients for one per {@code clientAuth}, trusting the CA bundle. */
     public static SslContext server(TlsMaterial material, ClientAuth clientAuth) {
         SslContextBuilder builder = SslContextBuilder.forServer(material.keyManager()).sslProvider(SslProvider.JDK)
-                .protocols(TlsProtocols.ENABLED).sessionTimeout(TlsProtocols.SESSION_TIMEOUT_SECONDS);
+                .protocols(TlsProtocols.ENABLED).sessionTimeout(TlsProtocols.SESSION_TIMEOUT_SECONDS)
+                .ciphers(TlsProtocols.CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
         if (clientAuth != ClientAuth.NONE) {
             builder.trustManager(material.trustManager());
         }

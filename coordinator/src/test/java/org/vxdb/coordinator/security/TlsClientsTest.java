@@ -95,6 +95,36 @@ class TlsClientsTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // openssl s_client: what the listeners negotiate
+
+    @Test
+    void shouldNegotiateOnlyTls13And12WithForwardSecretAeadCiphers() {
+        String port = String.valueOf(cluster.restPort());
+        Result tls13 = sClient(port);
+        assertTrue(tls13.stderr().contains("Protocol version: TLSv1.3"), tls13::toString);
+        Result tls12 = sClient(port, "-tls1_2");
+        assertTrue(tls12.stderr().contains("Protocol version: TLSv1.2"), tls12::toString);
+        assertTrue(tls12.stderr().contains("Ciphersuite: ECDHE-ECDSA-AES"), tls12::toString);
+        Result tls11 = sClient(port, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0");
+        assertNotEquals(0, tls11.exitCode(), tls11::toString);
+        assertTrue(tls11.stderr().contains("alert protocol version"), tls11::toString); // the server's refusal
+        Result cbc = sClient(port, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA256");
+        assertNotEquals(0, cbc.exitCode(), cbc::toString);
+        assertTrue(cbc.stderr().contains("alert handshake failure"), cbc::toString);
+        Result resp = sClient(String.valueOf(cluster.respPort()), "-tls1_2");
+        assertTrue(resp.stderr().contains("Protocol version: TLSv1.2"), resp::toString);
+    }
+
+    /** {@code openssl s_client -brief} to 127.0.0.1:PORT trusting the CA, verifying the IP address. */
+    static Result sClient(String port, String... extra) {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-brief", "-connect",
+                "127.0.0.1:" + port, "-CAfile", certs.ca().toString(), "-verify_ip", "127.0.0.1",
+                "-verify_return_error"));
+        command.addAll(List.of(extra));
+        return run(command);
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // redis-cli
 
     @Test

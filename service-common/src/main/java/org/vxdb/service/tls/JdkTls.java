@@ -1,6 +1,8 @@
 package org.vxdb.service.tls;
 
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -39,10 +41,16 @@ public final class JdkTls {
         }
     }
 
-    /** TLS 1.3 and 1.2 only; for a server, whether it asks for or requires a client certificate. */
+    /**
+     * TLS 1.3 and 1.2 and {@link TlsProtocols#CIPHER_SUITES} only; for a server, whether it asks for
+     * or requires a client certificate.
+     */
     public static SSLParameters parameters(SSLContext context, ClientAuth clientAuth) {
         SSLParameters parameters = context.getDefaultSSLParameters();
         parameters.setProtocols(TlsProtocols.enabled());
+        List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getCipherSuites());
+        parameters.setCipherSuites(TlsProtocols.CIPHER_SUITES.stream().filter(supported::contains)
+                .toArray(String[]::new));
         switch (clientAuth) {
             case NONE -> parameters.setNeedClientAuth(false);
             case OPTIONAL -> parameters.setWantClientAuth(true);
