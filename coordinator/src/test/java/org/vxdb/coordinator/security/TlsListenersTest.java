@@ -19,7 +19,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +41,7 @@ import org.vxdb.coordinator.testing.InProcessCluster;
 import org.vxdb.service.tls.DevCerts;
 
 /**
- * A secured cluster: the coordinator serves TLS on gRPC, REST and RESP (clients need only the CA),
+ * A secured cluster: the coordinator serves TLS on gRPC, REST, WebSocket and RESP (clients need only the CA),
  * refuses plaintext there and goes on serving, and reaches its nodes over mutual TLS.
  */
 class TlsListenersTest {
@@ -81,6 +84,28 @@ class TlsListenersTest {
         assertTrue(listed.body().startsWith("{\"collections\":["), listed.body());
         assertEquals(certs.serial("coordinator"), TlsProbe.serial(listed));
         assertEquals("TLSv1.3", listed.sslSession().orElseThrow().getProtocol());
+    }
+
+    @Test
+    void shouldServeWebSocketStreamsOverTls() throws Exception {
+        CollectionServiceGrpc.newBlockingStub(cluster.channel()).createCollection(CreateCollectionRequest.newBuilder()
+                .setSpec(CollectionSpec.newBuilder().setName("streamed").setDimension(2).setMetric(Metric.L2)).build());
+        CompletableFuture<String> first = new CompletableFuture<>();
+        try (HttpClient client = HttpClient.newBuilder().sslContext(certs.trustingContext()).build()) {
+            WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + cluster.restPort()
+                    + "/v1/stream?collection=streamed"), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                            first.complete(data.toString());
+                            webSocket.request(1); // and on, to the server's close
+                            return null;
+                        }
+                    }).get(30, TimeUnit.SECONDS);
+            String ready = first.get(30, TimeUnit.SECONDS);
+            assertTrue(ready.startsWith("{\"type\":\"ready\""), ready);
+            assertTrue(ready.contains("\"collection\":\"streamed\""), ready);
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test
