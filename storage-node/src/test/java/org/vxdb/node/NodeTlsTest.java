@@ -107,6 +107,25 @@ class NodeTlsTest {
     }
 
     @Test
+    void shouldVerifyTheNodesNameAgainstItsCertificate() {
+        try (TlsMaterial coordinator = certs.material("coordinator")) {
+            SslContext tls = GrpcTls.client(coordinator);
+            int port = node.grpcAddress().getPort();
+            assertEquals(HealthCheckResponse.ServingStatus.SERVING, health(NettyChannelBuilder.forAddress("127.0.0.1",
+                    port).overrideAuthority("localhost:" + port).sslContext(tls).build()));
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> health(NettyChannelBuilder
+                    .forAddress("127.0.0.1", port).overrideAuthority("node-9.example:" + port).sslContext(tls).build()));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+            StringBuilder causes = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                causes.append(t).append('\n');
+            }
+            assertTrue(causes.toString().contains("No subject alternative DNS name matching node-9.example found"),
+                    causes.toString());
+        }
+    }
+
+    @Test
     void shouldRefuseAClientWithoutACertificateAtTheHandshake() throws IOException {
         SslContext noCertificate = GrpcSslContexts.forClient().trustManager(certs.ca().toFile()).build();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
