@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -105,7 +106,9 @@ class TlsMaterialTest {
             server.startReloading(timers, Duration.ofMillis(20));
             certs.renew("server");
             BigInteger after = certs.serial("server");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (server.reloads() == 0) {
+                assertTrue(System.nanoTime() - deadline < 0, "the renewed files were not reloaded within 60 s");
                 Thread.sleep(5);
             }
             assertEquals(after, handshakes.connect(clientContext).getSerialNumber());
