@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what VxDB needs from Debian/Ubuntu packages; safe to run again (installs only what is
 # missing). FAISS comes from libfaiss-dev (static libfaiss.a + headers), linked with OpenMP and
-# OpenBLAS into our JNI library at build time.
+# OpenBLAS into our JNI library at build time. openssl makes development certificates (ops/security/dev-certs.sh).
 #   ops/install-deps.sh                 install what is missing (root, or sudo)
 #   ops/install-deps.sh --check         only report; exit 1 when something is missing
 #   ops/install-deps.sh --test [--check]  also the tools the test suite drives: Python grpcio and
@@ -10,7 +10,7 @@
 #                                       ops/test-clients (ioredis, ws, wscat)
 set -euo pipefail
 
-PACKAGES=(libfaiss-dev libopenblas-dev libgomp1 g++ make unzip curl ca-certificates)
+PACKAGES=(libfaiss-dev libopenblas-dev libgomp1 g++ make unzip curl ca-certificates openssl)
 TEST_PACKAGES=(python3 python3-grpcio python3-grpc-tools prometheus redis-tools python3-redis)
 TEST=0
 

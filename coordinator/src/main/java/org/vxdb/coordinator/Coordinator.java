@@ -10,11 +10,13 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +36,7 @@ import org.vxdb.coordinator.grpc.GrpcCollectionAdapter;
 import org.vxdb.coordinator.grpc.GrpcVectorAdapter;
 import org.vxdb.coordinator.grpc.RateLimitInterceptor;
 import org.vxdb.coordinator.net.ClientRateLimits;
+import org.vxdb.coordinator.net.ListenerTls;
 import org.vxdb.coordinator.net.ProtocolContext;
 import org.vxdb.coordinator.net.ProtocolListener;
 import org.vxdb.coordinator.resp.RespAdapter;
@@ -54,10 +57,16 @@ import org.vxdb.service.grpc.CallMetricsInterceptor;
 import org.vxdb.service.grpc.DeadlineInterceptor;
 import org.vxdb.service.grpc.RequestIdInterceptor;
 import org.vxdb.service.http.OpsHttpServer;
+import org.vxdb.service.tls.ClientAuth;
+import org.vxdb.service.tls.GrpcTls;
+import org.vxdb.service.tls.JdkTls;
+import org.vxdb.service.tls.TlsMaterial;
+import org.vxdb.service.tls.TlsProtocols;
 
 /**
  * A running coordinator: the public gRPC API over the storage nodes of a static topology, health,
  * metrics, optional topology hot reload and periodic repair. It holds no data: any number can run.
+ * With a {@code tls:} section every listener serves TLS and node channels use mutual TLS.
  */
 public final class Coordinator implements AutoCloseable {
 
@@ -74,6 +83,8 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorCore core;
     private final Security security;
     private final AuditLog audit;
+    /** Certificate, key and CA of every listener and of the channels to nodes; null when plaintext. */
+    private final TlsMaterial tls;
     private volatile String notReady = "starting";
     private volatile boolean alive = true;
     /** Event loops of the REST/WebSocket and RESP listeners (gRPC has its own, shaded). */
@@ -90,8 +101,9 @@ public final class Coordinator implements AutoCloseable {
     private TopologyWatcher watcher;
     private boolean stopped;
 
-    private Coordinator(CoordinatorConfig config, Topology topology) throws IOException {
+    private Coordinator(CoordinatorConfig config, Topology topology, TlsMaterial tls) throws IOException {
         this.config = config;
+        this.tls = tls;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.grpcWorkerThreads(), r -> {
             Thread t = new Thread(r, "vxdb-coord-" + n.incrementAndGet());
@@ -103,7 +115,8 @@ public final class Coordinator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.clients = new NodeClients(config, topology, timers, metrics::breakerTransition);
+        this.clients = new NodeClients(config, topology, timers, metrics::breakerTransition,
+                tls == null ? null : GrpcTls.client(tls));
         this.rateLimits = new ClientRateLimits(config.protocols().limits().rateLimit(),
                 config.protocols().limits().rateBurst());
         this.audit = AuditLog.open(config.audit());
@@ -115,7 +128,7 @@ public final class Coordinator implements AutoCloseable {
 
     public static Coordinator start(CoordinatorConfig config) throws IOException {
         Topology topology = Topology.load(config.topologyFile());
-        Coordinator c = new Coordinator(config, topology);
+        Coordinator c = new Coordinator(config, topology, config.tls() == null ? null : config.tls().loadMaterial());
         try {
             c.startAll(topology);
         } catch (IOException | RuntimeException e) {
@@ -130,7 +143,9 @@ public final class Coordinator implements AutoCloseable {
             health.setStatus(s, ServingStatus.NOT_SERVING);
         }
         metrics.registerNodeGauges(clients::view);
-        http = OpsHttpServer.start(socket(config.httpListen()), metrics.service(), () -> notReady, () -> alive);
+        startTls();
+        http = OpsHttpServer.start(socket(config.httpListen()), tls != null && config.tls().http()
+                ? JdkTls.server(tls, ClientAuth.NONE) : null, metrics.service(), () -> notReady, () -> alive);
         grpc = buildServer().start();
         startProtocolListeners();
         if (!config.topologyReloadInterval().isZero()) {
@@ -150,15 +165,29 @@ public final class Coordinator implements AutoCloseable {
                 config.coordinatorId(), grpcAddress(), httpAddress(), restAddress(), respAddress(), topology.summary());
     }
 
+    private void startTls() {
+        if (tls == null) {
+            return;
+        }
+        tls.startReloading(timers, config.tls().reloadInterval());
+        metrics.service().registerTls(tls);
+        LOG.info("coordinator {}: TLS on gRPC, REST, RESP{} ({}; client certificates: {}) and mutual TLS to nodes; {}",
+                config.coordinatorId(), config.tls().http() ? " and the operations port" : "", TlsProtocols.summary(),
+                config.tls().clientAuth().name().toLowerCase(Locale.ROOT), tls.describe());
+    }
+
     private void startProtocolListeners() {
         ProtocolSettings p = config.protocols();
+        SslContext listenerTls = tls == null ? null : ListenerTls.server(tls, config.tls().clientAuth());
         ProtocolContext context = new ProtocolContext(core, p.limits(), rateLimits, metrics);
         protocols = context;
         if (p.restListen() != null) {
-            rest = ProtocolListener.start(p.restListen(), new RestAdapter(context), p.limits(), boss, loops, metrics);
+            rest = ProtocolListener.start(p.restListen(), new RestAdapter(context), p.limits(), boss, loops, metrics,
+                    listenerTls);
         }
         if (p.respListen() != null) {
-            resp = ProtocolListener.start(p.respListen(), new RespAdapter(context), p.limits(), boss, loops, metrics);
+            resp = ProtocolListener.start(p.respListen(), new RespAdapter(context), p.limits(), boss, loops, metrics,
+                    listenerTls);
         }
     }
 
@@ -180,6 +209,9 @@ public final class Coordinator implements AutoCloseable {
                         new RequestIdInterceptor()))
                 .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
                         new CallerInterceptor(security), new RequestIdInterceptor()));
+        if (tls != null) {
+            b.sslContext(GrpcTls.server(tls, config.tls().clientAuth()));
+        }
         // The in-flight budget is the core's, shared with every other protocol.
         for (BindableService service : List.of(new GrpcVectorAdapter(core),
                 new GrpcCollectionAdapter(core))) {
@@ -278,6 +310,9 @@ public final class Coordinator implements AutoCloseable {
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         clients.close();
+        if (tls != null) {
+            tls.close();
+        }
         alive = false;
         if (http != null) {
             http.close();

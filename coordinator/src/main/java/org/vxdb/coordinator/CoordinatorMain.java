@@ -14,6 +14,8 @@ import org.vxdb.coordinator.config.CoordinatorConfig;
 import org.vxdb.coordinator.repair.Repairer;
 import org.vxdb.coordinator.topology.Topology;
 import org.vxdb.service.config.ConfigException;
+import org.vxdb.service.tls.GrpcTls;
+import org.vxdb.service.tls.TlsMaterial;
 import sun.misc.Signal;
 
 /**
@@ -105,7 +107,10 @@ public final class CoordinatorMain {
 
     private static int repair(CoordinatorConfig config, String collection) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        try (NodeClients clients = new NodeClients(config, Topology.load(config.topologyFile()), scheduler, (n, t) -> { })) {
+        // Secured nodes take only the cluster's certificates: repair dials them as the coordinator does.
+        try (TlsMaterial tls = config.tls() == null ? null : config.tls().loadMaterial();
+             NodeClients clients = new NodeClients(config, Topology.load(config.topologyFile()), scheduler,
+                     (n, t) -> { }, tls == null ? null : GrpcTls.client(tls))) {
             Repairer repairer = new Repairer(clients, config.repairBuckets(), config.maxBatchRows());
             List<Repairer.ClusterReport> reports = collection == null ? repairer.repairAll()
                     : repairer.repairCollection(collection);

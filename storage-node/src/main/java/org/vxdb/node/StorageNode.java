@@ -38,10 +38,16 @@ import org.vxdb.node.metrics.NodeMetrics;
 import org.vxdb.storage.engine.Collection;
 import org.vxdb.storage.engine.EngineStats;
 import org.vxdb.storage.engine.StorageEngine;
+import org.vxdb.service.tls.ClientAuth;
+import org.vxdb.service.tls.GrpcTls;
+import org.vxdb.service.tls.JdkTls;
+import org.vxdb.service.tls.TlsMaterial;
+import org.vxdb.service.tls.TlsProtocols;
 
 /**
  * A running storage node: the HTTP operations endpoints, the gRPC server (public API, internal
- * API, health, reflection) and the storage engine behind them.
+ * API, health, reflection) and the storage engine behind them. With a {@code tls:} section the gRPC
+ * server speaks only mutual TLS: a client must present a certificate from the cluster CA.
  *
  * <p>Start order: HTTP first (alive, not ready), then gRPC (health NOT_SERVING, data calls
  * UNAVAILABLE), then the engine opens (WAL replayed, segments mapped, indexes loaded), then the
@@ -61,6 +67,8 @@ public final class StorageNode implements AutoCloseable {
     private final HealthStatusManager health = new HealthStatusManager();
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
+    /** The node's certificate, key and CA, reloaded when the files change; null when it serves plaintext. */
+    private TlsMaterial tls;
     private OpsHttpServer http;
     private Server grpc;
     private volatile StorageEngine engine;
@@ -100,7 +108,9 @@ public final class StorageNode implements AutoCloseable {
             health.setStatus(service, ServingStatus.NOT_SERVING);
         }
         metrics.service().ready(false);
-        http = OpsHttpServer.start(socket(config.httpListen()), metrics.service(), state::notReadyReason, () -> alive);
+        startTls();
+        http = OpsHttpServer.start(socket(config.httpListen()), tls != null && config.tls().http()
+                ? JdkTls.server(tls, ClientAuth.NONE) : null, metrics.service(), state::notReadyReason, () -> alive);
         grpc = buildServer().start();
         LOG.info("node {}: gRPC on {}, HTTP on {}; opening storage on {}", config.nodeId(), grpcAddress(),
                 httpAddress(), config.dataDirs());
@@ -119,6 +129,19 @@ public final class StorageNode implements AutoCloseable {
         EngineStats s = engine.stats();
         LOG.info("node {} ready in {} ms: {} collections, {} shards, {} vectors", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), s.collections(), s.shards(), s.vectors());
+    }
+
+    /** Mutual TLS: the gRPC server takes only clients whose certificate chains to {@code tls.ca_file}. */
+    private void startTls() {
+        if (config.tls() == null) {
+            return;
+        }
+        tls = config.tls().loadMaterial();
+        tls.startReloading(timers, config.tls().reloadInterval());
+        metrics.service().registerTls(tls);
+        LOG.info("node {}: mutual TLS on gRPC{} ({}; client certificates required); {}", config.nodeId(),
+                config.tls().http() ? " and HTTPS on the operations port" : "", TlsProtocols.summary(),
+                tls.describe());
     }
 
     /** How often buffers are checked against their age trigger (collection buffer_age). */
@@ -177,6 +200,9 @@ public final class StorageNode implements AutoCloseable {
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
+        if (tls != null) {
+            b.sslContext(GrpcTls.server(tls, ClientAuth.REQUIRE));
+        }
         for (ServerServiceDefinition service : new ServerServiceDefinition[] {
             new VectorGrpcService(state, metrics, config.maxBatchRows()).bindService(),
             new CollectionGrpcService(state, config.collectionDefaults()).bindService(),
@@ -233,6 +259,9 @@ public final class StorageNode implements AutoCloseable {
         alive = false;
         if (http != null) {
             http.close();
+        }
+        if (tls != null) {
+            tls.close();
         }
         workers.shutdownNow();
         timers.shutdownNow();

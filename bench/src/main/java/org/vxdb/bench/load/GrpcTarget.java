@@ -1,10 +1,16 @@
 package org.vxdb.bench.load;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -71,9 +77,11 @@ public final class GrpcTarget implements Target {
      * @param channels     connections, used round-robin
      * @param deadline     deadline of every call
      * @param indexTimeout how long {@link #awaitIndexed} waits for index builds, beyond the buffer age
+     * @param tls          TLS credentials ({@link #tlsCredentials}); null: plaintext
      */
     public record Options(String collection, int shardCount, WriteConsistency consistency, FsyncPolicy fsync,
-                          Duration bufferAge, int channels, Duration deadline, Duration indexTimeout) {
+                          Duration bufferAge, int channels, Duration deadline, Duration indexTimeout,
+                          ChannelCredentials tls) {
 
         public static final int CHANNELS_DEFAULT = 4;
         public static final Duration DEADLINE_DEFAULT = Duration.ofSeconds(60);
@@ -105,39 +113,68 @@ public final class GrpcTarget implements Target {
         public static Options defaults() {
             return new Options(null, 0, WriteConsistency.WRITE_CONSISTENCY_UNSPECIFIED,
                     FsyncPolicy.FSYNC_POLICY_UNSPECIFIED, null, CHANNELS_DEFAULT, DEADLINE_DEFAULT,
-                    INDEX_TIMEOUT_DEFAULT);
+                    INDEX_TIMEOUT_DEFAULT, null);
         }
 
         public Options withCollection(String name) {
-            return new Options(name, shardCount, consistency, fsync, bufferAge, channels, deadline, indexTimeout);
+            return new Options(name, shardCount, consistency, fsync, bufferAge, channels, deadline, indexTimeout, tls);
         }
 
         public Options withShardCount(int shards) {
-            return new Options(collection, shards, consistency, fsync, bufferAge, channels, deadline, indexTimeout);
+            return new Options(collection, shards, consistency, fsync, bufferAge, channels, deadline,
+                    indexTimeout, tls);
         }
 
         public Options withConsistency(WriteConsistency level) {
-            return new Options(collection, shardCount, level, fsync, bufferAge, channels, deadline, indexTimeout);
+            return new Options(collection, shardCount, level, fsync, bufferAge, channels, deadline, indexTimeout, tls);
         }
 
         public Options withFsync(FsyncPolicy policy) {
-            return new Options(collection, shardCount, consistency, policy, bufferAge, channels, deadline, indexTimeout);
+            return new Options(collection, shardCount, consistency, policy, bufferAge, channels, deadline,
+                    indexTimeout, tls);
         }
 
         public Options withBufferAge(Duration age) {
-            return new Options(collection, shardCount, consistency, fsync, age, channels, deadline, indexTimeout);
+            return new Options(collection, shardCount, consistency, fsync, age, channels, deadline, indexTimeout, tls);
         }
 
         public Options withChannels(int n) {
-            return new Options(collection, shardCount, consistency, fsync, bufferAge, n, deadline, indexTimeout);
+            return new Options(collection, shardCount, consistency, fsync, bufferAge, n, deadline, indexTimeout, tls);
         }
 
         public Options withDeadline(Duration perCall) {
-            return new Options(collection, shardCount, consistency, fsync, bufferAge, channels, perCall, indexTimeout);
+            return new Options(collection, shardCount, consistency, fsync, bufferAge, channels, perCall,
+                    indexTimeout, tls);
         }
 
         public Options withIndexTimeout(Duration timeout) {
-            return new Options(collection, shardCount, consistency, fsync, bufferAge, channels, deadline, timeout);
+            return new Options(collection, shardCount, consistency, fsync, bufferAge, channels, deadline, timeout, tls);
+        }
+
+        /** Over TLS with {@code credentials} (e.g. from {@link #tlsCredentials}). */
+        public Options withTls(ChannelCredentials credentials) {
+            return new Options(collection, shardCount, consistency, fsync, bufferAge, channels, deadline,
+                    indexTimeout, credentials);
+        }
+
+        /**
+         * TLS trusting the PEM CA bundle {@code ca}, presenting {@code cert} and {@code key} (PEM, PKCS#8)
+         * when given: a secured node takes only clients with a certificate of the cluster CA.
+         */
+        public static ChannelCredentials tlsCredentials(Path ca, Path cert, Path key) {
+            if ((cert == null) != (key == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
+            }
+            try {
+                TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder().trustManager(ca.toFile());
+                if (cert != null) {
+                    b.keyManager(cert.toFile(), key.toFile());
+                }
+                return b.build();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the TLS files " + ca + (cert == null ? "" : ", " + cert
+                        + ", " + key) + ": " + e.getMessage(), e);
+            }
         }
 
         /** {@code one}, {@code quorum} or {@code all}, as on a command line. */
@@ -184,7 +221,8 @@ public final class GrpcTarget implements Target {
         this.collections = new CollectionServiceBlockingStub[channels.length];
         this.vectors = new VectorServiceBlockingStub[channels.length];
         for (int i = 0; i < channels.length; i++) {
-            channels[i] = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+            channels[i] = options.tls() == null ? ManagedChannelBuilder.forAddress(host, port).usePlaintext().build()
+                    : Grpc.newChannelBuilderForAddress(host, port, options.tls()).build();
             collections[i] = CollectionServiceGrpc.newBlockingStub(channels[i]);
             vectors[i] = VectorServiceGrpc.newBlockingStub(channels[i]);
         }

@@ -24,7 +24,8 @@ final class LoadContext {
     /** Options every workload takes. */
     static final Set<String> COMMON_OPTIONS = union(DatasetSource.OPTIONS, Set.of("target", "metric", "index", "k",
             "work", "shards", "fsync", "json", "md", "plot", "progress", "load-batch", "load-clients", "consistency",
-            "channels", "buffer-age-ms", "collection", "keep", "grpc", "rest-encoding"));
+            "channels", "buffer-age-ms", "collection", "keep", "grpc", "rest-encoding", "tls-ca", "tls-cert",
+            "tls-key"));
 
     final BenchOptions options;
     final Dataset dataset;

@@ -1,5 +1,7 @@
 package org.vxdb.bench.load;
 
+import java.nio.file.Path;
+
 /** Opens a target from its command-line spelling. */
 final class Targets {
 
@@ -32,6 +34,11 @@ final class Targets {
         throw new IllegalArgumentException("--target: unknown target '" + spec + "' (known: " + KINDS + ")");
     }
 
+    private static Path path(LoadContext c, String option) {
+        String value = c.options.string(option, null);
+        return value == null ? null : Path.of(value);
+    }
+
     /** The gRPC target that sets up the collection of a protocol target: {@code --grpc HOST:PORT}. */
     private static GrpcTarget control(LoadContext c) {
         return grpc("coordinator=" + c.options.string("grpc", "127.0.0.1:7100"), c);
@@ -47,6 +54,12 @@ final class Targets {
         }
         if (c.options.has("collection")) {
             o = o.withCollection(c.options.string("collection", null));
+        }
+        if (c.options.has("tls-ca")) {
+            o = o.withTls(GrpcTarget.Options.tlsCredentials(path(c, "tls-ca"), path(c, "tls-cert"),
+                    path(c, "tls-key")));
+        } else if (c.options.has("tls-cert") || c.options.has("tls-key")) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key need --tls-ca (the CA of the server)");
         }
         GrpcTarget t = GrpcTarget.connect(spec, o);
         return c.options.string("keep", "false").equals("true") ? t.keepCollection() : t;

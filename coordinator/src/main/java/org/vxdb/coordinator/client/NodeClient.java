@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,7 +26,10 @@ import org.vxdb.coordinator.topology.NodeInfo;
  * breaker and retry policy. Every call goes through the breaker (so a node that keeps failing is
  * skipped at once instead of timing out again and again); writes also go through the retry,
  * which backs off exponentially with jitter and only retries failures that may pass on a second
- * try. Owned by {@link NodeClients}, which closes it when the node leaves the topology.
+ * try. Owned by {@link NodeClients}, which closes it when the node leaves the topology. Over TLS
+ * the node's certificate must name the address dialled (a DNS name or IP address in its subject
+ * alternative names) and chain to the coordinator's {@code tls.ca_file}; the coordinator presents
+ * its own certificate (mutual TLS).
  */
 public final class NodeClient implements AutoCloseable {
 
@@ -36,15 +40,17 @@ public final class NodeClient implements AutoCloseable {
     private final Duration callTimeout;
     private final ScheduledExecutorService scheduler;
 
+    /** @param tls the coordinator's client TLS context for nodes ({@code GrpcTls.client}); null dials plaintext */
     NodeClient(NodeInfo node, CircuitBreaker breaker, Retry retry, Duration callTimeout,
-               ScheduledExecutorService scheduler, int maxMessageBytes) {
+               ScheduledExecutorService scheduler, int maxMessageBytes, SslContext tls) {
         this.node = node;
         this.breaker = breaker;
         this.retry = retry;
         this.callTimeout = callTimeout;
         this.scheduler = scheduler;
-        this.channel = NettyChannelBuilder.forAddress(node.address().host(), node.address().port()).usePlaintext()
-                .maxInboundMessageSize(maxMessageBytes).build();
+        NettyChannelBuilder channelBuilder = NettyChannelBuilder.forAddress(node.address().host(),
+                node.address().port()).maxInboundMessageSize(maxMessageBytes);
+        this.channel = (tls == null ? channelBuilder.usePlaintext() : channelBuilder.sslContext(tls)).build();
     }
 
     public NodeInfo node() {

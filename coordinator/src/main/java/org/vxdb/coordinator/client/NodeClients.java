@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class NodeClients implements AutoCloseable {
     private final CoordinatorConfig config;
     private final ScheduledExecutorService scheduler;
     private final BiConsumer<String, CircuitBreaker.StateTransition> onTransition;
+    private final SslContext tls;
     private volatile View view;
 
     /** A topology and the clients of its nodes, always consistent with each other. */
@@ -45,9 +47,17 @@ public final class NodeClients implements AutoCloseable {
         }
     }
 
+    /** Plaintext to every node. */
     public NodeClients(CoordinatorConfig config, Topology topology, ScheduledExecutorService scheduler,
                        BiConsumer<String, CircuitBreaker.StateTransition> onTransition) {
+        this(config, topology, scheduler, onTransition, null);
+    }
+
+    /** @param tls the client TLS context every node channel uses ({@code GrpcTls.client}); null for plaintext */
+    public NodeClients(CoordinatorConfig config, Topology topology, ScheduledExecutorService scheduler,
+                       BiConsumer<String, CircuitBreaker.StateTransition> onTransition, SslContext tls) {
         this.config = config;
+        this.tls = tls;
         this.scheduler = scheduler;
         this.onTransition = onTransition;
         this.view = new View(topology, build(topology, Map.of()));
@@ -105,7 +115,8 @@ public final class NodeClients implements AutoCloseable {
                 .retryOnException(CallFailures::isRetryable)
                 .failAfterMaxAttempts(false)
                 .build());
-        client[0] = new NodeClient(node, breaker, retry, config.callTimeout(), scheduler, config.maxMessageBytes());
+        client[0] = new NodeClient(node, breaker, retry, config.callTimeout(), scheduler, config.maxMessageBytes(),
+                tls);
         return client[0];
     }
 

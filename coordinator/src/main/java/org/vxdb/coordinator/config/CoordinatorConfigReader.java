@@ -12,6 +12,7 @@ import org.vxdb.service.config.DurationText;
 import org.vxdb.service.config.GrpcSettings;
 import org.vxdb.service.config.HostAndPort;
 import org.vxdb.service.config.ServerSettings;
+import org.vxdb.service.config.TlsSettings;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,18 +25,18 @@ final class CoordinatorConfigReader {
 
     private final Path baseDir;
 
-    /** @param baseDir what a relative topology file resolves against */
+    /** @param baseDir what a relative topology file and TLS files resolve against */
     CoordinatorConfigReader(Path baseDir) {
         this.baseDir = baseDir.toAbsolutePath().normalize();
     }
 
     CoordinatorConfig read(JsonNode tree) {
-        ConfigSection root = ConfigSection.root(tree, "coordinator_id", "grpc", "http", "topology", "nodes",
-                "write", "repair", "rest", "resp", "connections", "security", "audit", "shutdown",
-                "logging");
+        ConfigSection root = ConfigSection.root(tree, "coordinator_id", "grpc", "http", "tls", "topology", "nodes",
+                "write", "repair", "rest", "resp", "connections", "security", "audit", "shutdown", "logging");
         String coordinatorId = root.value("coordinator_id").identifier();
         GrpcSettings grpc = GrpcSettings.read(root);
         HostAndPort http = ServerSettings.readHttpListen(root);
+        TlsSettings tls = TlsSettings.read(root, baseDir, true);
         ConfigSection topology = root.section("topology", "file", "reload_interval");
         Path topologyFile = topology.value("file").required().resolvedPath(baseDir, "file");
         Duration reloadInterval = topology.value("reload_interval").duration(TOPOLOGY_RELOAD_INTERVAL_DEFAULT,
@@ -53,7 +54,7 @@ final class CoordinatorConfigReader {
         SecuritySettings security = SecuritySettings.read(root, baseDir);
         AuditSettings audit = AuditSettings.read(root, baseDir);
         ServerSettings server = new ServerSettings(grpc, http, ServerSettings.readShutdownGrace(root),
-                ServerSettings.readLogLevel(root));
+                ServerSettings.readLogLevel(root), tls);
         return new CoordinatorConfig(coordinatorId, server, topologyFile, reloadInterval, nodes, consistency,
                 repairInterval, repairBuckets, protocols, security, audit);
     }

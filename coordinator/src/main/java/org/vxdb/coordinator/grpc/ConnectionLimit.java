@@ -44,7 +44,8 @@ public final class ConnectionLimit extends ServerTransportFilter implements Serv
 
     @Override
     public void transportTerminated(Attributes attributes) {
-        if (Boolean.TRUE.equals(attributes.get(COUNTED))) {
+        // null when the transport never became ready (e.g. its TLS handshake failed)
+        if (attributes != null && Boolean.TRUE.equals(attributes.get(COUNTED))) {
             open.decrementAndGet();
             metrics.connectionClosed(GrpcCalls.PROTOCOL);
         }

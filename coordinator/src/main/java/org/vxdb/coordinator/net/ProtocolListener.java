@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
@@ -42,6 +43,16 @@ public final class ProtocolListener implements AutoCloseable {
 
     public static ProtocolListener start(HostAndPort listen, ProtocolAdapter adapter, ListenerLimits limits,
                                          EventLoopGroup boss, EventLoopGroup workers, CoordinatorMetrics metrics) {
+        return start(listen, adapter, limits, boss, workers, metrics, null);
+    }
+
+    /**
+     * As above, over TLS with {@code tls} ({@link ListenerTls#server}), or plaintext when it is null.
+     * With TLS, everything after the handshake (the refusal at the connection limit included) is encrypted.
+     */
+    public static ProtocolListener start(HostAndPort listen, ProtocolAdapter adapter, ListenerLimits limits,
+                                         EventLoopGroup boss, EventLoopGroup workers, CoordinatorMetrics metrics,
+                                         SslContext tls) {
         AtomicInteger open = new AtomicInteger();
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -50,6 +61,9 @@ public final class ProtocolListener implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         String protocol = adapter.protocol();
+                        if (tls != null) {
+                            ListenerTls.addFirst(ch, tls, protocol);
+                        }
                         if (open.incrementAndGet() > limits.maxConnections()) {
                             open.decrementAndGet();
                             if (metrics != null) {
@@ -77,7 +91,7 @@ public final class ProtocolListener implements AutoCloseable {
                     }
                 });
         Channel server = b.bind(new InetSocketAddress(listen.host(), listen.port())).syncUninterruptibly().channel();
-        LOG.info("{} listening on {}", adapter.protocol(), server.localAddress());
+        LOG.info("{} listening on {}{}", adapter.protocol(), server.localAddress(), tls == null ? "" : " (TLS)");
         return new ProtocolListener(adapter, server);
     }
 

@@ -265,8 +265,9 @@ class CoordinatorConfigTest {
                 invalid(REQUIRED + "shutdown:\n  grace_period: 2h\n", "shutdown.grace_period: 2h is invalid: use 0s-1h"),
                 invalid(REQUIRED + "logging:\n  level: verbose\n",
                         "logging.level: 'verbose' is invalid: use trace, debug, info, warn or error"),
-                invalid(REQUIRED + "node_id: n1\n", "node_id: unknown field (use coordinator_id, grpc, http, topology,"
-                        + " nodes, write, repair, rest, resp, connections, security, audit, shutdown, logging)"),
+                invalid(REQUIRED + "node_id: n1\n", "node_id: unknown field (use coordinator_id, grpc, http, tls,"
+                        + " topology, nodes, write, repair, rest, resp, connections, security, audit, shutdown,"
+                        + " logging)"),
                 invalid(REQUIRED + "repiar:\n  buckets: 1\n", "repiar: unknown field (did you mean repair?)"),
                 invalid(REQUIRED + "security:\n  enabled: true\n",
                         "security.keys_file: required when security.enabled is true (or configure security.jwt)"),

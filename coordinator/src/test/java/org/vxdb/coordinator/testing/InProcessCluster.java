@@ -2,6 +2,8 @@ package org.vxdb.coordinator.testing;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +17,16 @@ import org.vxdb.coordinator.core.Caller;
 import org.vxdb.coordinator.core.CoordinatorCore;
 import org.vxdb.node.StorageNode;
 import org.vxdb.node.config.NodeConfig;
+import org.vxdb.service.tls.DevCerts;
 
 /**
  * Two real storage nodes and a coordinator in this JVM, over loopback sockets, with every listener
  * (gRPC, REST + WebSocket, RESP) on a free port: 4 clusters, replication factor 2. For tests of the
  * core API and the protocol adapters; {@code ClusterIT} runs nodes as processes.
+ *
+ * <p>{@link #startSecured} runs it with TLS: certificates from {@code ops/security/dev-certs.sh} in
+ * {@code dir/certs}, nodes that take only clients of that CA (mutual TLS), and a coordinator that
+ * serves TLS on every listener and dials the nodes with its own certificate.
  */
 public final class InProcessCluster implements AutoCloseable {
 
@@ -36,8 +43,10 @@ public final class InProcessCluster implements AutoCloseable {
     private final List<StorageNode> nodes = new ArrayList<>();
     private final Coordinator coordinator;
     private final ManagedChannel channel;
+    private final DevCerts certs;
 
-    private InProcessCluster(Path dir, String coordinatorExtraYaml) throws IOException {
+    private InProcessCluster(Path dir, String coordinatorExtraYaml, DevCerts certs) throws IOException {
+        this.certs = certs;
         for (int i = 1; i <= 2; i++) {
             Path nodeDir = dir.resolve("node-" + i);
             Files.createDirectories(nodeDir);
@@ -49,7 +58,7 @@ public final class InProcessCluster implements AutoCloseable {
                       listen: 127.0.0.1:0
                     storage:
                       data_dirs: [data]
-                    """.formatted(i), nodeDir)));
+                    """.formatted(i) + (certs == null ? "" : certs.yaml("node-" + i)), nodeDir)));
         }
         Files.writeString(dir.resolve("topology.yaml"), """
                 total_clusters: %d
@@ -77,19 +86,41 @@ public final class InProcessCluster implements AutoCloseable {
                 nodes:
                   call_timeout: 10s
                 """ + (coordinatorExtraYaml.lines().anyMatch(l -> l.startsWith("write:")) ? ""
-                : READ_YOUR_WRITES) + coordinatorExtraYaml);
+                : READ_YOUR_WRITES) + (certs == null || coordinatorExtraYaml.lines().anyMatch(l -> l.startsWith("tls:"))
+                ? "" : certs.yaml("coordinator")) + coordinatorExtraYaml);
         coordinator = Coordinator.start(CoordinatorConfig.load(dir.resolve("coordinator.yaml")));
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcAddress().getPort()).usePlaintext()
-                .build();
+        int port = coordinator.grpcAddress().getPort();
+        channel = certs == null ? ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build()
+                : NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(GrpcSslContexts.forClient()
+                        .trustManager(certs.ca().toFile())
+                        .keyManager(certs.cert("client").toFile(), certs.key("client").toFile()).build()).build();
     }
 
     public static InProcessCluster start(Path dir) throws IOException {
-        return new InProcessCluster(dir, "");
+        return new InProcessCluster(dir, "", null);
     }
 
     /** With more top-level YAML for the coordinator (e.g. a {@code connections:} section). */
     public static InProcessCluster start(Path dir, String coordinatorExtraYaml) throws IOException {
-        return new InProcessCluster(dir, coordinatorExtraYaml);
+        return new InProcessCluster(dir, coordinatorExtraYaml, null);
+    }
+
+    /**
+     * Secured: a CA and certificates for node-1, node-2, coordinator and client are made in
+     * {@code dir/certs}; every node and the coordinator get a {@code tls:} section, unless
+     * {@code coordinatorExtraYaml} has its own (e.g. {@code certs.yaml("coordinator", "client_auth: require")}
+     * with certificates made beforehand by {@link DevCerts#make} in {@code dir/certs}).
+     */
+    public static InProcessCluster startSecured(Path dir, String coordinatorExtraYaml) throws IOException {
+        Path certDir = dir.resolve("certs");
+        DevCerts certs = Files.exists(certDir.resolve("ca.pem")) ? new DevCerts(certDir)
+                : DevCerts.make(certDir, "node-1", "node-2", "coordinator", "client");
+        return new InProcessCluster(dir, coordinatorExtraYaml, certs);
+    }
+
+    /** The certificates of a secured cluster ({@code ca.pem}, {@code NAME.pem}, {@code NAME.key}); null when plaintext. */
+    public DevCerts certs() {
+        return certs;
     }
 
     public Coordinator coordinator() {
@@ -100,7 +131,7 @@ public final class InProcessCluster implements AutoCloseable {
         return coordinator.core();
     }
 
-    /** A plaintext channel to the coordinator's gRPC port. */
+    /** A channel to the coordinator's gRPC port: plaintext, or TLS trusting the CA with the client certificate. */
     public ManagedChannel channel() {
         return channel;
     }

@@ -43,6 +43,11 @@ public interface ServerConfig {
         return server().grpc().defaultDeadline();
     }
 
+    /** TLS on the server's listeners, or null when it serves plaintext. */
+    default TlsSettings tls() {
+        return server().tls();
+    }
+
     default Duration shutdownGrace() {
         return server().shutdownGrace();
     }

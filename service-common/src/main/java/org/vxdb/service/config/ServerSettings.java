@@ -6,15 +6,17 @@ import java.util.Objects;
 
 /**
  * The sections every VxDB server's config has beside its own: {@code grpc}, {@code http},
- * {@code shutdown} and {@code logging}. Each is read by its own method so that a server can read
+ * {@code tls}, {@code shutdown} and {@code logging}. Each is read by its own method so that a server can read
  * its sections in the order its documentation lists them, and so report the first error in that order.
  *
  * @param grpc          the gRPC server
  * @param httpListen    health ({@code /healthz}, {@code /readyz}) and metrics ({@code /metrics})
  * @param shutdownGrace how long in-flight requests may drain on SIGTERM; 0 stops at once
  * @param logLevel      one of {@link #LOGGING_LEVELS}
+ * @param tls           TLS on the server's listeners; null when it serves plaintext
  */
-public record ServerSettings(GrpcSettings grpc, HostAndPort httpListen, Duration shutdownGrace, String logLevel) {
+public record ServerSettings(GrpcSettings grpc, HostAndPort httpListen, Duration shutdownGrace, String logLevel,
+                             TlsSettings tls) {
 
     public static final HostAndPort HTTP_LISTEN_DEFAULT = new HostAndPort("127.0.0.1", 7180);
     public static final Duration SHUTDOWN_GRACE_PERIOD_DEFAULT = Duration.ofSeconds(20);
@@ -34,6 +36,11 @@ public record ServerSettings(GrpcSettings grpc, HostAndPort httpListen, Duration
         }
     }
 
+    /** Without TLS. */
+    public ServerSettings(GrpcSettings grpc, HostAndPort httpListen, Duration shutdownGrace, String logLevel) {
+        this(grpc, httpListen, shutdownGrace, logLevel, null);
+    }
+
     public static HostAndPort readHttpListen(ConfigSection root) {
         return root.section("http", "listen").value("listen").address(HTTP_LISTEN_DEFAULT);
     }
@@ -50,11 +57,16 @@ public record ServerSettings(GrpcSettings grpc, HostAndPort httpListen, Duration
 
     public ServerSettings withGrpcListen(HostAndPort address) {
         return new ServerSettings(grpc.withListen(Objects.requireNonNull(address, "address")), httpListen,
-                shutdownGrace, logLevel);
+                shutdownGrace, logLevel, tls);
     }
 
     public ServerSettings withHttpListen(HostAndPort address) {
-        return new ServerSettings(grpc, Objects.requireNonNull(address, "address"), shutdownGrace, logLevel);
+        return new ServerSettings(grpc, Objects.requireNonNull(address, "address"), shutdownGrace, logLevel, tls);
+    }
+
+    /** With TLS on the server's listeners per {@code settings}; null for plaintext. */
+    public ServerSettings withTls(TlsSettings settings) {
+        return new ServerSettings(grpc, httpListen, shutdownGrace, logLevel, settings);
     }
 
     /** Every setting as {@code <section>.<field>=<value>}, for a server's start-up log line. */
@@ -62,6 +74,7 @@ public record ServerSettings(GrpcSettings grpc, HostAndPort httpListen, Duration
     public String toString() {
         return grpc
                 + " http.listen=" + httpListen
+                + (tls == null ? " tls=off" : " " + tls)
                 + " shutdown.grace_period=" + DurationText.format(shutdownGrace)
                 + " logging.level=" + logLevel;
     }

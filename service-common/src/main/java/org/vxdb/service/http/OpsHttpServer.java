@@ -2,6 +2,9 @@ package org.vxdb.service.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,12 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vxdb.service.metrics.ServiceMetrics;
+import org.vxdb.service.tls.ClientAuth;
+import org.vxdb.service.tls.JdkTls;
 
 /**
- * A server's operations endpoints over plain HTTP, for Kubernetes probes and Prometheus:
+ * A server's operations endpoints over HTTP (or HTTPS, with {@code tls.http: true}), for Kubernetes
+ * probes and Prometheus:
  * <ul>
  *   <li>{@code GET /healthz}: 200 while the process is up and not shutting down (liveness)
  *   <li>{@code GET /readyz}: 200 once the server takes requests (for a storage node: WAL
@@ -41,7 +48,16 @@ public final class OpsHttpServer implements AutoCloseable {
      */
     public static OpsHttpServer start(InetSocketAddress address, ServiceMetrics metrics, Supplier<String> notReadyReason,
                                        Supplier<Boolean> alive) throws IOException {
-        HttpServer server = HttpServer.create(address, 64);
+        return start(address, null, metrics, notReadyReason, alive);
+    }
+
+    /**
+     * Starts serving on {@code address}, over HTTPS with {@code tls} (TLS 1.3 and 1.2, no client
+     * certificates asked: probes and scrapers have none), or plain HTTP when it is null.
+     */
+    public static OpsHttpServer start(InetSocketAddress address, SSLContext tls, ServiceMetrics metrics,
+                                       Supplier<String> notReadyReason, Supplier<Boolean> alive) throws IOException {
+        HttpServer server = tls == null ? HttpServer.create(address, 64) : https(address, tls);
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "vxdb-http");
             t.setDaemon(true);
@@ -58,6 +74,22 @@ public final class OpsHttpServer implements AutoCloseable {
         server.createContext("/", ex -> respond(ex, 404, "not found: try /healthz, /readyz or /metrics\n"));
         server.start();
         return new OpsHttpServer(server, executor);
+    }
+
+    private static HttpsServer https(InetSocketAddress address, SSLContext tls) throws IOException {
+        HttpsServer server = HttpsServer.create(address, 64);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                params.setSSLParameters(JdkTls.parameters(tls, ClientAuth.NONE));
+            }
+        });
+        return server;
+    }
+
+    /** Whether it serves HTTPS. */
+    public boolean isTls() {
+        return server instanceof HttpsServer;
     }
 
     public InetSocketAddress address() {

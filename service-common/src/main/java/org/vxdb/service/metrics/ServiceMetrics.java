@@ -1,13 +1,16 @@
 package org.vxdb.service.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.vxdb.service.tls.TlsMaterial;
 
 /**
  * The metrics every VxDB server exports (gRPC calls, readiness, the JVM), in a registry of its
@@ -61,6 +64,25 @@ public final class ServiceMetrics {
 
     public long rejectedRequests() {
         return (long) rejected.get();
+    }
+
+    /**
+     * Exports the state of a server's TLS material: {@code vxdb_tls_reloads_total} (new certificates
+     * or CA bundles swapped in), {@code vxdb_tls_reload_failures_total} (new files that could not be
+     * used), and {@code vxdb_tls_certificate_expiry_timestamp_seconds} of the certificate new
+     * connections get, to alert on before it expires.
+     */
+    public void registerTls(TlsMaterial tls) {
+        CounterWithCallback.builder().name("vxdb_tls_reloads_total")
+                .help("TLS certificates or CA bundles reloaded from changed files without a restart")
+                .callback(callback -> callback.call(tls.reloads())).register(registry);
+        CounterWithCallback.builder().name("vxdb_tls_reload_failures_total")
+                .help("changed TLS files that could not be loaded (the current certificate was kept)")
+                .callback(callback -> callback.call(tls.failures())).register(registry);
+        GaugeWithCallback.builder().name("vxdb_tls_certificate_expiry_timestamp_seconds")
+                .help("when the certificate presented to new connections expires, in seconds since the epoch")
+                .callback(callback -> callback.call(tls.certificate().getNotAfter().getTime() / 1000.0))
+                .register(registry);
     }
 
     public void ready(boolean isReady) {

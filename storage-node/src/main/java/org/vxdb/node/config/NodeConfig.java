@@ -13,6 +13,7 @@ import org.vxdb.service.config.GrpcSettings;
 import org.vxdb.service.config.HostAndPort;
 import org.vxdb.service.config.ServerConfig;
 import org.vxdb.service.config.ServerSettings;
+import org.vxdb.service.config.TlsSettings;
 import org.vxdb.service.config.YamlDocument;
 import org.vxdb.storage.engine.EngineConfig;
 import org.vxdb.storage.wal.WalRecordDescriptor;
@@ -80,7 +81,8 @@ public final class NodeConfig implements ServerConfig {
     }
 
     /**
-     * Reads and validates a config file. Relative data directories resolve against the file's directory.
+     * Reads and validates a config file. Relative data directories and TLS files resolve against the
+     * file's directory.
      *
      * @throws ConfigException {@code <file>: <field>: <reason>}, or {@code <file>: <reason>} when
      *                             the file cannot be read or is not valid YAML
@@ -161,6 +163,11 @@ public final class NodeConfig implements ServerConfig {
 
     public NodeConfig withHttpListen(HostAndPort address) {
         return new NodeConfig(nodeId, server.withHttpListen(address), storage, collectionDefaults);
+    }
+
+    /** With mutual TLS on the gRPC server (and HTTPS on the operations port if {@code tls.http()}); null for none. */
+    public NodeConfig withTls(TlsSettings tls) {
+        return new NodeConfig(nodeId, server.withTls(tls), storage, collectionDefaults);
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.vxdb.service.config.ConfigValue;
 import org.vxdb.service.config.GrpcSettings;
 import org.vxdb.service.config.HostAndPort;
 import org.vxdb.service.config.ServerSettings;
+import org.vxdb.service.config.TlsSettings;
 import org.vxdb.storage.wal.FsyncPolicy;
 import org.vxdb.storage.wal.WalConfig;
 import org.vxdb.storage.wal.WalRecordDescriptor;
@@ -30,21 +31,22 @@ final class NodeConfigReader {
 
     private final Path baseDir;
 
-    /** @param baseDir what relative data directories resolve against */
+    /** @param baseDir what relative data directories and TLS files resolve against */
     NodeConfigReader(Path baseDir) {
         this.baseDir = baseDir.toAbsolutePath().normalize();
     }
 
     NodeConfig read(JsonNode tree) {
         ConfigSection root = ConfigSection.root(tree,
-                "node_id", "grpc", "http", "storage", "collection_defaults", "shutdown", "logging");
+                "node_id", "grpc", "http", "tls", "storage", "collection_defaults", "shutdown", "logging");
         String nodeId = root.value("node_id").identifier();
         GrpcSettings grpc = GrpcSettings.read(root);
         HostAndPort http = ServerSettings.readHttpListen(root);
+        TlsSettings tls = TlsSettings.read(root, baseDir, false);
         StorageSettings storage = storage(root);
         CollectionDefaults collectionDefaults = collectionDefaults(root);
         ServerSettings server = new ServerSettings(grpc, http, ServerSettings.readShutdownGrace(root),
-                ServerSettings.readLogLevel(root));
+                ServerSettings.readLogLevel(root), tls);
         return new NodeConfig(nodeId, server, storage, collectionDefaults);
     }
 
