@@ -198,7 +198,7 @@ public final class GrpcTarget implements Target {
         }
     }
 
-    private final String name;
+    private volatile String name;
     private final String kind;
     private final String collection;
     private final Options options;
@@ -262,6 +262,30 @@ public final class GrpcTarget implements Target {
             throw new IllegalArgumentException("target '" + spec + "' is invalid: the port is not a number");
         }
         return connect(spec, host, port, options);
+    }
+
+    /** The name in reports, e.g. {@code coordinator=tls://127.0.0.1:7300} as the target was given. */
+    GrpcTarget named(String shown) {
+        this.name = shown;
+        return this;
+    }
+
+    /**
+     * Every call carries {@code authorization: Bearer <apiKey>} (a coordinator without security
+     * ignores it); null leaves the calls without credentials.
+     */
+    GrpcTarget authenticated(String apiKey) {
+        if (apiKey != null) {
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                    "Bearer " + apiKey);
+            io.grpc.ClientInterceptor attach = io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
+            for (int i = 0; i < channels.length; i++) {
+                collections[i] = collections[i].withInterceptors(attach);
+                vectors[i] = vectors[i].withInterceptors(attach);
+            }
+        }
+        return this;
     }
 
     @Override

@@ -19,14 +19,14 @@ final class Targets {
             return new EmbeddedTarget(c.work(), Math.max(1, c.shards()), c.fsync(), c.out);
         }
         if (spec.startsWith("rest=")) {
-            return new RestTarget(spec, control(c), c.options.string("rest-encoding", "numbers"),
+            return new RestTarget(spec, control(c, spec), c.options.string("rest-encoding", "numbers"),
                     ClientSecurity.from(c.options)).withConsistency(c.options.string("consistency", null));
         }
         if (spec.startsWith("resp=")) {
-            return new RespTarget(spec, control(c), ClientSecurity.from(c.options)).withConsistency(c.options.string("consistency", null));
+            return new RespTarget(spec, control(c, spec), ClientSecurity.from(c.options)).withConsistency(c.options.string("consistency", null));
         }
         if (spec.startsWith("ws=")) {
-            return new WsTarget(spec, control(c), ClientSecurity.from(c.options)).withConsistency(c.options.string("consistency", null));
+            return new WsTarget(spec, control(c, spec), ClientSecurity.from(c.options)).withConsistency(c.options.string("consistency", null));
         }
         if (spec.startsWith("node=") || spec.startsWith("coordinator=")) {
             return grpc(spec, c);
@@ -39,8 +39,18 @@ final class Targets {
         return value == null ? null : Path.of(value);
     }
 
-    /** The gRPC target that sets up the collection of a protocol target: {@code --grpc HOST:PORT}. */
-    private static GrpcTarget control(LoadContext c) {
+    /**
+     * The gRPC target that sets up the collection of a protocol target: {@code --grpc HOST:PORT}, or
+     * for a {@code tls://} target {@code --grpc-tls HOST:PORT} (the secured coordinator's gRPC port).
+     */
+    private static GrpcTarget control(LoadContext c, String spec) {
+        if (spec.contains("=" + ClientSecurity.TLS_SCHEME)) {
+            if (!c.options.has("grpc-tls")) {
+                throw new IllegalArgumentException("target '" + spec + "' needs --grpc-tls HOST:PORT, the gRPC port of"
+                        + " the same coordinator, which sets up its collection");
+            }
+            return grpc("coordinator=" + ClientSecurity.TLS_SCHEME + c.options.string("grpc-tls", null), c);
+        }
         return grpc("coordinator=" + c.options.string("grpc", "127.0.0.1:7100"), c);
     }
 
@@ -55,13 +65,19 @@ final class Targets {
         if (c.options.has("collection")) {
             o = o.withCollection(c.options.string("collection", null));
         }
-        if (c.options.has("tls-ca")) {
+        String name = spec;
+        if (spec.contains("=" + ClientSecurity.TLS_SCHEME)) {
+            if (!c.options.has("tls-ca")) {
+                throw new IllegalArgumentException("target '" + spec + "' uses " + ClientSecurity.TLS_SCHEME
+                        + " but --tls-ca is not given");
+            }
             o = o.withTls(GrpcTarget.Options.tlsCredentials(path(c, "tls-ca"), path(c, "tls-cert"),
                     path(c, "tls-key")));
-        } else if (c.options.has("tls-cert") || c.options.has("tls-key")) {
+            spec = spec.replace("=" + ClientSecurity.TLS_SCHEME, "=");
+        } else if (c.options.has("tls-cert") && !c.options.has("tls-ca")) {
             throw new IllegalArgumentException("--tls-cert and --tls-key need --tls-ca (the CA of the server)");
         }
-        GrpcTarget t = GrpcTarget.connect(spec, o);
+        GrpcTarget t = GrpcTarget.connect(spec, o).named(name).authenticated(ClientSecurity.from(c.options).apiKey());
         return c.options.string("keep", "false").equals("true") ? t.keepCollection() : t;
     }
 }

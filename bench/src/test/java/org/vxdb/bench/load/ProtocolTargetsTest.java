@@ -25,6 +25,8 @@ import org.vxdb.vecs.VectorSet;
 /** The rest=, ws= and resp= targets and the floor workload against a real coordinator and two nodes. */
 class ProtocolTargetsTest {
 
+    private static final ClientSecurity NO_KEY = ClientSecurity.NONE;
+
     private static final int DIM = 8;
     private static final int ROWS = 40;
 
@@ -85,28 +87,28 @@ class ProtocolTargetsTest {
 
     @Test
     void shouldWriteAndSearchThroughRestWithJsonNumbers() {
-        try (RestTarget t = new RestTarget(rest(), control(), "numbers")) {
+        try (RestTarget t = new RestTarget(rest(), control(), "numbers", NO_KEY)) {
             writeAndFindEveryRow(t);
         }
     }
 
     @Test
     void shouldWriteAndSearchThroughRestWithBase64Float32() {
-        try (RestTarget t = new RestTarget(rest(), control(), "f32").withConsistency("all")) {
+        try (RestTarget t = new RestTarget(rest(), control(), "f32", NO_KEY).withConsistency("all")) {
             writeAndFindEveryRow(t);
         }
     }
 
     @Test
     void shouldWriteAndSearchThroughResp() {
-        try (RespTarget t = new RespTarget("resp=127.0.0.1:" + cluster.respPort(), control())) {
+        try (RespTarget t = new RespTarget("resp=127.0.0.1:" + cluster.respPort(), control(), NO_KEY)) {
             writeAndFindEveryRow(t);
         }
     }
 
     @Test
     void shouldWriteThroughWebSocketAndRefuseToSearch() {
-        try (WsTarget t = new WsTarget("ws=127.0.0.1:" + cluster.restPort(), control())) {
+        try (WsTarget t = new WsTarget("ws=127.0.0.1:" + cluster.restPort(), control(), NO_KEY)) {
             t.create(DIM, Metric.L2, "Flat", ROWS, null);
             t.write(rows, 0, ROWS, 7);
             assertTrue(t.awaitIndexed().endsWith(ROWS + " rows (exact scan)"));
@@ -120,7 +122,7 @@ class ProtocolTargetsTest {
     @Test
     void shouldReportTheServersMessageWhenAWriteIsRefused() {
         VectorSet wrong = new VectorSet(4, 1, arena.allocate(ValueLayout.JAVA_FLOAT, 4));
-        try (RespTarget t = new RespTarget("resp=127.0.0.1:" + cluster.respPort(), control())) {
+        try (RespTarget t = new RespTarget("resp=127.0.0.1:" + cluster.respPort(), control(), NO_KEY)) {
             t.create(DIM, Metric.L2, "Flat", 1, null);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.write(wrong, 0, 1, 0));
             assertEquals("resp=127.0.0.1:" + cluster.respPort() + ": VECTOR.MADD of rows [0, 1) failed: ERR vectors[0]:"
@@ -130,13 +132,14 @@ class ProtocolTargetsTest {
 
     @Test
     void shouldRejectBadProtocolTargetsAndEncodings() {
-        assertEquals("target 'rest=nohost' is invalid: use rest=HOST:PORT", assertThrows(
-                IllegalArgumentException.class, () -> new RestTarget("rest=nohost", null, "numbers")).getMessage());
+        assertEquals("target 'rest=nohost' is invalid: use rest=HOST:PORT or rest=tls://HOST:PORT", assertThrows(
+                IllegalArgumentException.class, () -> new RestTarget("rest=nohost", null, "numbers", NO_KEY))
+                .getMessage());
         assertEquals("--rest-encoding 'base64' is invalid: use numbers or f32", assertThrows(
-                IllegalArgumentException.class, () -> new RestTarget(rest(), null, "base64")).getMessage());
+                IllegalArgumentException.class, () -> new RestTarget(rest(), null, "base64", NO_KEY)).getMessage());
         assertEquals("consistency 'most' is invalid: use one, quorum or all", assertThrows(
                 IllegalArgumentException.class,
-                () -> new RespTarget("resp=127.0.0.1:1", null).withConsistency("most")).getMessage());
+                () -> new RespTarget("resp=127.0.0.1:1", null, NO_KEY).withConsistency("most")).getMessage());
     }
 
     @Test

@@ -90,17 +90,6 @@ public record ConfigValue(String path, JsonNode node) {
         return id;
     }
 
-    /** {@code true} or {@code false}; absent reads as {@code defaultValue}. */
-    public boolean bool(boolean defaultValue) {
-        if (isAbsent()) {
-            return defaultValue;
-        }
-        if (!node.isBoolean()) {
-            throw wrongType("true or false");
-        }
-        return node.booleanValue();
-    }
-
     /** An address, {@code host:port}; absent reads as {@code defaultValue}. */
     public HostAndPort address(HostAndPort defaultValue) {
         String text = string(null);
