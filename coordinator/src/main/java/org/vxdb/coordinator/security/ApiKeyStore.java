@@ -86,7 +86,7 @@ public final class ApiKeyStore {
      *
      * @return the keys before the reload, or null when the file had not changed
      */
-    public Map<String, ApiKey> reloadIfChanged() {
+    public synchronized Map<String, ApiKey> reloadIfChanged() {
         FileStamp now = FileStamp.of(file);
         if (now.equals(stamp)) {
             return null;

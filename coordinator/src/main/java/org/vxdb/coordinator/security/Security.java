@@ -38,6 +38,9 @@ public final class Security implements AutoCloseable {
     private final FailedAuthentications failures;
     private final AuditTrail audit;
     private final ScheduledFuture<?> reloads;
+    private final java.util.concurrent.atomic.AtomicLong lastMissReload = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
+    private static final long MISS_RELOAD_MILLIS = 50;
 
     private Security(SecuritySettings settings, ApiKeyStore keys, JwtVerifier jwt, AuditTrail audit,
                      ScheduledExecutorService timers) {
@@ -151,6 +154,9 @@ public final class Security implements AutoCloseable {
             throw new InvalidCredentialException(keys == null ? "this cluster takes only JWTs" : INVALID_KEY);
         }
         ApiKey key = keys.get(token.id());
+        if (key == null && reloadAfterMiss()) {
+            key = keys.get(token.id()); // a key made a moment ago works at once, not after the next reload
+        }
         if (key == null || !key.live() || !token.matches(key.secretHash())) {
             throw new InvalidCredentialException(INVALID_KEY);
         }
@@ -229,6 +235,20 @@ public final class Security implements AutoCloseable {
         audit.record(caller, requestId, op.text(), op.category(), collection, -1,
                 VxdbException.Code.PERMISSION_DENIED.name());
         return new VxdbException(VxdbException.Code.PERMISSION_DENIED, message);
+    }
+
+    /** Reads the keys file again if it changed, at most every {@value #MISS_RELOAD_MILLIS} ms; true when it did. */
+    private boolean reloadAfterMiss() {
+        long now = System.nanoTime();
+        long last = lastMissReload.get();
+        if (now - last < TimeUnit.MILLISECONDS.toNanos(MISS_RELOAD_MILLIS) || !lastMissReload.compareAndSet(last, now)) {
+            return false;
+        }
+        try {
+            return keys.reloadIfChanged() != null;
+        } catch (RuntimeException e) {
+            return false; // the periodic reload logs it
+        }
     }
 
     private void reloadKeys() {

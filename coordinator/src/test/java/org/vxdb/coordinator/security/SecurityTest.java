@@ -154,6 +154,13 @@ class SecurityTest {
     }
 
     @Test
+    void aKeyMadeByTheKeysCommandWorksAtOnce() {
+        Security s = security(new Recorded(), 10);
+        ApiKeyToken token = ApiKeyStore.open(dir.resolve("keys.json")).create("", EnumSet.of(Role.READ), null);
+        assertEquals(token.id(), s.authenticate(token.text(), "10.0.0.7:1", "grpc", "r").principal());
+    }
+
+    @Test
     void aHostThatFailsTooOftenIsRefusedEvenWithTheRightKey() {
         ApiKeyToken token = ApiKeyStore.open(dir.resolve("keys.json")).create("", EnumSet.of(Role.READ), null);
         Security s = security(new Recorded(), 3);
