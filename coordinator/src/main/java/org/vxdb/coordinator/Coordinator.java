@@ -232,6 +232,12 @@ public final class Coordinator implements AutoCloseable {
         return new InetSocketAddress(a.host(), a.port());
     }
 
+    /** The full name of every gRPC method this coordinator serves. */
+    public List<String> grpcMethods() {
+        return grpc.getServices().stream().flatMap(s -> s.getMethods().stream())
+                .map(m -> m.getMethodDescriptor().getFullMethodName()).sorted().toList();
+    }
+
     public InetSocketAddress grpcAddress() {
         return (InetSocketAddress) grpc.getListenSockets().getFirst();
     }

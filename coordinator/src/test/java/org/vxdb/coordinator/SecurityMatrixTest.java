@@ -1,6 +1,7 @@
 package org.vxdb.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Message;
@@ -9,7 +10,9 @@ import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.grpc.ServiceDescriptor;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
@@ -64,14 +67,18 @@ import org.vxdb.coordinator.security.Operation;
 import org.vxdb.coordinator.security.Role;
 import org.vxdb.coordinator.security.Security;
 import org.vxdb.coordinator.testing.InProcessCluster;
+import org.vxdb.node.StorageNode;
 
 /**
- * Every endpoint of every client protocol of a secured coordinator, enumerated from the servers
- * themselves (gRPC service descriptors, the REST route table, the RESP command table, the
- * WebSocket stream path): without credentials it is refused; with a key whose role does not
- * allow it, or whose collections do not include the one named, it is refused; with the right key
- * it gets past authentication and authorization. An endpoint the server serves that this table
- * does not list fails the test, so a new endpoint cannot ship without its rule.
+ * Every endpoint of every protocol of a secured cluster (TLS on every listener, mutual TLS to the
+ * nodes, API keys), enumerated from the servers themselves (the gRPC methods the coordinator and a
+ * node serve, the REST route table, the RESP command table, the WebSocket stream path): without
+ * credentials it is refused; with a key whose role does not allow it, or whose collections do not
+ * include the one named, it is refused; with the right key it gets past authentication and
+ * authorization; each of these calls leaves its audit line. Plaintext to every TLS listener is
+ * refused, and every method of a node is refused to a client without the cluster's certificate. An
+ * endpoint a server serves that this table does not list fails the test, so a new endpoint cannot
+ * ship without its rule.
  */
 class SecurityMatrixTest {
 
@@ -108,7 +115,7 @@ class SecurityMatrixTest {
         KEYS.put("read-write", store.create("read-write", EnumSet.of(Role.READ, Role.WRITE), null).text());
         // admin, but only of the collection "allowed": refused on every other collection
         KEYS.put("scoped", store.create("scoped", EnumSet.of(Role.ADMIN), List.of("allowed")).text());
-        cluster = InProcessCluster.start(dir, """
+        cluster = InProcessCluster.startSecured(dir, """
                 security:
                   enabled: true
                   keys_file: keys.json
@@ -252,13 +259,7 @@ class SecurityMatrixTest {
         grpc(table, ServerReflectionGrpc.getServerReflectionInfoMethod(), null, false,
                 ServerReflectionRequest.newBuilder().setListServices("").build());
 
-        Set<String> served = new TreeSet<>();
-        for (ServiceDescriptor s : List.of(CollectionServiceGrpc.getServiceDescriptor(),
-                VectorServiceGrpc.getServiceDescriptor(), HealthGrpc.getServiceDescriptor(),
-                ServerReflectionGrpc.getServiceDescriptor())) {
-            s.getMethods().forEach(m -> served.add(m.getFullMethodName()));
-        }
-        cluster.coordinator(); // the coordinator serves exactly these services (Coordinator#buildServer)
+        Set<String> served = new TreeSet<>(cluster.coordinator().grpcMethods());
         assertEquals(served, new TreeSet<>(table.keySet()), "gRPC methods without a row in the matrix");
         List<String> failures = new ArrayList<>();
         table.forEach((name, p) -> check("gRPC " + name, p, failures, true));
@@ -318,9 +319,121 @@ class SecurityMatrixTest {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Storage nodes: every method needs the cluster's certificate
+
+    @Test
+    void everyNodeMethodNeedsTheClusterCertificate() throws Exception {
+        StorageNode node = cluster.nodes().getFirst();
+        List<String> methods = node.grpcMethods();
+        assertTrue(methods.contains("vxdb.internal.v1.StorageNodeService/WriteShard"), methods.toString());
+        int port = node.grpcAddress().getPort();
+        ManagedChannel trustOnly = Grpc.newChannelBuilderForAddress("127.0.0.1", port, TlsChannelCredentials
+                .newBuilder().trustManager(cluster.certs().ca().toFile()).build()).build();
+        ManagedChannel plaintext = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        ManagedChannel clusterCert = Grpc.newChannelBuilderForAddress("127.0.0.1", port, TlsChannelCredentials
+                .newBuilder().trustManager(cluster.certs().ca().toFile()).keyManager(cluster.certs().cert("client")
+                        .toFile(), cluster.certs().key("client").toFile()).build()).build();
+        try {
+            List<String> failures = new ArrayList<>();
+            for (String method : methods) {
+                MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder()
+                        .setType(MethodDescriptor.MethodType.UNKNOWN).setFullMethodName(method)
+                        .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
+                for (Map.Entry<String, ManagedChannel> refused : Map.of("without a client certificate", trustOnly,
+                        "in plaintext", plaintext).entrySet()) {
+                    Status s = rawCall(refused.getValue(), m);
+                    if (s.getCode() != Status.Code.UNAVAILABLE) {
+                        failures.add(method + " " + refused.getKey() + ": " + s);
+                    }
+                }
+                Status s = rawCall(clusterCert, m); // an empty request: any answer but a refused connection
+                if (s.getCode() == Status.Code.UNAVAILABLE) {
+                    failures.add(method + " with the cluster certificate: " + s);
+                }
+            }
+            assertEquals(List.of(), failures);
+        } finally {
+            for (ManagedChannel c : List.of(trustOnly, plaintext, clusterCert)) {
+                c.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    };
+
+    /** An empty request; the status the call ended with (OK on a first message). */
+    private static Status rawCall(ManagedChannel channel, MethodDescriptor<byte[], byte[]> m) {
+        ClientCall<byte[], byte[]> call = channel.newCall(m, CallOptions.DEFAULT.withDeadlineAfter(20,
+                TimeUnit.SECONDS));
+        CompletableFuture<Status> done = new CompletableFuture<>();
+        call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onMessage(byte[] message) {
+                done.complete(Status.OK);
+            }
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                done.complete(status);
+            }
+        }, new Metadata());
+        call.request(1);
+        call.sendMessage(new byte[0]);
+        call.halfClose();
+        Status s = done.join();
+        call.cancel("answered", null);
+        return s;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Plaintext to a TLS listener
+
+    @Test
+    void plaintextToEveryCoordinatorListenerIsRefused() throws Exception {
+        ManagedChannel plain = ManagedChannelBuilder.forAddress("127.0.0.1", cluster.coordinator().grpcAddress()
+                .getPort()).usePlaintext().build();
+        try {
+            assertEquals(Status.Code.UNAVAILABLE, rawCall(plain, MethodDescriptor.<byte[], byte[]>newBuilder()
+                    .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("vxdb.v1.CollectionService/"
+                            + "ListCollections").setRequestMarshaller(RAW).setResponseMarshaller(RAW).build()).getCode());
+        } finally {
+            plain.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+        HttpClient plainHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        assertThrows(IOException.class, () -> plainHttp.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + cluster.restPort() + "/v1/collections")).header("Authorization", "Bearer " + KEYS.get("admin"))
+                .build(), HttpResponse.BodyHandlers.ofString()));
+        try (RespClients.Raw c = new RespClients.Raw(cluster.respPort())) {
+            c.send(RespClients.command("AUTH", KEYS.get("admin")));
+            c.send(RespClients.command("PING"));
+            String answer = c.readUntilClosed();
+            assertTrue(!answer.contains("+OK") && !answer.contains("PONG"), answer);
+        }
+        // and the listeners go on serving TLS clients
+        assertEquals(Outcome.ALLOWED, restCall("GET", "/v1/collections", null, KEYS.get("read")));
+    }
+
+    // ------------------------------------------------------------------------------------------
     // REST
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static HttpClient http() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(cluster.certs()
+                .trustingContext()).build();
+    }
 
     @Test
     void everyRestRoute() {
@@ -363,7 +476,7 @@ class SecurityMatrixTest {
     }
 
     static Outcome restCall(String method, String path, String body, String key) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.restPort() + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + cluster.restPort() + path))
                 .timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
@@ -374,7 +487,7 @@ class SecurityMatrixTest {
             b.header("Authorization", "Bearer " + key);
         }
         try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http().send(b.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 401) {
                 assertEquals("Bearer realm=\"vxdb\"", r.headers().firstValue("WWW-Authenticate").orElse(null));
                 assertTrue(r.body().contains("\"code\":\"UNAUTHENTICATED\""), r.body());
@@ -447,11 +560,11 @@ class SecurityMatrixTest {
         List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<int[]> closed = new CompletableFuture<>();
         String[] reason = new String[1];
-        WebSocket.Builder b = HTTP.newWebSocketBuilder();
+        WebSocket.Builder b = http().newWebSocketBuilder();
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
-        WebSocket socket = b.buildAsync(URI.create("ws://127.0.0.1:" + cluster.restPort() + "/v1/stream" + query),
+        WebSocket socket = b.buildAsync(URI.create("wss://127.0.0.1:" + cluster.restPort() + "/v1/stream" + query),
                 new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
@@ -535,7 +648,7 @@ class SecurityMatrixTest {
 
     @Test
     void respResetForgetsTheAuthentication() throws IOException {
-        try (RespClients.Raw c = new RespClients.Raw(cluster.respPort())) {
+        try (RespClients.Raw c = new RespClients.Raw(cluster.respPort(), cluster.certs().trustingContext())) {
             assertEquals("-NOAUTH authentication required: send an API key or a token",
                     c.send(RespClients.command("PING")).readReply());
             assertEquals("OK", c.send(RespClients.command("AUTH", KEYS.get("read"))).readReply());
@@ -564,7 +677,7 @@ class SecurityMatrixTest {
 
     /** Authenticates with AUTH when a key is given (its refusal is the answer), then runs the command. */
     static Object respRaw(String key, String... args) {
-        try (RespClients.Raw c = new RespClients.Raw(cluster.respPort())) {
+        try (RespClients.Raw c = new RespClients.Raw(cluster.respPort(), cluster.certs().trustingContext())) {
             if (key != null) {
                 Object auth = c.send(RespClients.command("AUTH", key)).readReply();
                 if (!"OK".equals(auth)) {

@@ -218,6 +218,12 @@ public final class StorageNode implements AutoCloseable {
         return new InetSocketAddress(a.host(), a.port());
     }
 
+    /** The full name of every gRPC method this node serves ({@code vxdb.internal.v1.StorageNodeService/WriteShard}, ...). */
+    public java.util.List<String> grpcMethods() {
+        return grpc.getServices().stream().flatMap(s -> s.getMethods().stream())
+                .map(m -> m.getMethodDescriptor().getFullMethodName()).sorted().toList();
+    }
+
     public InetSocketAddress grpcAddress() {
         return (InetSocketAddress) grpc.getListenSockets().getFirst();
     }

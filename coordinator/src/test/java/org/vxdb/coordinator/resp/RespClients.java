@@ -148,6 +148,12 @@ public final class RespClients {
             socket.setSoTimeout(15_000);
         }
 
+        /** Over TLS with {@code tls}'s trust (and certificate, if it has one). */
+        public Raw(int port, javax.net.ssl.SSLContext tls) throws IOException {
+            socket = tls.getSocketFactory().createSocket("127.0.0.1", port);
+            socket.setSoTimeout(15_000);
+        }
+
         public Raw send(String text) throws IOException {
             return send(text.getBytes(StandardCharsets.UTF_8));
         }
@@ -170,7 +176,7 @@ public final class RespClients {
         }
 
         /** Everything until the server closes the connection (fails if it does not within the timeout). */
-        String readUntilClosed() throws IOException {
+        public String readUntilClosed() throws IOException {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
             try {
