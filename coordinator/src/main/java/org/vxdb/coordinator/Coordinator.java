@@ -172,7 +172,8 @@ public final class Coordinator implements AutoCloseable {
         tls.startReloading(timers, config.tls().reloadInterval());
         metrics.service().registerTls(tls);
         LOG.info("coordinator {}: TLS on gRPC, REST, RESP{} ({}; client certificates: {}) and mutual TLS to nodes; {}",
-                config.coordinatorId(), config.tls().http() ? " and the operations port" : "", TlsProtocols.summary(),
+                config.coordinatorId(), config.tls().http() ? " and the operations port" : "",
+                TlsProtocols.summaryWithGrpc(),
                 config.tls().clientAuth().name().toLowerCase(Locale.ROOT), tls.describe());
     }
 

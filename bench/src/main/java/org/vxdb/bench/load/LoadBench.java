@@ -30,7 +30,8 @@ public final class LoadBench {
                       the first is the baseline)  [--shards N] [--fsync always|batch|none] [--consistency one|quorum|all]
                       [--channels N] [--buffer-age-ms 2000 (remote targets seal buffers this old)]
                       [--collection NAME --keep true (remote targets: a named collection, left in place)]
-                      [--tls-ca CA.pem [--tls-cert CERT.pem --tls-key KEY.pem] (gRPC over TLS; nodes need a cert)]
+                      [KIND=tls://HOST:PORT targets: --tls-ca CA.pem [--tls-cert CERT.pem --tls-key KEY.pem (nodes)]]
+            [--api-key KEY | --api-key-file FILE] [--grpc-tls HOST:PORT (control of tls:// protocol targets)]
                       [--work DIR (embedded data, deleted afterwards)]
             data:     --data DIR (fvecs/ivecs, e.g. ../shared/data/sift-5k) | generated clustered data with exact
                       ground truth: --n 1000000 --dim 128 --seed 42 --queries 1000 --clusters 256 --sigma 0.3

@@ -25,7 +25,7 @@ final class LoadContext {
     static final Set<String> COMMON_OPTIONS = union(DatasetSource.OPTIONS, Set.of("target", "metric", "index", "k",
             "work", "shards", "fsync", "json", "md", "plot", "progress", "load-batch", "load-clients", "consistency",
             "channels", "buffer-age-ms", "collection", "keep", "grpc", "rest-encoding", "tls-ca", "tls-cert",
-            "tls-key"));
+            "tls-key", "grpc-tls", "api-key", "api-key-file"));
 
     final BenchOptions options;
     final Dataset dataset;

@@ -3,14 +3,19 @@ package org.vxdb.service.tls;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import javax.net.ssl.SSLException;
 
 /**
  * TLS contexts for gRPC (grpc-netty-shaded) built from a server's {@link TlsMaterial}: its
- * reloading key and trust managers, TLS 1.3 and 1.2, the JDK provider, and gRPC's ALPN and HTTP/2
- * cipher settings ({@link GrpcSslContexts}). Since the managers reload, a context is built once and
- * serves every later certificate.
+ * reloading key and trust managers, TLS 1.3 and 1.2, and gRPC's ALPN and HTTP/2 cipher settings
+ * ({@link GrpcSslContexts}). Since the managers reload, a context is built once and serves every
+ * later certificate (OpenSSL asks the key manager at every handshake too).
+ *
+ * <p>The provider is OpenSSL (BoringSSL, which grpc-netty-shaded bundles for Linux, macOS and
+ * Windows) where it loads, else the JDK's: HTTP/2 sends several small TLS records per call (headers,
+ * data, trailers), and the JDK's engine costs noticeably more per record (docs/performance.md, Security).
  */
 public final class GrpcTls {
 
@@ -42,9 +47,20 @@ public final class GrpcTls {
                 .trustManager(material.trustManager()));
     }
 
+    /** OpenSSL when grpc-netty-shaded's BoringSSL loads on this machine, else the JDK's provider. */
+    public static SslProvider provider() {
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    /** "OpenSSL (BoringSSL, bundled with grpc-netty-shaded)" or "JDK": for start-up log lines. */
+    public static String providerName() {
+        return provider() == SslProvider.OPENSSL ? "OpenSSL (" + OpenSsl.versionString() + ", bundled with"
+                + " grpc-netty-shaded)" : TlsProtocols.PROVIDER;
+    }
+
     private static SslContext build(SslContextBuilder builder) {
         try {
-            return GrpcSslContexts.configure(builder, SslProvider.JDK).protocols(TlsProtocols.ENABLED).build();
+            return GrpcSslContexts.configure(builder, provider()).protocols(TlsProtocols.ENABLED).build();
         } catch (SSLException e) {
             throw new TlsMaterialException("cannot build a gRPC TLS context: " + e.getMessage(), e);
         }

@@ -2,7 +2,10 @@ package org.vxdb.service.tls;
 
 import java.util.List;
 
-/** What every VxDB TLS endpoint speaks: TLS 1.3 and 1.2 only, with the JDK's TLS provider. */
+/**
+ * What every VxDB TLS endpoint speaks: TLS 1.3 and 1.2 only; the JDK's TLS provider, except for gRPC,
+ * which uses OpenSSL where grpc-netty-shaded's BoringSSL loads ({@link GrpcTls#provider}).
+ */
 public final class TlsProtocols {
 
     /** In order of preference. */
@@ -18,7 +21,7 @@ public final class TlsProtocols {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-    /** The provider every context is built with: the JDK's own (SunJSSE), not OpenSSL through netty-tcnative. */
+    /** The provider of the REST, WebSocket, RESP and operations listeners: the JDK's own (SunJSSE). */
     public static final String PROVIDER = "JDK";
 
     /**
@@ -38,5 +41,11 @@ public final class TlsProtocols {
     /** "TLSv1.3 and TLSv1.2 with the JDK provider": for start-up log lines. */
     public static String summary() {
         return String.join(" and ", ENABLED) + " with the " + PROVIDER + " provider";
+    }
+
+    /** "TLSv1.3 and TLSv1.2; gRPC with OpenSSL (...), the rest with the JDK provider". */
+    public static String summaryWithGrpc() {
+        return String.join(" and ", ENABLED) + "; gRPC with the " + GrpcTls.providerName() + " provider, the other"
+                + " listeners with the " + PROVIDER + " provider";
     }
 }
