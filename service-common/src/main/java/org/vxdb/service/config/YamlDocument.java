@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.BiFunction;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
@@ -46,7 +47,14 @@ public final class YamlDocument {
     /** Longest scalar (value or key), in characters. */
     public static final int MAX_SCALAR_CHARS = 64 << 10;
 
+    /*
+     * snakeyaml-engine reads its input through a window of getBufferSize() characters and fails
+     * with an IndexOutOfBoundsException when a surrogate pair (an emoji, say) straddles the end of
+     * a full window (found by YamlDocumentFuzzTest / ConfigFileFuzzTest; jackson-dataformats-text
+     * #508). A window as large as the longest document we read never splits one.
+     */
     private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
+                    .loadSettings(LoadSettings.builder().setBufferSize(MAX_CHARS).build())
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
                             .maxStringLength(MAX_SCALAR_CHARS).maxNameLength(MAX_SCALAR_CHARS).build())
                     .build())

@@ -54,6 +54,22 @@ class YamlDocumentLimitsTest {
     }
 
     @Test
+    void shouldRefuseASecondDocumentAndAFieldGivenTwice() {
+        assertEquals("line 3, column 1: only one YAML document is allowed", refusal("a: 1\n---\nb: 2\n"));
+        assertEquals("grpc.listen: given twice (again at line 3)",
+                refusal("grpc:\n  listen: a:1\n  listen: b:2\n"));
+    }
+
+    @Test
+    void shouldReadAnEmojiWhereverItFallsInTheDocument() {
+        // snakeyaml-engine reads 1024 characters at a time; an emoji is two chars (a surrogate pair)
+        for (int at = 1015; at <= 1030; at++) {
+            String yaml = "# " + "x".repeat(at - 2) + "\uD83D\uDE00\nnode_id: n\n";
+            assertEquals("n", YamlDocument.read(yaml).get("node_id").stringValue(), "emoji at " + at);
+        }
+    }
+
+    @Test
     void shouldReadAnEmptyDocumentAsAMissingNode() {
         assertTrue(YamlDocument.read("").isMissingNode());
         assertTrue(YamlDocument.read("# only a comment\n").isMissingNode());
