@@ -33,8 +33,8 @@ public final class WarningLog extends AppenderBase<ILoggingEvent> implements Aut
     @Override
     protected synchronized void append(ILoggingEvent event) {
         if (event.getLevel().isGreaterOrEqual(Level.WARN) && event.getLoggerName().startsWith("org.vxdb")) {
-            String thrown = event.getThrowableProxy() == null ? ""
-                    : " (" + event.getThrowableProxy().getClassName() + ": " + event.getThrowableProxy().getMessage() + ")";
+            var proxy = event.getThrowableProxy();
+            String thrown = proxy == null ? "" : " (" + proxy.getClassName() + ": " + proxy.getMessage() + ")";
             events.add(event.getLevel() + " " + event.getLoggerName() + ": " + event.getFormattedMessage() + thrown);
         }
     }
