@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class RespReplyReader {
 
-    /** An aggregate reply: {@code type} is one of {@code * % ~ >}; {@code items} its children (a map's: keys, values). */
+    /** An aggregate reply: {@code type} is one of {@code * % ~ >}; {@code items} its children (map: keys, values). */
     record Aggregate(char type, List<Object> items) {
     }
 
