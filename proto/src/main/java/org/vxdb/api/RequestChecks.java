@@ -1,8 +1,11 @@
 package org.vxdb.api;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.vxdb.api.v1.Filter;
+import org.vxdb.api.v1.FilterList;
 import org.vxdb.api.v1.Value;
 import org.vxdb.api.v1.Vector;
 
@@ -16,6 +19,19 @@ public final class RequestChecks {
 
     /** Largest k a search may ask for. */
     public static final int MAX_K = 10_000;
+    /** Most metadata fields of one vector. */
+    public static final int MAX_METADATA_FIELDS = 256;
+    /** Longest metadata field name, in bytes of UTF-8. */
+    public static final int MAX_METADATA_NAME_BYTES = 255;
+    /**
+     * Largest metadata of one vector, as stored: 2 bytes, then per field 3 bytes, its name, and its
+     * value (a string 4 bytes and its UTF-8, an integer or a double 8, a boolean 1).
+     */
+    public static final int MAX_METADATA_BYTES = 64 * 1024;
+    /** Deepest filter: and, or and not each add a level below them. */
+    public static final int MAX_FILTER_DEPTH = 32;
+    /** Most conditions (eq, in, range, and, or, not) in one filter. */
+    public static final int MAX_FILTER_CONDITIONS = 1024;
 
     private RequestChecks() {
     }
@@ -72,14 +88,80 @@ public final class RequestChecks {
         return ids;
     }
 
-    /** Every value typed and finite; field names non-empty. */
+    /**
+     * Every value typed and finite; field names non-empty and at most {@link #MAX_METADATA_NAME_BYTES};
+     * at most {@link #MAX_METADATA_FIELDS} fields and {@link #MAX_METADATA_BYTES} stored bytes.
+     */
     public static void metadata(Map<String, Value> fields, String at) {
+        if (fields.size() > MAX_METADATA_FIELDS) {
+            throw new IllegalArgumentException(at + ": " + fields.size() + " fields; at most " + MAX_METADATA_FIELDS
+                    + " are allowed");
+        }
+        long bytes = 2;
         for (Map.Entry<String, Value> e : fields.entrySet()) {
-            if (e.getKey().isEmpty()) {
+            String name = e.getKey();
+            if (name.isEmpty()) {
                 throw new IllegalArgumentException(at + ": field names must be non-empty");
             }
-            value(e.getValue(), at + "[\"" + e.getKey() + "\"]");
+            int nameBytes = utf8Length(name);
+            if (nameBytes > MAX_METADATA_NAME_BYTES) {
+                throw new IllegalArgumentException(at + ": field name '" + name.substring(0, 32) + "...' is "
+                        + nameBytes + " bytes; at most " + MAX_METADATA_NAME_BYTES);
+            }
+            Value v = e.getValue();
+            value(v, at + "[\"" + name + "\"]");
+            bytes += 3 + nameBytes + switch (v.getKindCase()) {
+                case STRING_VALUE -> 4L + utf8Length(v.getStringValue());
+                case BOOL_VALUE -> 1;
+                default -> 8;
+            };
         }
+        if (bytes > MAX_METADATA_BYTES) {
+            throw new IllegalArgumentException(at + ": " + bytes + " bytes stored; at most " + MAX_METADATA_BYTES
+                    + " are allowed");
+        }
+    }
+
+    /**
+     * A search filter's size: at most {@link #MAX_FILTER_DEPTH} levels and {@link #MAX_FILTER_CONDITIONS}
+     * conditions, so that translating and evaluating it stays cheap. What each condition says is
+     * checked where the filter is translated, on the storage nodes.
+     */
+    public static void filter(Filter filter) {
+        new FilterSize().visit(filter, "filter", 1);
+    }
+
+    /** Counts a filter's conditions while it walks it, no deeper than the limit. */
+    private static final class FilterSize {
+        private int conditions;
+
+        void visit(Filter f, String at, int depth) {
+            if (depth > MAX_FILTER_DEPTH) {
+                throw new IllegalArgumentException(at + ": filter is nested deeper than " + MAX_FILTER_DEPTH
+                        + " levels");
+            }
+            if (++conditions > MAX_FILTER_CONDITIONS) {
+                throw new IllegalArgumentException("filter: more than " + MAX_FILTER_CONDITIONS + " conditions");
+            }
+            switch (f.getKindCase()) {
+                case AND -> parts(f.getAnd(), at + ".and", depth);
+                case OR -> parts(f.getOr(), at + ".or", depth);
+                case NOT -> visit(f.getNot(), at + ".not", depth + 1);
+                default -> {
+                    // a leaf (eq, in, range) or no kind at all: the translation judges it
+                }
+            }
+        }
+
+        private void parts(FilterList list, String at, int depth) {
+            for (int i = 0; i < list.getFiltersCount(); i++) {
+                visit(list.getFilters(i), at + ".filters[" + i + "]", depth + 1);
+            }
+        }
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     public static void value(Value v, String at) {

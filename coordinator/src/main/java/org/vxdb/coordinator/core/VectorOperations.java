@@ -193,6 +193,9 @@ final class VectorOperations {
         CollectionSpec spec = catalog.spec(name);
         RequestChecks.query(request.getQueryList(), spec.getDimension(), name);
         RequestChecks.k(request.getK());
+        if (request.hasFilter()) {
+            RequestChecks.filter(request.getFilter());
+        }
         return scatter.search(request, ctx.remaining());
     }
 }

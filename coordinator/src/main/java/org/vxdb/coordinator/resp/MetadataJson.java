@@ -3,7 +3,10 @@ package org.vxdb.coordinator.resp;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vxdb.api.v1.Value;
+import org.vxdb.coordinator.net.JsonLimits;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -11,12 +14,16 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * JSON objects to and from typed metadata. Jackson's default read constraints (nesting depth,
- * string and number lengths) bound what a client can make us parse.
+ * JSON objects to and from typed metadata. The client-JSON limits ({@link JsonLimits}: nesting
+ * depth, string, name and number lengths) bound what a client can make us parse.
  */
 final class MetadataJson {
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** Deepest nesting of a JSON argument (SETATTR attributes may nest; the rest are flat objects). */
+    static final int MAX_DEPTH = 64;
+
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(JsonLimits.constraints(MAX_DEPTH)).build()).build();
 
     private MetadataJson() {
     }
@@ -26,6 +33,8 @@ final class MetadataJson {
         JsonNode node;
         try {
             node = JSON.readTree(json);
+        } catch (StreamConstraintsException e) {
+            throw CommandException.err("invalid JSON in " + what + ": " + JsonLimits.describe(e, MAX_DEPTH));
         } catch (JacksonException e) {
             throw CommandException.err("invalid JSON in " + what + ": " + e.getOriginalMessage());
         }

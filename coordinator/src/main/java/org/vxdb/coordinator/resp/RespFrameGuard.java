@@ -17,8 +17,10 @@ import io.netty.util.ReferenceCountUtil;
  * Sits between Netty's {@code RedisDecoder} and the aggregators and enforces what a client may
  * send, before any of it is buffered: a command is an array of bulk strings (or an inline line),
  * no bulk string is longer than {@code max_request_bytes}, the arguments of one command together
- * are no longer than that either, and an array announces at most {@link #maxElements} arguments.
- * The headers arrive before their content, so a huge length is refused without reading it.
+ * are no longer than that either, counted as they are on the wire ({@code $<length>\r\n<bytes>\r\n},
+ * so that a command of millions of empty arguments is not free), and an array announces at most
+ * {@link #maxElements} arguments. The headers arrive before their content, so a huge length is
+ * refused without reading it.
  */
 final class RespFrameGuard extends ChannelInboundHandlerAdapter {
 
@@ -88,6 +90,7 @@ final class RespFrameGuard extends ChannelInboundHandlerAdapter {
             if (full.isNull()) {
                 throw new RespProtocolException("invalid bulk length");
             }
+            count(full.content().readableBytes());
             remaining--;
             return;
         }
@@ -96,11 +99,7 @@ final class RespFrameGuard extends ChannelInboundHandlerAdapter {
             if (length > maxCommandBytes) {
                 throw new RespProtocolException("invalid bulk length");
             }
-            commandBytes += length;
-            if (commandBytes > maxCommandBytes) {
-                throw new RespProtocolException("command larger than " + maxCommandBytes
-                        + " bytes (connections.max_request_bytes)");
-            }
+            count(length);
             inBulk = true;
             return;
         }
@@ -108,6 +107,15 @@ final class RespFrameGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         throw new RespProtocolException("expected '$', got '" + typeChar(msg) + "'");
+    }
+
+    /** Adds one argument as it is on the wire: {@code $}, its length, CRLF, its bytes, CRLF. */
+    private void count(long length) {
+        commandBytes += length + Long.toString(length).length() + 5;
+        if (commandBytes > maxCommandBytes) {
+            throw new RespProtocolException("command larger than " + maxCommandBytes
+                    + " bytes (connections.max_request_bytes)");
+        }
     }
 
     private static char typeChar(Object msg) {

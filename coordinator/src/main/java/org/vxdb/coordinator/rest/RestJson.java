@@ -1,9 +1,9 @@
 package org.vxdb.coordinator.rest;
 
 import java.io.InputStream;
+import org.vxdb.coordinator.net.JsonLimits;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
-import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
@@ -16,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads request bodies into trees and writes response trees, with the limits a public parser
- * needs: nesting depth, one value per body, no duplicate fields. Integers keep every digit (an id
+ * needs: nesting depth, string, name and number lengths ({@link JsonLimits}), one value per body,
+ * no duplicate fields. Integers keep every digit (an id
  * above 2^63 becomes a big integer, never a rounded double). A syntax error says where it is.
  */
 final class RestJson {
@@ -25,7 +26,7 @@ final class RestJson {
     static final int MAX_DEPTH = 64;
 
     private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .streamReadConstraints(JsonLimits.constraints(MAX_DEPTH))
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // Checked by read() itself, to say where the extra data starts.
@@ -72,10 +73,7 @@ final class RestJson {
             }
             return tree;
         } catch (StreamConstraintsException e) {
-            if (e.getOriginalMessage().contains("nesting depth")) {
-                throw RestError.invalid(what + ": JSON nested deeper than " + MAX_DEPTH + " levels");
-            }
-            throw RestError.invalid(what + ": " + e.getOriginalMessage());
+            throw RestError.invalid(what + ": " + JsonLimits.describe(e, MAX_DEPTH));
         } catch (JacksonException e) {
             throw RestError.invalid(what + ": malformed JSON at " + where(e.getLocation(), oneLine) + ": "
                     + jacksonReason(e.getOriginalMessage()));

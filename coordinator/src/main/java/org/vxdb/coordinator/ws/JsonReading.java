@@ -8,13 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.vxdb.api.v1.Value;
+import org.vxdb.coordinator.net.JsonLimits;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -30,7 +31,7 @@ final class JsonReading {
     static final String UINT64_RANGE = "an integer from 0 to 18446744073709551615";
 
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamReadConstraints(JsonLimits.constraints(MAX_DEPTH))
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final int MAX_SHOWN = 32;
@@ -50,6 +51,9 @@ final class JsonReading {
      * descriptions Jackson embeds in some messages (they say only that the source is not shown).
      */
     static String malformed(JacksonException e) {
+        if (e instanceof StreamConstraintsException limit) {
+            return JsonLimits.describe(limit, MAX_DEPTH);
+        }
         TokenStreamLocation at = e.getLocation();
         String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         return "malformed JSON: " + SOURCE.matcher(e.getOriginalMessage()).replaceAll("") + where;

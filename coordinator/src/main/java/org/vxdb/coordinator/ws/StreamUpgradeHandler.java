@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -134,6 +135,9 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
         if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
             return "WebSocket upgrade: Sec-WebSocket-Key is missing";
         }
+        if (HttpUtil.getContentLength(request, 0L) != 0 || HttpUtil.isTransferEncodingChunked(request)) {
+            return "WebSocket upgrade: the handshake request carries no body";
+        }
         return null;
     }
 
@@ -141,9 +145,10 @@ final class StreamUpgradeHandler extends ChannelInboundHandlerAdapter {
         return new QueryStringDecoder(request.uri()).rawPath().equals(WebSocketStreams.PATH);
     }
 
+    /** As Netty's handshaker sees it: the Upgrade header is exactly {@code websocket}, in any case. */
     private static boolean isUpgrade(HttpRequest request) {
         return request.method().equals(HttpMethod.GET)
-                && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+                && request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
     /** Replaces the REST handlers behind this one with the WebSocket handshake, frame handling and the session. */

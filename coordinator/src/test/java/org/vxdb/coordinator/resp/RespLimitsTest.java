@@ -91,6 +91,15 @@ class RespLimitsTest {
     }
 
     @Test
+    void shouldCountEachArgumentAsItIsOnTheWire() throws Exception {
+        // 12000 empty arguments are 72000 bytes of "$0\r\n\r\n": over the limit though no argument has content
+        try (RespClients.Raw c = new RespClients.Raw(port)) {
+            assertEquals("-ERR Protocol error: command larger than 65536 bytes (connections.max_request_bytes)\r\n",
+                    c.send("*12000\r\n" + "$0\r\n\r\n".repeat(12_000)).readUntilClosed());
+        }
+    }
+
+    @Test
     void shouldAbortAMultiBlockLargerThanMaxRequestBytes() throws Exception {
         String part = "m".repeat(40_000);
         String expected = "+OK\r\n+QUEUED\r\n-ERR MULTI block larger than 65536 bytes"

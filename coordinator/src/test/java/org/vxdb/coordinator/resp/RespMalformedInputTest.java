@@ -141,7 +141,7 @@ class RespMalformedInputTest {
                     + command("VSIM", "bad", "VALUES", "2", "1", "0", "FILTER", deepFilter)
                     + command("PING"));
             String jsonError = readLine(c);
-            assertTrue(jsonError.startsWith("-ERR invalid JSON in attributes: Document nesting depth ("), jsonError);
+            assertEquals("-ERR invalid JSON in attributes: JSON nested deeper than 64 levels", jsonError);
             assertEquals("-ERR syntax error in FILTER expression at position 64 near '((((((((((((((((((((((((':"
                     + " nested deeper than 64 levels", readLine(c));
             assertEquals("+PONG", readLine(c));

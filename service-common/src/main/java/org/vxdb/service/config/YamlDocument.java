@@ -8,25 +8,56 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.BiFunction;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamContext;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.util.JsonParserDelegate;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.MissingNode;
+import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
  * Reads one YAML document into a tree. Syntax errors become {@link ConfigException}s that give
  * the line and column of the problem; a field given twice, or a second document, is an error too.
+ *
+ * <p>What one document may cost is bounded: at most {@link #MAX_CHARS} characters, nested at most
+ * {@link #MAX_DEPTH} levels, scalars of at most {@link #MAX_SCALAR_CHARS} characters. Anchors may be
+ * written but aliases ({@code *name}, {@code <<: *name}) are refused: the reader would otherwise
+ * see the alias's name where its value belongs, and expanding them is what makes a small
+ * document a "billion laughs".
  */
 public final class YamlDocument {
 
-    private static final YAMLMapper MAPPER = YAMLMapper.builder()
+    /** Longest document read, in characters. Config and topology files are a few KiB. */
+    public static final int MAX_CHARS = 1 << 20;
+    /** Deepest nesting of mappings and lists; the configs nest three levels. */
+    public static final int MAX_DEPTH = 32;
+    /** Longest scalar (value or key), in characters. */
+    public static final int MAX_SCALAR_CHARS = 64 << 10;
+
+    /*
+     * snakeyaml-engine reads its input through a window of getBufferSize() characters and fails
+     * with an IndexOutOfBoundsException when a surrogate pair (an emoji, say) straddles the end of
+     * a full window (found by YamlDocumentFuzzTest / ConfigFileFuzzTest; jackson-dataformats-text
+     * #508). A window as large as the longest document we read never splits one.
+     */
+    private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
+                    .loadSettings(LoadSettings.builder().setBufferSize(MAX_CHARS).build())
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                            .maxStringLength(MAX_SCALAR_CHARS).maxNameLength(MAX_SCALAR_CHARS).build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // Checked by read() itself, to say what is wrong rather than "trailing token".
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -66,14 +97,40 @@ public final class YamlDocument {
 
     /** The document's tree; a missing node for an empty document. */
     public static JsonNode read(String yaml) {
-        try (JsonParser parser = MAPPER.createParser(yaml)) {
+        if (yaml.length() > MAX_CHARS) {
+            throw new ConfigException("the document is " + yaml.length() + " characters long; at most " + MAX_CHARS
+                    + " are read");
+        }
+        JsonParser parser = new NoAliases(MAPPER.createParser(yaml));
+        try (parser) {
             JsonNode tree = MAPPER.readTree(parser);
             if (parser.nextToken() != null) {
                 throw new ConfigException(at(parser.currentTokenLocation()) + "only one YAML document is allowed");
             }
-            return tree;
+            return tree == null ? MissingNode.getInstance() : tree;
+        } catch (StreamConstraintsException e) {
+            String limit = e.getOriginalMessage().contains("nesting depth") ? "nested deeper than " + MAX_DEPTH
+                    + " levels" : "a value or key longer than " + MAX_SCALAR_CHARS + " characters";
+            throw new ConfigException(at(parser.currentTokenLocation()) + limit, e);
         } catch (JacksonException e) {
             throw translate(e);
+        }
+    }
+
+    /** Refuses an alias where it is read, naming it and where it is. */
+    private static final class NoAliases extends JsonParserDelegate {
+        NoAliases(JsonParser yaml) {
+            super(yaml);
+        }
+
+        @Override
+        public JsonToken nextToken() {
+            JsonToken t = super.nextToken();
+            if (delegate() instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                throw new ConfigException(at(currentTokenLocation()) + "aliases (*" + yaml.getString()
+                        + ") are not supported; write the value out");
+            }
+            return t;
         }
     }
 

@@ -2,6 +2,7 @@ package org.vxdb.node.grpc;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.vxdb.api.RequestChecks;
 import org.vxdb.api.v1.FieldRange;
 import org.vxdb.api.v1.FilterList;
 import org.vxdb.api.v1.Value;
@@ -11,8 +12,8 @@ import org.vxdb.storage.filter.Filter;
 final class FilterMapping {
 
     /** Deeper trees are rejected before recursion could exhaust a request thread's stack. */
-    static final int MAX_DEPTH = 32;
-    static final int MAX_NODES = 1024;
+    static final int MAX_DEPTH = RequestChecks.MAX_FILTER_DEPTH;
+    static final int MAX_NODES = RequestChecks.MAX_FILTER_CONDITIONS;
 
     private int nodes;
 

@@ -27,14 +27,12 @@ final class MetadataMapping {
         }
     }
 
+    /** Checked as the coordinator checks it ({@link RequestChecks#metadata}: names, values, count, size). */
     static Metadata toMetadata(Map<String, Value> fields, String at) {
+        RequestChecks.metadata(fields, at);
         TreeMap<String, MetadataValue> out = new TreeMap<>();
         for (Map.Entry<String, Value> e : fields.entrySet()) {
-            String where = at + "[\"" + e.getKey() + "\"]";
-            if (e.getKey().isEmpty()) {
-                throw new IllegalArgumentException(at + ": field names must be non-empty");
-            }
-            out.put(e.getKey(), toValue(e.getValue(), where));
+            out.put(e.getKey(), toValue(e.getValue(), at + "[\"" + e.getKey() + "\"]"));
         }
         return new Metadata(out);
     }

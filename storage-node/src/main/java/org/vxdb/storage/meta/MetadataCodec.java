@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
+import org.vxdb.api.RequestChecks;
 
 /**
  * Compact binary form of {@link Metadata}, stored in the WAL, the memory buffer and segments.
@@ -16,10 +17,10 @@ import java.util.TreeMap;
  */
 public final class MetadataCodec {
 
-    /** Largest encoded metadata of one vector. */
-    public static final int MAX_ENCODED_BYTES = 64 * 1024;
-    public static final int MAX_FIELDS = 256;
-    public static final int MAX_NAME_BYTES = 255;
+    /** Largest encoded metadata of one vector: the API's limit, which requests are checked against first. */
+    public static final int MAX_ENCODED_BYTES = RequestChecks.MAX_METADATA_BYTES;
+    public static final int MAX_FIELDS = RequestChecks.MAX_METADATA_FIELDS;
+    public static final int MAX_NAME_BYTES = RequestChecks.MAX_METADATA_NAME_BYTES;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
@@ -135,6 +136,9 @@ public final class MetadataCodec {
             remaining--;
             check(pos + 2);
             nameLength = Short.toUnsignedInt(seg.get(U16, pos));
+            if (nameLength == 0) {
+                throw new IllegalArgumentException("malformed metadata: empty field name at byte " + pos);
+            }
             nameOffset = pos + 2;
             check(nameOffset + nameLength + 1);
             tag = seg.get(ValueLayout.JAVA_BYTE, nameOffset + nameLength);
@@ -206,7 +210,14 @@ public final class MetadataCodec {
         public MetadataValue value() {
             return switch (tag) {
                 case MetadataValue.TAG_LONG -> new MetadataValue.Int(longValue());
-                case MetadataValue.TAG_DOUBLE -> new MetadataValue.Real(doubleValue());
+                case MetadataValue.TAG_DOUBLE -> {
+                    double d = doubleValue();
+                    if (!Double.isFinite(d)) {
+                        throw new IllegalArgumentException("malformed metadata: number " + d + " at byte "
+                                + valueOffset + " is not finite");
+                    }
+                    yield new MetadataValue.Real(d);
+                }
                 case MetadataValue.TAG_BOOL -> new MetadataValue.Bool(boolValue());
                 default -> {
                     int len = seg.get(I32, valueOffset);

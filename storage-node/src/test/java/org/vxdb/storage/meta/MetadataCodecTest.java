@@ -37,6 +37,16 @@ class MetadataCodecTest {
     }
 
     @Test
+    void shouldRefuseStoredBytesThatNoWriteProduces() {
+        byte[] emptyName = {1, 0, 0, 0, MetadataValue.TAG_BOOL, 1};
+        assertEquals("malformed metadata: empty field name at byte 2", assertThrows(IllegalArgumentException.class,
+                () -> MetadataCodec.decode(emptyName)).getMessage());
+        byte[] nan = {1, 0, 1, 0, 'r', MetadataValue.TAG_DOUBLE, 0, 0, 0, 0, 0, 0, (byte) 0xf8, 0x7f};
+        assertEquals("malformed metadata: number NaN at byte 6 is not finite", assertThrows(
+                IllegalArgumentException.class, () -> MetadataCodec.decode(nan)).getMessage());
+    }
+
+    @Test
     void shouldRejectBadValues() {
         assertEquals("metadata number must be finite, got NaN", assertThrows(IllegalArgumentException.class,
                 () -> Metadata.of("x", Double.NaN)).getMessage());
