@@ -173,7 +173,8 @@ public final class Coordinator implements AutoCloseable {
         metrics.service().registerTls(tls);
         LOG.info("coordinator {}: TLS on gRPC, REST, RESP{} ({}; client certificates: {}) and mutual TLS to nodes; {}",
                 config.coordinatorId(), config.tls().http() ? " and the operations port" : "",
-                TlsProtocols.summaryWithGrpc(),
+                TlsProtocols.summaryWithGrpc(ListenerTls.providerName() + " (REST, RESP)"
+                        + (config.tls().http() ? " and " + TlsProtocols.PROVIDER + " (operations port)" : "")),
                 config.tls().clientAuth().name().toLowerCase(Locale.ROOT), tls.describe());
     }
 

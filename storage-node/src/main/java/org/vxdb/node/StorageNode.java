@@ -140,7 +140,7 @@ public final class StorageNode implements AutoCloseable {
         tls.startReloading(timers, config.tls().reloadInterval());
         metrics.service().registerTls(tls);
         LOG.info("node {}: mutual TLS on gRPC{} ({}; client certificates required); {}", config.nodeId(),
-                config.tls().http() ? " and HTTPS on the operations port" : "", TlsProtocols.summaryWithGrpc(),
+                config.tls().http() ? " and HTTPS on the operations port" : "", TlsProtocols.summaryWithGrpc(TlsProtocols.PROVIDER),
                 tls.describe());
     }
 

@@ -20,7 +20,9 @@ import org.vxdb.service.tls.TlsProtocols;
 /**
  * TLS for the REST/WebSocket and RESP listeners (unshaded Netty): a server context built from the
  * coordinator's {@link TlsMaterial} (its reloading key and trust managers; TLS 1.3 and 1.2, the
- * cipher suites of {@link TlsProtocols#CIPHER_SUITES}; the JDK provider), and the handlers that go first in each connection's pipeline. A connection whose
+ * cipher suites of {@link TlsProtocols#CIPHER_SUITES}; OpenSSL through netty-tcnative's BoringSSL
+ * where it loads, else the JDK provider: {@link #provider}), and the handlers that go first in each
+ * connection's pipeline. A connection whose
  * handshake fails (plaintext sent to the TLS port, a client that does not trust the certificate, a
  * missing or untrusted client certificate) is closed; the listener goes on serving.
  */
@@ -33,7 +35,7 @@ public final class ListenerTls {
 
     /** Presents the material's certificate; asks clients for one per {@code clientAuth}, trusting the CA bundle. */
     public static SslContext server(TlsMaterial material, ClientAuth clientAuth) {
-        SslContextBuilder builder = SslContextBuilder.forServer(material.keyManager()).sslProvider(SslProvider.JDK)
+        SslContextBuilder builder = SslContextBuilder.forServer(material.keyManager()).sslProvider(provider())
                 .protocols(TlsProtocols.ENABLED).sessionTimeout(TlsProtocols.SESSION_TIMEOUT_SECONDS)
                 .ciphers(TlsProtocols.CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
         if (clientAuth != ClientAuth.NONE) {
@@ -49,6 +51,21 @@ public final class ListenerTls {
         } catch (SSLException e) {
             throw new TlsMaterialException("cannot build a TLS context for the listeners: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * OpenSSL (netty-tcnative's BoringSSL) where it loads, else the JDK's provider: the JDK engine
+     * costs noticeably more per TLS record (docs/performance.md, Security). The key manager is asked
+     * at every handshake by both, so reloaded certificates reach new connections either way.
+     */
+    public static SslProvider provider() {
+        return io.netty.handler.ssl.OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    /** "OpenSSL (BoringSSL)" or "JDK": for start-up log lines. */
+    public static String providerName() {
+        return provider() == SslProvider.OPENSSL ? "OpenSSL (" + io.netty.handler.ssl.OpenSsl.versionString() + ")"
+                : TlsProtocols.PROVIDER;
     }
 
     /** Puts TLS first in a new connection's pipeline: every byte after it is decrypted. */

@@ -43,9 +43,14 @@ public final class TlsProtocols {
         return String.join(" and ", ENABLED) + " with the " + PROVIDER + " provider";
     }
 
-    /** "TLSv1.3 and TLSv1.2; gRPC with OpenSSL (...), the rest with the JDK provider". */
-    public static String summaryWithGrpc() {
+    /**
+     * "TLSv1.3 and TLSv1.2; gRPC with the OpenSSL (...) provider, the other listeners with the JDK
+     * provider": for start-up log lines.
+     *
+     * @param othersProvider the provider of the server's other TLS listeners
+     */
+    public static String summaryWithGrpc(String othersProvider) {
         return String.join(" and ", ENABLED) + "; gRPC with the " + GrpcTls.providerName() + " provider, the other"
-                + " listeners with the " + PROVIDER + " provider";
+                + " listeners with the " + othersProvider + " provider";
     }
 }
