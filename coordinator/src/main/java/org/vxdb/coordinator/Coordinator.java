@@ -34,6 +34,7 @@ import org.vxdb.coordinator.grpc.CallerInterceptor;
 import org.vxdb.coordinator.grpc.ConnectionLimit;
 import org.vxdb.coordinator.grpc.GrpcCollectionAdapter;
 import org.vxdb.coordinator.grpc.GrpcVectorAdapter;
+import org.vxdb.coordinator.grpc.MalformedRequests;
 import org.vxdb.coordinator.grpc.RateLimitInterceptor;
 import org.vxdb.coordinator.net.ClientRateLimits;
 import org.vxdb.coordinator.net.ListenerTls;
@@ -217,10 +218,9 @@ public final class Coordinator implements AutoCloseable {
         // The in-flight budget is the core's, shared with every other protocol.
         for (BindableService service : List.of(new GrpcVectorAdapter(core),
                 new GrpcCollectionAdapter(core))) {
-            b.addService(ServerInterceptors.intercept(service, new DeadlineInterceptor(config.defaultDeadline(), timers),
-                    new CallerInterceptor(security), new RateLimitInterceptor(rateLimits, metrics), connectionLimit,
-                    new RequestIdInterceptor(),
-                    new CallMetricsInterceptor(metrics.service())));
+            b.addService(MalformedRequests.wrap(service.bindService(), new DeadlineInterceptor(config.defaultDeadline(),
+                    timers), new CallerInterceptor(security), new RateLimitInterceptor(rateLimits, metrics),
+                    connectionLimit, new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));
         }
         return b.build();
     }
