@@ -14,7 +14,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -106,7 +105,7 @@ public final class ApiKeyStore {
         ApiKeyToken token = ApiKeyToken.generate();
         SortedSet<String> scope = collections == null || collections.isEmpty() ? null : new TreeSet<>(collections);
         mutate(current -> {
-            while (current.containsKey(token.id())) {
+            if (current.containsKey(token.id())) {
                 throw new IllegalStateException("key id " + token.id() + " already exists; create the key again");
             }
             current.put(token.id(), new ApiKey(token.id(), name == null ? "" : name, EnumSet.copyOf(roles), scope,
@@ -295,10 +294,5 @@ public final class ApiKeyStore {
         KeyFileException(String message, Throwable cause) {
             super(message, cause);
         }
-    }
-
-    /** For tests and listings: ids in creation order. */
-    List<String> ids() {
-        return new ArrayList<>(keys.keySet());
     }
 }

@@ -197,11 +197,6 @@ public final class Security implements AutoCloseable {
         return g;
     }
 
-    /** True when the caller's grants cover {@code collection} (what ListCollections shows it). */
-    public boolean sees(Grants grants, String collection) {
-        return grants.covers(collection);
-    }
-
     /** The caller's grants now: a key looked up again (revoked?), a token's expiry checked. */
     private Grants current(Caller caller, String requestId, String operation) {
         Grants g = caller.grants();
