@@ -1,7 +1,6 @@
 package org.vxdb.node;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -26,6 +25,7 @@ import org.vxdb.node.config.NodeConfig;
 import org.vxdb.service.grpc.AdmissionInterceptor;
 import org.vxdb.node.grpc.CollectionGrpcService;
 import org.vxdb.service.grpc.DeadlineInterceptor;
+import org.vxdb.service.grpc.MalformedRequests;
 import org.vxdb.service.grpc.CallMetricsInterceptor;
 import org.vxdb.node.grpc.NodeState;
 import org.vxdb.service.grpc.RequestIdInterceptor;
@@ -208,7 +208,7 @@ public final class StorageNode implements AutoCloseable {
             new CollectionGrpcService(state, config.collectionDefaults()).bindService(),
             new StorageNodeGrpcService(state, metrics, config.maxBatchRows()).bindService()}) {
             // Listed innermost first: the metrics interceptor sees every call, refused ones included.
-            b.addService(ServerInterceptors.intercept(service, new DeadlineInterceptor(config.defaultDeadline(), timers),
+            b.addService(MalformedRequests.wrap(service, new DeadlineInterceptor(config.defaultDeadline(), timers),
                     admission, new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));
         }
         return b.build();

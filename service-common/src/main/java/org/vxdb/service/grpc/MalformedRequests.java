@@ -1,4 +1,4 @@
-package org.vxdb.coordinator.grpc;
+package org.vxdb.service.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
