@@ -34,7 +34,9 @@ public final class Security implements AutoCloseable {
 
     private final SecuritySettings settings;
     private final ApiKeyStore keys;
-    private final JwtVerifier jwt;
+    private volatile JwtVerifier jwt;
+    /** The JWK set file's modification time and size when it was read. */
+    private volatile String jwksStamp;
     private final FailedAuthentications failures;
     private final AuditTrail audit;
     private final ScheduledFuture<?> reloads;
@@ -47,11 +49,12 @@ public final class Security implements AutoCloseable {
         this.settings = settings;
         this.keys = keys;
         this.jwt = jwt;
+        this.jwksStamp = jwt == null ? null : stamp(settings.jwt().jwksFile());
         this.failures = new FailedAuthentications(settings.failedAuthLimit(), settings.failedAuthWindow());
         this.audit = audit;
         long every = settings.reloadInterval().toMillis();
-        this.reloads = keys == null || timers == null ? null
-                : timers.scheduleWithFixedDelay(this::reloadKeys, every, every, TimeUnit.MILLISECONDS);
+        this.reloads = keys == null && jwt == null || timers == null ? null
+                : timers.scheduleWithFixedDelay(this::reload, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -133,10 +136,11 @@ public final class Security implements AutoCloseable {
                 return byKey(c, remoteAddress, protocol);
             }
             if (JwtVerifier.looksLikeJwt(c)) {
-                if (jwt == null) {
+                JwtVerifier verifier = jwt;
+                if (verifier == null) {
                     throw new InvalidCredentialException(NO_JWT);
                 }
-                JwtVerifier.Verified v = jwt.verify(c);
+                JwtVerifier.Verified v = verifier.verify(c);
                 return new Caller(v.principal(), remoteAddress, protocol, v.grants());
             }
             throw new InvalidCredentialException(MALFORMED);
@@ -243,6 +247,39 @@ public final class Security implements AutoCloseable {
             return keys.reloadIfChanged() != null;
         } catch (RuntimeException e) {
             return false; // the periodic reload logs it
+        }
+    }
+
+    /** The keys file and the JWK set file, each read again if it changed; a bad file keeps what was read before. */
+    void reload() {
+        if (keys != null) {
+            reloadKeys();
+        }
+        if (jwt != null) {
+            reloadJwks();
+        }
+    }
+
+    private void reloadJwks() {
+        java.nio.file.Path file = settings.jwt().jwksFile();
+        String now = stamp(file);
+        if (now.equals(jwksStamp)) {
+            return;
+        }
+        try {
+            jwt = JwtVerifier.load(settings.jwt());
+            jwksStamp = now;
+            LOG.info("JWK set {} reloaded", file);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("JWK set {} not reloaded, the keys read before stay: {}", file, e.getMessage());
+        }
+    }
+
+    private static String stamp(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(file) + "/" + java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            return "unreadable";
         }
     }
 

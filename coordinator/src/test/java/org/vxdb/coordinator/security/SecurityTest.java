@@ -259,6 +259,29 @@ class SecurityTest {
                 refused(() -> s.authenticate(forged.serialize(), "h:1", "grpc", "r")).getMessage());
     }
 
+    @Test
+    void aReplacedJwkSetIsReadAgain() throws Exception {
+        Security s = jwtSecurity();
+        String before = token(claims().build());
+        RSAKey rotated = new RSAKeyGenerator(2048).keyID("k2").generate();
+        Path jwks = dir.resolve("jwks.json");
+        Path tmp = dir.resolve("jwks.json.tmp");
+        Files.writeString(tmp, new JWKSet(rotated.toPublicJWK()).toString());
+        Files.move(tmp, jwks, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(jwks, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+        s.reload();
+        SignedJWT fresh = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k2").build(), claims().build());
+        fresh.sign(new RSASSASigner(rotated));
+        assertEquals("jwt:svc-ingest", s.authenticate(fresh.serialize(), "h:1", "grpc", "r").principal());
+        assertEquals(VxdbException.Code.UNAUTHENTICATED, refused(() -> s.authenticate(before, "h:1", "grpc", "r"))
+                .code());
+        // a broken file keeps the keys read before
+        Files.writeString(jwks, "not json");
+        Files.setLastModifiedTime(jwks, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(10)));
+        s.reload();
+        assertEquals("jwt:svc-ingest", s.authenticate(fresh.serialize(), "h:1", "grpc", "r").principal());
+    }
+
     // ------------------------------------------------------------------------------------------
     // The keys command
 
