@@ -68,6 +68,7 @@ import org.vxdb.coordinator.security.Role;
 import org.vxdb.coordinator.security.Security;
 import org.vxdb.coordinator.testing.InProcessCluster;
 import org.vxdb.node.StorageNode;
+import org.vxdb.service.grpc.RawGrpcCall;
 
 /**
  * Every endpoint of every protocol of a secured cluster (TLS on every listener, mutual TLS to the
@@ -336,17 +337,14 @@ class SecurityMatrixTest {
         try {
             List<String> failures = new ArrayList<>();
             for (String method : methods) {
-                MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder()
-                        .setType(MethodDescriptor.MethodType.UNKNOWN).setFullMethodName(method)
-                        .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
                 for (Map.Entry<String, ManagedChannel> refused : Map.of("without a client certificate", trustOnly,
                         "in plaintext", plaintext).entrySet()) {
-                    Status s = rawCall(refused.getValue(), m);
+                    Status s = RawGrpcCall.call(refused.getValue(), method, new byte[0]);
                     if (s.getCode() != Status.Code.UNAVAILABLE) {
                         failures.add(method + " " + refused.getKey() + ": " + s);
                     }
                 }
-                Status s = rawCall(clusterCert, m); // an empty request: any answer but a refused connection
+                Status s = RawGrpcCall.call(clusterCert, method, new byte[0]); // an empty request: any answer but a refused connection
                 if (s.getCode() == Status.Code.UNAVAILABLE) {
                     failures.add(method + " with the cluster certificate: " + s);
                 }
@@ -359,46 +357,6 @@ class SecurityMatrixTest {
         }
     }
 
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public java.io.InputStream stream(byte[] value) {
-            return new java.io.ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(java.io.InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    };
-
-    /** An empty request; the status the call ended with (OK on a first message). */
-    private static Status rawCall(ManagedChannel channel, MethodDescriptor<byte[], byte[]> m) {
-        ClientCall<byte[], byte[]> call = channel.newCall(m, CallOptions.DEFAULT.withDeadlineAfter(20,
-                TimeUnit.SECONDS));
-        CompletableFuture<Status> done = new CompletableFuture<>();
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onMessage(byte[] message) {
-                done.complete(Status.OK);
-            }
-
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                done.complete(status);
-            }
-        }, new Metadata());
-        call.request(1);
-        call.sendMessage(new byte[0]);
-        call.halfClose();
-        Status s = done.join();
-        call.cancel("answered", null);
-        return s;
-    }
-
     // ------------------------------------------------------------------------------------------
     // Plaintext to a TLS listener
 
@@ -407,9 +365,8 @@ class SecurityMatrixTest {
         ManagedChannel plain = ManagedChannelBuilder.forAddress("127.0.0.1", cluster.coordinator().grpcAddress()
                 .getPort()).usePlaintext().build();
         try {
-            assertEquals(Status.Code.UNAVAILABLE, rawCall(plain, MethodDescriptor.<byte[], byte[]>newBuilder()
-                    .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("vxdb.v1.CollectionService/"
-                            + "ListCollections").setRequestMarshaller(RAW).setResponseMarshaller(RAW).build()).getCode());
+            assertEquals(Status.Code.UNAVAILABLE, RawGrpcCall.call(plain, "vxdb.v1.CollectionService/ListCollections",
+                    new byte[0]).getCode());
         } finally {
             plain.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }

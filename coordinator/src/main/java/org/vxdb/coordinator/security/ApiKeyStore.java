@@ -277,7 +277,7 @@ public final class ApiKeyStore {
     }
 
     /** What tells a changed file from the one read last: modification time and size. */
-    private record FileStamp(FileTime modified, long size) {
+    record FileStamp(FileTime modified, long size) {
         static FileStamp of(Path f) {
             try {
                 return new FileStamp(Files.getLastModifiedTime(f), Files.size(f));

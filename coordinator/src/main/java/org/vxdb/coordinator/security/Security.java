@@ -36,7 +36,7 @@ public final class Security implements AutoCloseable {
     private final ApiKeyStore keys;
     private volatile JwtVerifier jwt;
     /** The JWK set file's modification time and size when it was read. */
-    private volatile String jwksStamp;
+    private volatile ApiKeyStore.FileStamp jwksStamp;
     private final FailedAuthentications failures;
     private final AuditTrail audit;
     private final ScheduledFuture<?> reloads;
@@ -49,7 +49,7 @@ public final class Security implements AutoCloseable {
         this.settings = settings;
         this.keys = keys;
         this.jwt = jwt;
-        this.jwksStamp = jwt == null ? null : stamp(settings.jwt().jwksFile());
+        this.jwksStamp = jwt == null ? null : ApiKeyStore.FileStamp.of(settings.jwt().jwksFile());
         this.failures = new FailedAuthentications(settings.failedAuthLimit(), settings.failedAuthWindow());
         this.audit = audit;
         long every = settings.reloadInterval().toMillis();
@@ -262,7 +262,7 @@ public final class Security implements AutoCloseable {
 
     private void reloadJwks() {
         java.nio.file.Path file = settings.jwt().jwksFile();
-        String now = stamp(file);
+        ApiKeyStore.FileStamp now = ApiKeyStore.FileStamp.of(file);
         if (now.equals(jwksStamp)) {
             return;
         }
@@ -272,14 +272,6 @@ public final class Security implements AutoCloseable {
             LOG.info("JWK set {} reloaded", file);
         } catch (IllegalArgumentException e) {
             LOG.warn("JWK set {} not reloaded, the keys read before stay: {}", file, e.getMessage());
-        }
-    }
-
-    private static String stamp(java.nio.file.Path file) {
-        try {
-            return java.nio.file.Files.getLastModifiedTime(file) + "/" + java.nio.file.Files.size(file);
-        } catch (java.io.IOException e) {
-            return "unreadable";
         }
     }
 

@@ -3,17 +3,9 @@ package org.vxdb.coordinator.grpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +15,7 @@ import org.vxdb.api.v1.Filter;
 import org.vxdb.api.v1.ListCollectionsRequest;
 import org.vxdb.api.v1.SearchRequest;
 import org.vxdb.coordinator.testing.InProcessCluster;
+import org.vxdb.service.grpc.RawGrpcCall;
 
 /**
  * Bytes that are not a valid request message get INVALID_ARGUMENT with the parser's reason on every
@@ -47,45 +40,8 @@ class GrpcMalformedRequestTest {
         }
     }
 
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    };
-
-    private static Status call(String method, MethodDescriptor.MethodType type, byte[] request) {
-        MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder().setType(type)
-                .setFullMethodName(method).setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
-        ClientCall<byte[], byte[]> call = cluster.channel().newCall(m, CallOptions.DEFAULT.withDeadlineAfter(20,
-                TimeUnit.SECONDS));
-        CompletableFuture<Status> done = new CompletableFuture<>();
-        call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onMessage(byte[] message) {
-                done.complete(Status.OK);
-            }
-
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                done.complete(status);
-            }
-        }, new Metadata());
-        call.request(1);
-        call.sendMessage(request);
-        call.halfClose();
-        Status s = done.join();
-        call.cancel("answered", null);
-        return s;
+    private static Status call(String method, byte[] request) {
+        return RawGrpcCall.call(cluster.channel(), method, request);
     }
 
     /** A field 1 (collection, a string) whose length runs past the end of the message. */
@@ -93,16 +49,15 @@ class GrpcMalformedRequestTest {
 
     @Test
     void garbageGetsInvalidArgumentOnUnaryAndStreamingCalls() {
-        Status unary = call("vxdb.v1.VectorService/Search", MethodDescriptor.MethodType.UNARY, TRUNCATED);
+        Status unary = call("vxdb.v1.VectorService/Search", TRUNCATED);
         assertEquals(Status.Code.INVALID_ARGUMENT, unary.getCode(), unary.toString());
         assertTrue(unary.getDescription().startsWith("the request is not a valid Search request: While parsing a"
                 + " protocol message, the input ended unexpectedly"), unary.getDescription());
-        Status stream = call("vxdb.v1.VectorService/StreamUpsert", MethodDescriptor.MethodType.BIDI_STREAMING,
-                TRUNCATED);
+        Status stream = call("vxdb.v1.VectorService/StreamUpsert", TRUNCATED);
         assertEquals(Status.Code.INVALID_ARGUMENT, stream.getCode(), stream.toString());
         assertTrue(stream.getDescription().startsWith("the request is not a valid StreamUpsert request: "),
                 stream.getDescription());
-        Status collections = call("vxdb.v1.CollectionService/CreateCollection", MethodDescriptor.MethodType.UNARY,
+        Status collections = call("vxdb.v1.CollectionService/CreateCollection",
                 new byte[] {(byte) 0xff, (byte) 0xff});
         assertEquals(Status.Code.INVALID_ARGUMENT, collections.getCode(), collections.toString());
     }
@@ -115,7 +70,7 @@ class GrpcMalformedRequestTest {
         }
         byte[] deep = SearchRequest.newBuilder().setCollection("c").setK(1).addQuery(1f).setFilter(f).build()
                 .toByteArray();
-        Status s = call("vxdb.v1.VectorService/Search", MethodDescriptor.MethodType.UNARY, deep);
+        Status s = call("vxdb.v1.VectorService/Search", deep);
         assertEquals(Status.Code.INVALID_ARGUMENT, s.getCode(), s.toString());
         assertTrue(s.getDescription().startsWith("the request is not a valid Search request: Protocol message had"
                 + " too many levels of nesting"), s.getDescription());
