@@ -124,7 +124,8 @@ public final class Coordinator implements AutoCloseable {
         metrics.registerAudit(audit);
         this.security = Security.open(config.security(), new AuditLogTrail(audit), timers);
         this.core = new CoordinatorCore(clients, clock, metrics, config.consistency(), config.maxBatchRows(),
-                config.defaultDeadline(), config.maxConcurrentRequests(), config.maxQueuedRequests(), security);
+                config.defaultDeadline(), config.maxConcurrentRequests(), config.maxQueuedRequests(), security,
+                config.coordinatorId());
     }
 
     public static Coordinator start(CoordinatorConfig config) throws IOException {

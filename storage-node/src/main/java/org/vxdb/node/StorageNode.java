@@ -20,6 +20,7 @@ import org.vxdb.api.internal.v1.StorageNodeServiceGrpc;
 import org.vxdb.api.v1.CollectionServiceGrpc;
 import org.vxdb.api.v1.VectorServiceGrpc;
 import org.vxdb.index.VectorIndexProviders;
+import org.vxdb.node.grpc.NodeStatusReport;
 import org.vxdb.service.config.HostAndPort;
 import org.vxdb.node.config.NodeConfig;
 import org.vxdb.service.grpc.AdmissionInterceptor;
@@ -65,6 +66,7 @@ public final class StorageNode implements AutoCloseable {
     private final NodeMetrics metrics = new NodeMetrics();
     private final NodeState state = new NodeState();
     private final HealthStatusManager health = new HealthStatusManager();
+    private final NodeStatusReport statusReport;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     /** The node's certificate, key and CA, reloaded when the files change; null when it serves plaintext. */
@@ -77,6 +79,7 @@ public final class StorageNode implements AutoCloseable {
 
     private StorageNode(NodeConfig config) {
         this.config = config;
+        this.statusReport = new NodeStatusReport(state, config.dataDirs(), config.nativeMemoryBudget());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.grpcWorkerThreads(), r -> {
             Thread t = new Thread(r, "vxdb-grpc-" + n.incrementAndGet());
@@ -206,7 +209,7 @@ public final class StorageNode implements AutoCloseable {
         for (ServerServiceDefinition service : new ServerServiceDefinition[] {
             new VectorGrpcService(state, metrics, config.maxBatchRows()).bindService(),
             new CollectionGrpcService(state, config.collectionDefaults()).bindService(),
-            new StorageNodeGrpcService(state, metrics, config.maxBatchRows()).bindService()}) {
+            new StorageNodeGrpcService(state, metrics, config.maxBatchRows(), statusReport::report).bindService()}) {
             // Listed innermost first: the metrics interceptor sees every call, refused ones included.
             b.addService(MalformedRequests.wrap(service, new DeadlineInterceptor(config.defaultDeadline(), timers),
                     admission, new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));

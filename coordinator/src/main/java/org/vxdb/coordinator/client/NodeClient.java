@@ -113,6 +113,15 @@ public final class NodeClient implements AutoCloseable {
         return guarded.get().toCompletableFuture();
     }
 
+    /**
+     * A call outside the breaker, for observing the node (the dashboard's status pages): it is made
+     * even while the breaker is open, so a node that came back shows as up before traffic reaches
+     * it, and its outcome never moves the breaker.
+     */
+    public <T> CompletableFuture<T> observe(Function<NodeClient, ListenableFuture<T>> rpc) {
+        return toCompletable(rpc.apply(this));
+    }
+
     /** A call through the retry and the breaker: each attempt is a breaker call. */
     public <T> CompletableFuture<T> callWithRetry(Function<NodeClient, ListenableFuture<T>> rpc) {
         Supplier<CompletionStage<T>> attempt = breaker.decorateCompletionStage(() -> toCompletable(rpc.apply(this)));

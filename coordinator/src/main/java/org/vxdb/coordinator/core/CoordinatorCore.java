@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -60,6 +61,8 @@ public final class CoordinatorCore implements AutoCloseable {
     private final Duration defaultDeadline;
     private final CoordinatorMetrics metrics;
     private final Security security;
+    private final ClusterInspection inspection;
+    private final LiveStats live;
     /** Ends the node calls of a call whose deadline passed (one thread, only timers). */
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vxdb-core-deadlines");
@@ -74,7 +77,7 @@ public final class CoordinatorCore implements AutoCloseable {
      */
     public CoordinatorCore(NodeClients clients, HybridLogicalClock clock, CoordinatorMetrics metrics,
                            Consistency consistency, int maxBatchRows, Duration defaultDeadline, int running,
-                           int queued, Security security) {
+                           int queued, Security security, String coordinatorId) {
         Objects.requireNonNull(clients, "clients");
         this.metrics = metrics;
         this.security = Objects.requireNonNull(security, "security");
@@ -83,6 +86,8 @@ public final class CoordinatorCore implements AutoCloseable {
         this.vectors = new VectorOperations(clients, catalog, new Replicator(clients, metrics),
                 new ScatterGather(clients, metrics), clock, metrics, consistency, maxBatchRows);
         this.budget = new InFlightBudget(running, queued);
+        this.inspection = new ClusterInspection(clients, catalog, coordinatorId);
+        this.live = new LiveStats(budget::inFlight, true);
         this.maxBatchRows = maxBatchRows;
         this.defaultDeadline = defaultDeadline;
         AtomicInteger n = new AtomicInteger();
@@ -148,6 +153,56 @@ public final class CoordinatorCore implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------
+    // The cluster as an operator sees it
+
+    /** Every node's state, breaker and resources, and where each cluster range lives. */
+    public CompletableFuture<ClusterReport.Cluster> clusterStatus(CallContext ctx) {
+        return run(ctx, Operation.CLUSTER_STATUS, null, g -> inspection.cluster(), NO_ROWS);
+    }
+
+    /** Each shard of a collection on each of its replicas, with their digests compared. */
+    public CompletableFuture<ClusterReport.CollectionShards> describeShards(CallContext ctx, String name) {
+        return run(ctx, Operation.DESCRIBE_SHARDS, collectionOf(name), g -> inspection.shards(name), NO_ROWS);
+    }
+
+    /**
+     * Subscribes to the live traffic figures, one {@link LiveStats.Sample} per second. The caller's
+     * credential is checked now and again before every sample: a revoked key or an expired token
+     * ends the subscription through {@code ended}, once.
+     *
+     * @throws VxdbException UNAUTHENTICATED or PERMISSION_DENIED when the caller may not watch
+     */
+    public LiveStats.Subscription watchMetrics(CallContext ctx, Consumer<LiveStats.Sample> each,
+                                               Consumer<VxdbException> ended) {
+        security.authorize(ctx.caller(), ctx.requestId(), Operation.WATCH_METRICS, null);
+        security.audit().record(ctx.caller(), ctx.requestId(), Operation.WATCH_METRICS.text(),
+                Operation.WATCH_METRICS.category(), null, -1, AuditTrail.OK);
+        LiveStats.Subscription[] self = new LiveStats.Subscription[1];
+        java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+        self[0] = live.subscribe(sample -> {
+            if (over.get()) {
+                return;
+            }
+            try {
+                security.authorize(ctx.caller(), ctx.requestId(), Operation.WATCH_METRICS, null);
+            } catch (VxdbException refused) {
+                if (over.compareAndSet(false, true)) {
+                    self[0].close();
+                    ended.accept(refused);
+                }
+                return;
+            }
+            each.accept(sample);
+        });
+        return self[0];
+    }
+
+    /** The live figures (for tests and the sampler's owner). */
+    LiveStats live() {
+        return live;
+    }
+
+    // ------------------------------------------------------------------------------------------
     // What adapters need to know
 
     /** The most rows one write, get or delete may carry. */
@@ -200,10 +255,14 @@ public final class CoordinatorCore implements AutoCloseable {
         } catch (VxdbException e) {
             return CompletableFuture.failedFuture(e); // audited where it was refused
         }
-        return execute(ctx, op.text(), op.mutates(), () -> body.apply(grants)).whenComplete((value, failure) ->
-                security.audit().record(ctx.caller(), ctx.requestId(), op.text(), op.category(), collection,
-                        failure == null ? rows.applyAsLong(value) : -1,
-                        failure == null ? AuditTrail.OK : VxdbException.from(failure).code().name()));
+        long started = System.nanoTime();
+        return execute(ctx, op.text(), op.mutates(), () -> body.apply(grants)).whenComplete((value, failure) -> {
+            long count = failure == null ? rows.applyAsLong(value) : -1;
+            live.record(op, System.nanoTime() - started, failure != null, count,
+                    value instanceof SearchResponse r && r.getPartial());
+            security.audit().record(ctx.caller(), ctx.requestId(), op.text(), op.category(), collection, count,
+                    failure == null ? AuditTrail.OK : VxdbException.from(failure).code().name());
+        });
     }
 
     private <T> CompletableFuture<T> execute(CallContext ctx, String operation, boolean mutates,
@@ -298,6 +357,7 @@ public final class CoordinatorCore implements AutoCloseable {
     @Override
     public void close() {
         shuttingDown = true;
+        live.close();
         deadlines.shutdownNow();
         executor.shutdown();
         try {

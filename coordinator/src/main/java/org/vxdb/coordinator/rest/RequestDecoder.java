@@ -27,7 +27,7 @@ final class RequestDecoder {
     private static final Set<String> GET_FIELDS = Set.of("ids", "include_vectors", "include_metadata");
     private static final Set<String> DELETE_FIELDS = Set.of("ids", "consistency");
     private static final Set<String> SEARCH_FIELDS = Set.of("vector", "vector_f32", "k", "filter", "params",
-            "include_vectors", "include_metadata");
+            "include_vectors", "include_metadata", "explain");
     private static final Set<String> PARAMS_FIELDS = Set.of("nprobe", "ef_search");
 
     private RequestDecoder() {
@@ -94,7 +94,8 @@ final class RequestDecoder {
         JsonFields f = JsonFields.of(body, "", SEARCH_FIELDS);
         SearchRequest.Builder request = SearchRequest.newBuilder().setCollection(collection)
                 .setK(f.uint32("k"))
-                .setIncludeVectors(f.bool("include_vectors")).setIncludeMetadata(f.bool("include_metadata"));
+                .setIncludeVectors(f.bool("include_vectors")).setIncludeMetadata(f.bool("include_metadata"))
+                .setExplain(f.bool("explain"));
         float[] packed = f.float32s("vector_f32");
         if (packed != null) {
             if (f.has("vector")) {

@@ -8,6 +8,7 @@ import org.vxdb.api.v1.DeleteResponse;
 import org.vxdb.api.v1.FsyncPolicy;
 import org.vxdb.api.v1.GetResponse;
 import org.vxdb.api.v1.Metric;
+import org.vxdb.api.v1.NodeSearch;
 import org.vxdb.api.v1.SearchHit;
 import org.vxdb.api.v1.SearchResponse;
 import org.vxdb.api.v1.StoredVector;
@@ -39,7 +40,7 @@ final class ResponseEncoder {
         return out;
     }
 
-    private static ObjectNode spec(CollectionSpec s) {
+    static ObjectNode spec(CollectionSpec s) {
         ObjectNode out = RestJson.object();
         out.put("name", s.getName());
         out.put("dimension", Integer.toUnsignedLong(s.getDimension()));
@@ -60,7 +61,7 @@ final class ResponseEncoder {
     }
 
     /** A uint64 count as a JSON number with every digit (above 2^63 it would read negative as a long). */
-    private static void unsigned(ObjectNode out, String field, long value) {
+    static void unsigned(ObjectNode out, String field, long value) {
         if (value >= 0) {
             out.put(field, value);
         } else {
@@ -145,6 +146,21 @@ final class ResponseEncoder {
         out.put("partial", r.getPartial());
         ArrayNode unavailable = out.putArray("unavailable_ranges");
         r.getUnavailableRangesList().forEach(unavailable::add);
+        if (r.getNodesCount() > 0) {
+            ArrayNode nodes = out.putArray("nodes");
+            for (NodeSearch n : r.getNodesList()) {
+                ObjectNode node = nodes.addObject();
+                node.put("node", n.getNode());
+                ArrayNode ranges = node.putArray("ranges");
+                n.getRangesList().forEach(ranges::add);
+                node.put("plan", n.getPlan());
+                unsigned(node, "rows_scanned", n.getRowsScanned());
+                node.put("hits", n.getHits());
+                unsigned(node, "node_micros", n.getNodeMicros());
+                unsigned(node, "round_trip_micros", n.getRoundTripMicros());
+                node.put("error", n.getError());
+            }
+        }
         return out;
     }
 }

@@ -141,11 +141,24 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         try {
-            call = call.withCaller(authenticate(request, requestId));
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-            RestRoutes.Match match = routes.match(request.method(), uri.rawPath());
+            RestRoutes.Match match = null;
+            RestError unrouted = null;
+            try {
+                match = routes.match(request.method(), uri.rawPath());
+            } catch (RestError e) {
+                unrouted = e; // answered after authentication: without a credential, 401 comes first
+            }
+            if (match == null || !match.route().open() || request.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
+                call = call.withCaller(authenticate(request, requestId));
+            }
+            if (unrouted != null) {
+                throw unrouted;
+            }
             call = call.withOperation(match.route().operation());
-            Map<String, String> query = RestHeaders.query(uri, match.route().queryParams());
+            // An open route is a static file: its page's own query (e.g. ?refresh=) is the page's business.
+            Map<String, String> query = match.route().open() ? Map.of()
+                    : RestHeaders.query(uri, match.route().queryParams());
             call = call.withQuery(query, RestHeaders.timeout(request, query, context.core().defaultDeadline()));
             checkDeclaredLength(request, match.route());
             acquireRate();
@@ -163,6 +176,9 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     private Exchange exchange(HttpRequest request, RestCall call, boolean keepAlive, boolean http10,
                               RestRoutes.Match match) {
+        if (match.route().body() == RestRoutes.Body.EVENTS) {
+            return new LiveMetricsExchange(this, ctx.channel(), context.core(), call, keepAlive, http10);
+        }
         if (match.route().body() == RestRoutes.Body.NDJSON) {
             return new NdjsonUpsertExchange(this, ctx.channel(), context.core(), call, keepAlive, http10,
                     match.params().get("name"), context.limits().maxStreamBytes(), context.limits().maxRequestBytes());
@@ -241,7 +257,7 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter implement
         switch (route.body()) {
             case JSON -> RestHeaders.requireContentType(request, RestResponse.JSON);
             case NDJSON -> RestHeaders.requireContentType(request, RestHeaders.NDJSON);
-            case NONE -> {
+            case NONE, EVENTS -> {
             }
         }
     }

@@ -50,6 +50,15 @@ final class RestEndpoints {
                 .add(HttpMethod.POST, collection + "/" + STREAM_SUFFIX, "StreamUpsert", Body.NDJSON, WITH_CONSISTENCY,
                         null)
                 .add(HttpMethod.POST, collection + "/search", "Search", Body.JSON, TIMEOUT, e::search)
+                .add(HttpMethod.GET, "/v1/cluster", "ClusterStatus", Body.NONE, TIMEOUT, e::cluster)
+                .add(HttpMethod.GET, collection + "/shards", "DescribeShards", Body.NONE, TIMEOUT, e::shards)
+                .add(HttpMethod.GET, "/v1/metrics/live", "WatchMetrics", Body.EVENTS, Set.of(), null)
+                .addOpen(HttpMethod.GET, "/", "Dashboard", RestEndpoints::dashboardRedirect)
+                .addOpen(HttpMethod.GET, "/dashboard", "Dashboard", RestEndpoints::dashboardRedirect)
+                .addOpen(HttpMethod.GET, DashboardAssets.BASE, "Dashboard", RestEndpoints::dashboardFile)
+                .addOpen(HttpMethod.GET, DashboardAssets.BASE + "{file}", "Dashboard", RestEndpoints::dashboardFile)
+                .addOpen(HttpMethod.GET, DashboardAssets.BASE + "vendor/{file}", "Dashboard",
+                        RestEndpoints::dashboardVendorFile)
                 .add(HttpMethod.GET, "/openapi.yaml", "OpenApi", Body.NONE, Set.of(), RestEndpoints::openApiYaml)
                 .add(HttpMethod.GET, "/openapi.json", "OpenApi", Body.NONE, Set.of(), RestEndpoints::openApiJson);
     }
@@ -98,6 +107,30 @@ final class RestEndpoints {
         SearchRequest request = RequestDecoder.search(params.get("name"), body);
         return core.search(call.context(), request).thenApply(r -> RestResponse.ok(
                 ResponseEncoder.search(r, request.getIncludeVectors(), request.getIncludeMetadata())));
+    }
+
+    private CompletableFuture<RestResponse> cluster(RestCall call, Map<String, String> params, JsonNode body) {
+        return core.clusterStatus(call.context()).thenApply(c -> RestResponse.ok(StatusEncoder.cluster(c)));
+    }
+
+    private CompletableFuture<RestResponse> shards(RestCall call, Map<String, String> params, JsonNode body) {
+        return core.describeShards(call.context(), params.get("name"))
+                .thenApply(c -> RestResponse.ok(StatusEncoder.shards(c)));
+    }
+
+    private static CompletableFuture<RestResponse> dashboardRedirect(RestCall call, Map<String, String> params,
+                                                                     JsonNode body) {
+        return CompletableFuture.completedFuture(DashboardAssets.redirect());
+    }
+
+    private static CompletableFuture<RestResponse> dashboardFile(RestCall call, Map<String, String> params,
+                                                                 JsonNode body) {
+        return CompletableFuture.completedFuture(DashboardAssets.file(params.getOrDefault("file", "")));
+    }
+
+    private static CompletableFuture<RestResponse> dashboardVendorFile(RestCall call, Map<String, String> params,
+                                                                       JsonNode body) {
+        return CompletableFuture.completedFuture(DashboardAssets.file("vendor/" + params.get("file")));
     }
 
     /** One vector with its values and metadata; 404 when the id does not exist. */

@@ -27,7 +27,9 @@ final class RestRoutes {
         /** One JSON object, {@code application/json}. */
         JSON,
         /** Newline-delimited JSON, read a line at a time. */
-        NDJSON
+        NDJSON,
+        /** None expected; the answer is a stream of server-sent events that lasts until the client leaves. */
+        EVENTS
     }
 
     /** Runs one operation for a request whose body has been read. */
@@ -36,9 +38,13 @@ final class RestRoutes {
         CompletableFuture<RestResponse> call(RestCall call, Map<String, String> params, JsonNode body);
     }
 
-    /** @param endpoint null for the NDJSON stream, which its own exchange runs */
+    /**
+     * @param endpoint null for the NDJSON and event streams, which their own exchanges run
+     * @param open     served without a credential (the dashboard's static files, which hold no data); a
+     *                 credential that is sent is still checked
+     */
     record Route(HttpMethod method, String template, String operation, Body body, Set<String> queryParams,
-                 Endpoint endpoint) {
+                 Endpoint endpoint, boolean open) {
     }
 
     record Match(Route route, Map<String, String> params) {
@@ -48,7 +54,13 @@ final class RestRoutes {
 
     RestRoutes add(HttpMethod method, String template, String operation, Body body, Set<String> queryParams,
                    Endpoint endpoint) {
-        routes.add(new Route(method, template, operation, body, queryParams, endpoint));
+        routes.add(new Route(method, template, operation, body, queryParams, endpoint, false));
+        return this;
+    }
+
+    /** A route served without a credential ({@link Route#open()}). */
+    RestRoutes addOpen(HttpMethod method, String template, String operation, Endpoint endpoint) {
+        routes.add(new Route(method, template, operation, Body.NONE, Set.of(), endpoint, true));
         return this;
     }
 

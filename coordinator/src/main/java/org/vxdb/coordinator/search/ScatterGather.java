@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.vxdb.api.internal.v1.ShardSearchRequest;
 import org.vxdb.api.internal.v1.ShardSearchResponse;
+import org.vxdb.api.v1.NodeSearch;
 import org.vxdb.api.v1.SearchHit;
 import org.vxdb.api.v1.SearchRequest;
 import org.vxdb.api.v1.SearchResponse;
@@ -40,7 +41,23 @@ public final class ScatterGather {
     }
 
     /** What one round of calls brought back. */
-    private record Answer(NodeClient node, List<ClusterRange> ranges, ShardSearchResponse response, Throwable failure) {
+    private record Answer(NodeClient node, List<ClusterRange> ranges, ShardSearchResponse response, Throwable failure,
+                          long roundTripMicros) {
+
+        /** What this call did, for a response that explains itself. */
+        NodeSearch explain() {
+            NodeSearch.Builder b = NodeSearch.newBuilder().setNode(node.id()).setRoundTripMicros(roundTripMicros);
+            for (ClusterRange r : ranges) {
+                b.addRanges(r.first() == r.last() ? Integer.toString(r.first()) : r.first() + "-" + r.last());
+            }
+            if (failure == null) {
+                b.setPlan(response.getPlan()).setRowsScanned(response.getRowsScanned())
+                        .setHits(response.getHitsCount()).setNodeMicros(response.getTookMicros());
+            } else {
+                b.setError(CallFailures.describe(failure));
+            }
+            return b.build();
+        }
     }
 
     /** Runs the search; {@code budget} bounds the whole fan-out, failovers included. */
@@ -58,10 +75,14 @@ public final class ScatterGather {
         TreeSet<String> plans = new TreeSet<>();
         long scanned = 0;
         List<String> unavailable = new ArrayList<>();
+        List<NodeSearch> explained = new ArrayList<>();
         while (!pending.isEmpty()) {
             Map<NodeClient, List<ClusterRange>> assignment = assign(view, pending, tried, why, unavailable);
             pending = new ArrayList<>();
             for (Answer a : ask(request, assignment, deadline)) {
+                if (request.getExplain()) {
+                    explained.add(a.explain());
+                }
                 if (a.failure() == null) {
                     hits.add(a.response().getHitsList());
                     plans.add(a.node().id() + ":" + a.response().getPlan());
@@ -84,7 +105,7 @@ public final class ScatterGather {
         }
         return SearchResponse.newBuilder().addAllHits(TopKMerger.merge(hits, request.getK()))
                 .setPlan(String.join(",", plans)).setRowsScanned(scanned).setPartial(!unavailable.isEmpty())
-                .addAllUnavailableRanges(unavailable).build();
+                .addAllUnavailableRanges(unavailable).addAllNodes(explained).build();
     }
 
     /** Each pending range to its first replica not yet tried whose breaker is closed. */
@@ -119,21 +140,31 @@ public final class ScatterGather {
 
     private List<Answer> ask(SearchRequest request, Map<NodeClient, List<ClusterRange>> assignment, long deadline) {
         Map<NodeClient, CompletableFuture<ShardSearchResponse>> calls = new LinkedHashMap<>();
+        Map<NodeClient, long[]> took = new LinkedHashMap<>();
         for (Map.Entry<NodeClient, List<ClusterRange>> e : assignment.entrySet()) {
             NodeClient node = e.getKey();
             ShardSearchRequest call = shardRequest(request, e.getValue());
             Duration timeout = remaining(deadline, node.callTimeout());
             long start = System.nanoTime();
-            calls.put(node, node.call(c -> c.internal(timeout).searchShards(call))
-                    .whenComplete((r, t) -> metrics.nodeCall(node.id(), "SearchShards", t, System.nanoTime() - start)));
+            long[] nanos = new long[1];
+            took.put(node, nanos);
+            calls.put(node, node.call(c -> c.internal(timeout).searchShards(call)).whenComplete((r, t) -> {
+                nanos[0] = System.nanoTime() - start;
+                metrics.nodeCall(node.id(), "SearchShards", t, nanos[0]);
+            }));
         }
         List<Answer> answers = new ArrayList<>();
         for (Map.Entry<NodeClient, CompletableFuture<ShardSearchResponse>> e : calls.entrySet()) {
+            NodeClient node = e.getKey();
+            ShardSearchResponse response = null;
+            Throwable failure = null;
             try {
-                answers.add(new Answer(e.getKey(), assignment.get(e.getKey()), e.getValue().join(), null));
-            } catch (RuntimeException failure) {
-                answers.add(new Answer(e.getKey(), assignment.get(e.getKey()), null, failure));
+                response = e.getValue().join();
+            } catch (RuntimeException f) {
+                failure = f;
             }
+            // join() saw the whenComplete stage finish, so its write of the time is visible here.
+            answers.add(new Answer(node, assignment.get(node), response, failure, took.get(node)[0] / 1000));
         }
         return answers;
     }

@@ -13,7 +13,13 @@ public enum Operation {
     UPSERT("Upsert", Role.WRITE),
     DELETE("Delete", Role.WRITE),
     GET("Get", Role.READ),
-    SEARCH("Search", Role.READ);
+    SEARCH("Search", Role.READ),
+    /** Every node's state and resources, and the placement of cluster ranges (the dashboard). */
+    CLUSTER_STATUS("ClusterStatus", Role.READ),
+    /** Each shard of a collection on each replica, with digests compared (the dashboard). */
+    DESCRIBE_SHARDS("DescribeShards", Role.READ),
+    /** The coordinator's live traffic figures, one sample a second (the dashboard). */
+    WATCH_METRICS("WatchMetrics", Role.READ);
 
     private final String text;
     private final Role role;

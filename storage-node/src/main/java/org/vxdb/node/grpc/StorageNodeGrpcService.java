@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.vxdb.api.internal.v1.BucketDigest;
+import org.vxdb.api.internal.v1.IndexState;
+import org.vxdb.api.internal.v1.NodeStatusRequest;
+import org.vxdb.api.internal.v1.NodeStatusResponse;
 import org.vxdb.api.internal.v1.RecordOp;
 import org.vxdb.api.internal.v1.ShardDigestRequest;
 import org.vxdb.api.internal.v1.ShardDigestResponse;
@@ -39,11 +43,20 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
     private final NodeState node;
     private final NodeMetrics metrics;
     private final int maxBatchRows;
+    private final Supplier<NodeStatusResponse> status;
 
-    public StorageNodeGrpcService(NodeState node, NodeMetrics metrics, int maxBatchRows) {
+    /** @param status the node's health and resources, answered whether or not it is ready */
+    public StorageNodeGrpcService(NodeState node, NodeMetrics metrics, int maxBatchRows,
+                                  Supplier<NodeStatusResponse> status) {
         this.node = node;
         this.metrics = metrics;
         this.maxBatchRows = maxBatchRows;
+        this.status = status;
+    }
+
+    @Override
+    public void nodeStatus(NodeStatusRequest request, StreamObserver<NodeStatusResponse> out) {
+        VectorGrpcService.unary(out, status::get);
     }
 
     @Override
@@ -98,6 +111,7 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
     @Override
     public void searchShards(ShardSearchRequest request, StreamObserver<ShardSearchResponse> out) {
         VectorGrpcService.unary(out, () -> {
+            long started = System.nanoTime();
             Collection c = collection(request.getCollection());
             int[] shards = SearchExecution.shards(c, request.getShardsList());
             float[] query = SearchExecution.query(request.getQueryList(), c);
@@ -107,7 +121,7 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
                     SearchExecution.params(request.getParams()), request.getIncludeVectors(),
                     request.getIncludeMetadata());
             return ShardSearchResponse.newBuilder().addAllHits(r.hits()).setPlan(r.plan())
-                    .setRowsScanned(r.rowsScanned()).build();
+                    .setRowsScanned(r.rowsScanned()).setTookMicros((System.nanoTime() - started) / 1000).build();
         });
     }
 
@@ -120,13 +134,23 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
             for (int s : SearchExecution.shards(c, request.getShardsList())) {
                 Shard shard = c.shard(s);
                 String index = shard.indexDescription();
+                String indexError = shard.indexError();
                 response.addShards(ShardStats.newBuilder().setShard(s).setVectorCount(shard.count())
                         .setSegmentCount(shard.segmentCount()).setBufferedRows(shard.bufferedRows())
                         .setIndexedRows(shard.indexedRows()).setIndex(index == null ? "" : index)
-                        .setMaxVersion(shard.maxVersion()));
+                        .setMaxVersion(shard.maxVersion()).setIndexState(indexState(shard))
+                        .setIndexMemoryBytes(shard.indexBytes()).setIndexError(indexError == null ? "" : indexError));
             }
             return response.build();
         });
+    }
+
+    private static IndexState indexState(Shard shard) {
+        if (shard.indexBuilding()) {
+            return IndexState.INDEX_BUILDING;
+        }
+        return shard.indexedRows() > 0 || !"none".equals(shard.indexDescription()) ? IndexState.INDEX_READY
+                : IndexState.INDEX_NONE;
     }
 
     @Override

@@ -106,6 +106,8 @@ public final class Shard implements AutoCloseable {
     /** True until open() has replayed the WAL; index work waits for a consistent shard. */
     private boolean recovering = true;
     private volatile String lastIndexError;
+    /** True while the indexer builds or rebuilds the index (a previous index keeps serving meanwhile). */
+    private volatile boolean indexBuilding;
 
     private Shard(ShardConfig config) {
         this.config = config;
@@ -565,10 +567,16 @@ public final class Shard implements AutoCloseable {
             if (rebuild) {
                 long started = System.nanoTime();
                 String file = "index-" + (snapshot.isEmpty() ? 0 : snapshot.getLast().end()) + ".vxi";
-                ShardIndex built = ShardIndex.build(provider, config.index(), config.dimension(), config.metric(),
-                        snapshot, file, config.budget());
-                built.save(dir);
-                swapIndex(built, current);
+                indexBuilding = true;
+                ShardIndex built;
+                try {
+                    built = ShardIndex.build(provider, config.index(), config.dimension(), config.metric(),
+                            snapshot, file, config.budget());
+                    built.save(dir);
+                    swapIndex(built, current);
+                } finally {
+                    indexBuilding = false;
+                }
                 long nanos = System.nanoTime() - started;
                 LOG.info("shard {}: built {} over {} rows in {} ms", dir, built.index.spec().description(),
                         built.coveredRows, nanos / 1_000_000);
@@ -632,6 +640,17 @@ public final class Shard implements AutoCloseable {
     public long indexedRows() {
         ShardIndex i = index;
         return i == null ? 0 : i.coveredRows;
+    }
+
+    /** Whether an index build or rebuild is running now. */
+    public boolean indexBuilding() {
+        return indexBuilding;
+    }
+
+    /** Native memory the live index holds (0 without an index). */
+    public long indexBytes() {
+        ShardIndex i = index;
+        return i == null ? 0 : i.bytes();
     }
 
     /** The description of the live index, or "none". */

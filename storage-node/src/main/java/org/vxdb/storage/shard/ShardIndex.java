@@ -141,6 +141,11 @@ final class ShardIndex implements AutoCloseable {
         return out.asSlice(0, taken * rowBytes);
     }
 
+    /** Native memory reserved for this index (0 when it was loaded without a reservation). */
+    long bytes() {
+        return reservation == null ? 0 : reservation.bytes();
+    }
+
     void save(Path dir) {
         index.save(dir.resolve(file));
         persistedRows = coveredRows;

@@ -8,6 +8,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,8 @@ final class InProcessNode implements AutoCloseable {
         for (var service : new io.grpc.BindableService[] {
             new VectorGrpcService(state, metrics, MAX_BATCH_ROWS),
             new CollectionGrpcService(state, DEFAULTS),
-            new StorageNodeGrpcService(state, metrics, MAX_BATCH_ROWS)}) {
+            new StorageNodeGrpcService(state, metrics, MAX_BATCH_ROWS,
+                    new NodeStatusReport(state, List.of(dir), 1L << 30)::report)}) {
             b.addService(ServerInterceptors.intercept(service, new DeadlineInterceptor(Duration.ofMinutes(1), timers),
                     admission, new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));
         }
