@@ -150,7 +150,7 @@ function showWho() {
     out.hidden = true;
     return;
   }
-  const m = /^(vxk_[0-9a-f]{12})_/.exec(state.key);
+  const m = /^vxk_([0-9a-f]{12})_/.exec(state.key);
   who.textContent = m ? 'key ' + m[1] : 'token';
   out.hidden = false;
 }
@@ -172,6 +172,7 @@ function setupCredentials() {
     $('#api-key').value = '';
     sessionStorage.setItem(KEY_STORE, state.key);
     showWho();
+    say('');
     show(location.hash);
   });
   $('#sign-out').addEventListener('click', () => {

@@ -186,15 +186,23 @@ const STEPS = {
     const asked = await page.textContent('#sign-in-why');
     await page.fill('#api-key', step.key);
     await page.press('#api-key', 'Enter');
-    try {
-      await loaded(page, 'cluster');
-    } catch (e) {
+    // Either the page loads, or it says why not.
+    await page.waitForFunction(() => document.body.dataset.loaded === 'cluster'
+      || document.querySelector('#status.error'), null, { timeout: WAIT });
+    if (await page.evaluate(() => document.body.dataset.loaded !== 'cluster')) {
+      await shot(page, step.screenshot);
       return { asked, loaded: false, status: await page.textContent('#status') };
     }
     const out = { asked, loaded: true, who: await page.textContent('#who'),
       nodes: await page.$$eval('#nodes tbody tr', (rows) => rows.map((r) => r.dataset.node + ' ' + r.dataset.state)) };
     await shot(page, step.screenshot);
     return out;
+  },
+
+  /** The sign-in dialog, open again after a refusal: what it says. */
+  async askedAgain(page) {
+    await page.waitForSelector('dialog#sign-in[open]', { timeout: WAIT });
+    return { asked: await page.textContent('#sign-in-why') };
   },
 
   /** The status line after the first refresh (e.g. a refusal for a key without the read role). */

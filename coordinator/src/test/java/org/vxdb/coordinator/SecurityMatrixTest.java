@@ -415,6 +415,16 @@ class SecurityMatrixTest {
                 "/v1/collections/docs/vectors:stream", "{\"id\":4,\"values\":[1,0,0]}\n");
         rest(table, "POST /v1/collections/{name}/search", Operation.SEARCH, true, "/v1/collections/docs/search",
                 "{\"vector\":[1,0,0],\"k\":1}");
+        rest(table, "GET /v1/cluster", Operation.CLUSTER_STATUS, false, "/v1/cluster", null);
+        rest(table, "GET /v1/collections/{name}/shards", Operation.DESCRIBE_SHARDS, true, "/v1/collections/docs/shards",
+                null);
+        table.put("GET /v1/metrics/live", new Probe(Operation.WATCH_METRICS, false, SecurityMatrixTest::liveStream));
+        // The dashboard's files hold no data: served without a key, but a key that is sent is checked.
+        for (String[] open : new String[][] {{"/", "/"}, {"/dashboard", "/dashboard"}, {"/dashboard/", "/dashboard/"},
+            {"/dashboard/{file}", "/dashboard/app.js"}, {"/dashboard/vendor/{file}", "/dashboard/vendor/uPlot.min.css"}}) {
+            table.put("GET " + open[0], new Probe(null, false, key -> restCall("GET", open[1], null, key),
+                    Outcome.ALLOWED));
+        }
         rest(table, "GET /openapi.yaml", null, false, "/openapi.yaml", null);
         rest(table, "GET /openapi.json", null, false, "/openapi.json", null);
 
@@ -462,6 +472,37 @@ class SecurityMatrixTest {
                         + r.statusCode() + " " + r.body());
             }
             return Outcome.ALLOWED;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The live figures' event stream: only its status and head are read, then the connection is dropped. */
+    static Outcome liveStream(String key) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + cluster.restPort()
+                + "/v1/metrics/live")).timeout(Duration.ofSeconds(20));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        try {
+            HttpResponse<java.io.InputStream> r = http().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = r.body()) {
+                if (r.statusCode() == 200) {
+                    assertEquals("text/event-stream", r.headers().firstValue("content-type").orElse(null));
+                    return Outcome.ALLOWED;
+                }
+                String text = new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (r.statusCode() == 401) {
+                    assertTrue(text.contains("\"code\":\"UNAUTHENTICATED\""), text);
+                    return Outcome.UNAUTHENTICATED;
+                }
+                assertEquals(403, r.statusCode(), text);
+                assertTrue(text.contains("\"code\":\"PERMISSION_DENIED\""), text);
+                return Outcome.DENIED;
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

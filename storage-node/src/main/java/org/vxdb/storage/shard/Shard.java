@@ -106,7 +106,10 @@ public final class Shard implements AutoCloseable {
     /** True until open() has replayed the WAL; index work waits for a consistent shard. */
     private boolean recovering = true;
     private volatile String lastIndexError;
-    /** True while the indexer builds or rebuilds the index (a previous index keeps serving meanwhile). */
+    /**
+     * True while the indexer builds or rebuilds the index, or waits for a build slot to do so (a
+     * previous index keeps serving meanwhile).
+     */
     private volatile boolean indexBuilding;
 
     private Shard(ShardConfig config) {
@@ -559,6 +562,16 @@ public final class Shard implements AutoCloseable {
         if (rebuild && sealedRows < config.index().buildThreshold()) {
             return;
         }
+        // A build waiting for its turn counts as building: it will run as soon as a slot is free.
+        indexBuilding = rebuild;
+        try {
+            buildOrExtendIndex(snapshot, current, rebuild);
+        } finally {
+            indexBuilding = false;
+        }
+    }
+
+    private void buildOrExtendIndex(List<SealedSegment> snapshot, ShardIndex current, boolean rebuild) {
         // A closing shard stops waiting for its turn: the rows stay sealed and are indexed when it opens again.
         if (!config.builds().enter(() -> closing)) {
             return;
@@ -567,16 +580,10 @@ public final class Shard implements AutoCloseable {
             if (rebuild) {
                 long started = System.nanoTime();
                 String file = "index-" + (snapshot.isEmpty() ? 0 : snapshot.getLast().end()) + ".vxi";
-                indexBuilding = true;
-                ShardIndex built;
-                try {
-                    built = ShardIndex.build(provider, config.index(), config.dimension(), config.metric(),
-                            snapshot, file, config.budget());
-                    built.save(dir);
-                    swapIndex(built, current);
-                } finally {
-                    indexBuilding = false;
-                }
+                ShardIndex built = ShardIndex.build(provider, config.index(), config.dimension(), config.metric(),
+                        snapshot, file, config.budget());
+                built.save(dir);
+                swapIndex(built, current);
                 long nanos = System.nanoTime() - started;
                 LOG.info("shard {}: built {} over {} rows in {} ms", dir, built.index.spec().description(),
                         built.coveredRows, nanos / 1_000_000);
@@ -642,7 +649,7 @@ public final class Shard implements AutoCloseable {
         return i == null ? 0 : i.coveredRows;
     }
 
-    /** Whether an index build or rebuild is running now. */
+    /** Whether an index build or rebuild is running now, or waiting for a build slot. */
     public boolean indexBuilding() {
         return indexBuilding;
     }
