@@ -2,25 +2,27 @@
 # Installs what VxDB needs from Debian/Ubuntu packages; safe to run again (installs only what is
 # missing). FAISS comes from libfaiss-dev (static libfaiss.a + headers), linked with OpenMP and
 # OpenBLAS into our JNI library at build time. openssl makes development certificates (ops/security/dev-certs.sh).
+# Node and npm install the dashboard's chart library when the coordinator is built (docs/dashboard.md).
 #   ops/install-deps.sh                 install what is missing (root, or sudo)
 #   ops/install-deps.sh --check         only report; exit 1 when something is missing
 #   ops/install-deps.sh --test [--check]  also the tools the test suite drives: Python grpcio and
 #                                       grpc_tools (a client we did not write), promtool (metrics lint),
-#                                       redis-cli and python3-redis, Node with the npm clients of
-#                                       ops/test-clients (ioredis, ws, wscat)
+#                                       redis-cli and python3-redis, the npm clients of ops/test-clients
+#                                       (ioredis, ws, wscat, playwright-core) and Chromium, which
+#                                       playwright-core drives through the dashboard
 set -euo pipefail
 
 PACKAGES=(libfaiss-dev libopenblas-dev libgomp1 g++ make unzip curl ca-certificates openssl)
-TEST_PACKAGES=(python3 python3-grpcio python3-grpc-tools prometheus redis-tools python3-redis)
+TEST_PACKAGES=(python3 python3-grpcio python3-grpc-tools prometheus redis-tools python3-redis chromium)
 TEST=0
+# Node and npm from wherever they come (Debian's packages, or NodeSource's nodejs, which has npm).
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 CHECK=0
 for arg in "$@"; do
   case "$arg" in
     --check) CHECK=1 ;;
-    --test) PACKAGES+=("${TEST_PACKAGES[@]}"); TEST=1
-            # Node and npm from wherever they come (Debian's packages, or NodeSource's nodejs, which has npm).
-            command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm) ;;
+    --test) PACKAGES+=("${TEST_PACKAGES[@]}"); TEST=1 ;;
     *) echo "install-deps: unknown argument '$arg' (use --check, --test)" >&2; exit 2 ;;
   esac
 done
@@ -39,8 +41,11 @@ source "$ROOT/ops/find-jdk.sh"
 # The npm clients the tests drive, pinned by ops/test-clients/package-lock.json.
 npm_clients_missing() {
   ((TEST)) || return 1
-  [[ ! -d "$ROOT/ops/test-clients/node_modules/ioredis" || ! -d "$ROOT/ops/test-clients/node_modules/ws" \
-     || ! -d "$ROOT/ops/test-clients/node_modules/wscat" ]]
+  local m
+  for m in ioredis ws wscat playwright-core; do
+    [[ -d "$ROOT/ops/test-clients/node_modules/$m" ]] || return 0
+  done
+  return 1
 }
 
 if ((CHECK)); then

@@ -140,6 +140,35 @@ const STEPS = {
     return result;
   },
 
+  /**
+   * Page load times, each page loaded afresh `rounds` times: DOMContentLoaded, load, and the first
+   * figures shown, all from the navigation's start; beside them, the API call the page waits for,
+   * made from the same page with fetch (the floor under "first figures").
+   */
+  async loadTimes(page, step) {
+    const out = {};
+    for (const [name, hash, api] of [['cluster', '#/cluster', '/v1/cluster'],
+      ['collections', '#/collections/' + encodeURIComponent(step.collection),
+        '/v1/collections/' + encodeURIComponent(step.collection) + '/shards'],
+      ['playground', '#/playground', '/v1/collections']]) {
+      const rows = [];
+      for (let i = 0; i < step.rounds; i++) {
+        await open(page, hash, '?refresh=60000');
+        await loaded(page, name);
+        const t = await timings(page);
+        t.api_ms = await page.evaluate(async (path) => {
+          const started = performance.now();
+          const r = await fetch(path, { headers: window.__vxdbKey ? { Authorization: 'Bearer ' + window.__vxdbKey } : {} });
+          await r.text();
+          return performance.now() - started;
+        }, api);
+        rows.push(t);
+      }
+      out[name] = rows;
+    }
+    return out;
+  },
+
   /** The layout at a phone's width: no page-wide horizontal scroll on any view. */
   async phone(page, step) {
     await page.setViewportSize({ width: 390, height: 844 });
