@@ -196,8 +196,8 @@ async function loadCluster() {
   const body = $('#nodes tbody');
   body.replaceChildren(...c.nodes.map(nodeRow));
   renderTopology(c);
-  say(ready === c.nodes.length ? '' : `${c.nodes.length - ready} of ${c.nodes.length} nodes are not ready`,
-    ready !== c.nodes.length);
+  const trouble = c.nodes.filter((n) => n.state !== 'ready').map((n) => `${n.id} is ${n.state.replace('_', ' ')}`);
+  say(trouble.join('; '), trouble.length > 0);
 }
 
 function nodeRow(n) {
@@ -250,6 +250,8 @@ function renderTopology(c) {
 // Collections
 
 async function loadCollections(name) {
+  const shardsCall = name ? api('/v1/collections/' + encodeURIComponent(name) + '/shards') : null;
+  shardsCall?.catch(() => {}); // awaited below; a failure is reported there, once
   const list = await api('/v1/collections');
   const rows = list.collections.map((c) => el('tr', { 'data-collection': c.spec.name,
     class: c.spec.name === name ? 'selected' : null },
@@ -272,7 +274,7 @@ async function loadCollections(name) {
     say('');
     return;
   }
-  const shards = await api('/v1/collections/' + encodeURIComponent(name) + '/shards');
+  const shards = await shardsCall;
   renderShards(shards);
   detail.hidden = false;
   const drifting = shards.shards.filter((s) => s.agreement === 'drifting').length;
