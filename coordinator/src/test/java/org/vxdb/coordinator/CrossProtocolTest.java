@@ -190,6 +190,7 @@ class CrossProtocolTest {
             nearestFirst(ROWS.get(i)).forEach(hit -> hits.add(GrpcPython.storedVector(hit.row())
                     .put("distance", hit.distance())));
             expected.putArray("unavailable_ranges");
+            expected.putArray("nodes"); // the Python client prints empty fields too; explain was not asked
             assertEquals(normalised(expected), withoutVolatileFields(json(replies.get(i))), "query " + ROWS.get(i));
         }
     }
