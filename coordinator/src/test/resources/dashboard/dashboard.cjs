@@ -246,7 +246,9 @@ const STEPS = {
 (async () => {
   const browser = await chromium.launch({
     executablePath: process.env.VXDB_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    // No background traffic: this machine's network is closed, and Chromium would keep retrying.
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     headless: true,
   });
   try {
