@@ -15,6 +15,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -45,8 +46,13 @@ import org.vxdb.coordinator.ws.WebSocketStreams;
 import org.vxdb.coordinator.client.NodeClients;
 import org.vxdb.coordinator.config.CoordinatorConfig;
 import org.vxdb.coordinator.config.ProtocolSettings;
-import org.vxdb.coordinator.repair.Repairer;
-import org.vxdb.coordinator.routing.HybridLogicalClock;
+import org.vxdb.coordinator.repair.AntiEntropy;
+import org.vxdb.coordinator.hints.HintReplayer;
+import org.vxdb.coordinator.hints.HintStore;
+import org.vxdb.coordinator.client.NodeClient;
+import org.vxdb.api.VersionCodec;
+import org.vxdb.api.internal.v1.NodeStatusRequest;
+import org.vxdb.api.HybridLogicalClock;
 import org.vxdb.coordinator.security.AuditLogTrail;
 import org.vxdb.coordinator.security.Security;
 import org.vxdb.coordinator.topology.Topology;
@@ -73,14 +79,19 @@ public final class Coordinator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     private static final String[] SERVICES = {"", VectorServiceGrpc.SERVICE_NAME, CollectionServiceGrpc.SERVICE_NAME};
+    /** Hints kept per node at most; a longer outage is left to anti-entropy. */
+    static final long HINTS_MAX_BYTES = 1L << 30;
 
     private final CoordinatorConfig config;
     private final CoordinatorMetrics metrics = new CoordinatorMetrics();
     private final HealthStatusManager health = new HealthStatusManager();
-    private final HybridLogicalClock clock = new HybridLogicalClock();
+    private final HybridLogicalClock clock = new HybridLogicalClock(0);
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
+    /** Hint replay and the anti-entropy pass: long-running work kept off the timers. */
+    private final ScheduledExecutorService background;
     private final NodeClients clients;
+    private final HintStore hints;
     private final CoordinatorCore core;
     private final Security security;
     private final AuditLog audit;
@@ -116,6 +127,11 @@ public final class Coordinator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.background = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "vxdb-coord-background");
+            t.setDaemon(true);
+            return t;
+        });
         this.clients = new NodeClients(config, topology, timers, metrics::breakerTransition,
                 tls == null ? null : GrpcTls.client(tls));
         this.rateLimits = new ClientRateLimits(config.protocols().limits().rateLimit(),
@@ -123,9 +139,10 @@ public final class Coordinator implements AutoCloseable {
         this.audit = AuditLog.open(config.audit());
         metrics.registerAudit(audit);
         this.security = Security.open(config.security(), new AuditLogTrail(audit), timers);
+        this.hints = new HintStore(config.write().hintsDir().resolve(config.coordinatorId()), HINTS_MAX_BYTES);
         this.core = new CoordinatorCore(clients, clock, metrics, config.consistency(), config.maxBatchRows(),
                 config.defaultDeadline(), config.maxConcurrentRequests(), config.maxQueuedRequests(), security,
-                config.coordinatorId());
+                config.coordinatorId(), hints);
     }
 
     public static Coordinator start(CoordinatorConfig config) throws IOException {
@@ -154,10 +171,8 @@ public final class Coordinator implements AutoCloseable {
             watcher = TopologyWatcher.start(config.topologyFile(), topology, config.topologyReloadInterval(),
                     clients::update, timers);
         }
-        if (!config.repairInterval().isZero()) {
-            long every = config.repairInterval().toMillis();
-            timers.scheduleWithFixedDelay(this::repairPass, every, every, TimeUnit.MILLISECONDS);
-        }
+        seedClock();
+        startReplication();
         notReady = null;
         for (String s : SERVICES) {
             health.setStatus(s, ServingStatus.SERVING);
@@ -195,11 +210,50 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    private void repairPass() {
-        try {
-            new Repairer(clients, config.repairBuckets(), config.maxBatchRows()).repairAll();
-        } catch (RuntimeException e) {
-            LOG.warn("periodic repair failed: {}", e.toString());
+    /**
+     * Moves the version clock past the newest version any node holds, so that a coordinator started
+     * after writes through another coordinator or a node issues newer versions. Nodes that do not
+     * answer within 2 s are left out (their replicas answer for their data).
+     */
+    private void seedClock() {
+        List<String> answered = new ArrayList<>();
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (NodeClient node : clients.view().all()) {
+            calls.add(node.observe(c -> c.internal(Duration.ofSeconds(2)).nodeStatus(
+                    NodeStatusRequest.getDefaultInstance())).thenAccept(status -> {
+                        clock.observe(status.getMaxVersion());
+                        synchronized (answered) {
+                            answered.add(node.id());
+                        }
+                    }).exceptionally(failure -> null));
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+        LOG.info("version clock seeded past {} ({}), from {} of {} nodes", clock.last(),
+                VersionCodec.instant(clock.last()), answered.size(), calls.size());
+    }
+
+    /** Hint sync and replay, and the background anti-entropy pass. */
+    private void startReplication() {
+        metrics.registerReplication(clients::view, hints::pendingBytes);
+        HintReplayer replayer = new HintReplayer(hints, clients, new HintReplayer.Listener() {
+            @Override
+            public void replayed(String node, int records) {
+                metrics.hintReplayed(node, records);
+            }
+
+            @Override
+            public void discarded(String node, String reason) {
+                metrics.hintDiscarded(node);
+            }
+        });
+        timers.scheduleWithFixedDelay(hints::sync, HintStore.SYNC_MILLIS, HintStore.SYNC_MILLIS,
+                TimeUnit.MILLISECONDS);
+        long replayEvery = config.write().hintReplayInterval().toMillis();
+        background.scheduleWithFixedDelay(replayer::replayAll, replayEvery, replayEvery, TimeUnit.MILLISECONDS);
+        if (!config.repairInterval().isZero()) {
+            AntiEntropy antiEntropy = new AntiEntropy(clients, config.repair(), config.maxBatchRows(), metrics);
+            long every = config.repairInterval().toMillis();
+            background.scheduleWithFixedDelay(antiEntropy::runPass, every, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -314,7 +368,9 @@ public final class Coordinator implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
+        background.shutdownNow();
         core.close();
+        hints.close();
         security.close();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -36,6 +36,40 @@ public final class CoordinatorMetrics {
     private final Counter writeFailures = Counter.builder().name("vxdb_coordinator_write_failures_total")
             .help("Ids whose write did not reach the consistency level").register(registry);
 
+    private final Counter hintsWritten = Counter.builder().name("vxdb_coordinator_hints_written_total")
+            .help("Records kept as hints for a node (its write failed, or its replica window was full), by node")
+            .labelNames("node").register(registry);
+    private final Counter hintsDropped = Counter.builder().name("vxdb_coordinator_hints_dropped_total")
+            .help("Records that could not be kept as hints (the node's hints were full, or the disk refused), by node;"
+                    + " anti-entropy repairs them").labelNames("node").register(registry);
+    private final Counter hintsReplayed = Counter.builder().name("vxdb_coordinator_hints_replayed_total")
+            .help("Hinted records delivered to their node, by node").labelNames("node").register(registry);
+    private final Counter hintsDiscarded = Counter.builder().name("vxdb_coordinator_hints_discarded_total")
+            .help("Hinted writes the node refused as a request (e.g. the collection was dropped), by node")
+            .labelNames("node").register(registry);
+    private final Counter windowFull = Counter.builder().name("vxdb_coordinator_replica_window_full_total")
+            .help("Replica writes beyond the consistency level that found the node's replica window full and became"
+                    + " hints, by node").labelNames("node").register(registry);
+    private final Counter readRepairs = Counter.builder().name("vxdb_coordinator_read_repairs_total")
+            .help("Records a QUORUM or ALL read found stale or missing on a replica and wrote to it, by node")
+            .labelNames("node").register(registry);
+    private final Counter repairRangesChecked = Counter.builder().name("vxdb_antientropy_shards_checked_total")
+            .help("Shards (collection, cluster) whose replicas the background anti-entropy pass compared")
+            .register(registry);
+    private final Counter repairRangesSkipped = Counter.builder().name("vxdb_antientropy_shards_skipped_total")
+            .help("Shards the background pass skipped because a replica was down or not ready").register(registry);
+    private final Counter repairRowsRepaired = Counter.builder().name("vxdb_antientropy_rows_repaired_total")
+            .help("Records the background anti-entropy pass streamed to replicas that differed").register(registry);
+    private final io.prometheus.metrics.core.metrics.Gauge repairLastPass = io.prometheus.metrics.core.metrics.Gauge
+            .builder().name("vxdb_antientropy_last_pass_timestamp_seconds")
+            .help("When the last background anti-entropy pass ended (Unix time)").register(registry);
+    private final io.prometheus.metrics.core.metrics.Gauge repairLastPassSeconds = io.prometheus.metrics.core.metrics
+            .Gauge.builder().name("vxdb_antientropy_last_pass_duration_seconds")
+            .help("How long the last background anti-entropy pass took").register(registry);
+    private final io.prometheus.metrics.core.metrics.Gauge repairDiffering = io.prometheus.metrics.core.metrics.Gauge
+            .builder().name("vxdb_antientropy_differing_shards")
+            .help("Shards whose replicas differed in the last background pass").register(registry);
+
     private final Counter protocolRequests = Counter.builder().name("vxdb_protocol_requests_total")
             .help("Requests answered by the REST, WebSocket and RESP listeners (gRPC: vxdb_grpc_requests_total), by"
                     + " protocol, operation and outcome code").labelNames("protocol", "operation", "code")
@@ -89,6 +123,58 @@ public final class CoordinatorMetrics {
 
     public void rateLimited(String protocol) {
         rateLimited.labelValues(protocol).inc();
+    }
+
+    public void hintWritten(String node, int records) {
+        hintsWritten.labelValues(node).inc(records);
+    }
+
+    public void hintDropped(String node, int records) {
+        hintsDropped.labelValues(node).inc(records);
+    }
+
+    public void hintReplayed(String node, int records) {
+        hintsReplayed.labelValues(node).inc(records);
+    }
+
+    public void hintDiscarded(String node) {
+        hintsDiscarded.labelValues(node).inc();
+    }
+
+    public void replicaWindowFull(String node) {
+        windowFull.labelValues(node).inc();
+    }
+
+    public void readRepaired(String node, int records) {
+        readRepairs.labelValues(node).inc(records);
+    }
+
+    /** One background anti-entropy pass. */
+    public void antiEntropyPass(long checked, long skipped, long differing, long rowsRepaired, long nanos) {
+        repairRangesChecked.inc(checked);
+        repairRangesSkipped.inc(skipped);
+        repairRowsRepaired.inc(rowsRepaired);
+        repairDiffering.set(differing);
+        repairLastPass.set(System.currentTimeMillis() / 1000.0);
+        repairLastPassSeconds.set(nanos / 1e9);
+    }
+
+    /** Hint bytes waiting per node, and each node's replica window in use, read at each scrape. */
+    public void registerReplication(Supplier<NodeClients.View> view, java.util.function.ToLongFunction<String> hintBytes) {
+        GaugeWithCallback.builder().name("vxdb_coordinator_hint_bytes")
+                .help("Bytes of hints waiting for delivery, per node").labelNames("node")
+                .callback(cb -> {
+                    for (NodeClient c : view.get().all()) {
+                        cb.call(hintBytes.applyAsLong(c.id()), c.id());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("vxdb_coordinator_replica_window_in_use")
+                .help("Replica write calls in flight per node (at most write.replica_window)").labelNames("node")
+                .callback(cb -> {
+                    for (NodeClient c : view.get().all()) {
+                        cb.call(c.window().inUse(), c.id());
+                    }
+                }).register(registry);
     }
 
     public void partialSearch() {

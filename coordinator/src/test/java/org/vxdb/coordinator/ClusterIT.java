@@ -89,6 +89,12 @@ class ClusterIT {
                 topology:
                   file: topology.yaml
                   reload_interval: 0s
+                write:
+                  # Hints and the background pass would repair node-2 on their own: these tests look at
+                  # replication and ./vxdb repair alone (ConsistencyIT covers hints and anti-entropy).
+                  hint_replay_interval: 1h
+                repair:
+                  interval: 0s
                 nodes:
                   # The first calls reach three node JVMs that have just started (still compiling) on as
                   # few as 2 CPUs: connecting and the first CreateCollection took over 2 s there.
@@ -198,7 +204,7 @@ class ClusterIT {
         AtomicReference<String> writeFailure = new AtomicReference<>();
         Runnable writeBatch = () -> {
             WriteRequest.Builder b = WriteRequest.newBuilder().setCollection("live")
-                    .setConsistency(WriteConsistency.QUORUM);
+                    .setConsistency(WriteConsistency.ONE);
             for (int i = 0; i < 50; i++) {
                 int id = nextId.getAndIncrement();
                 b.addVectors(vector(id, new float[] {id, id % 7, id % 11, 1}));
@@ -219,7 +225,7 @@ class ClusterIT {
             assertFalse(r.getPartial(), () -> "partial with node-2 down: " + r.getUnavailableRangesList());
             assertEquals(5, r.getHitsCount());
         }
-        assertEquals(null, writeFailure.get(), "QUORUM writes must keep succeeding with one replica down");
+        assertEquals(null, writeFailure.get(), "ONE writes must keep succeeding with one replica down");
         assertEquals(CircuitBreaker.State.OPEN, coordinator.clients().view().clients().get("node-2").breaker()
                 .getState());
 
@@ -236,19 +242,19 @@ class ClusterIT {
     }
 
     @Test
-    void shouldDeliverQuorumWritesToEveryReplicaAfterAnsweringTheClient() throws Exception {
+    void shouldDeliverWritesToEveryReplicaAfterAnsweringTheClient() throws Exception {
         startCluster();
         createCollection("quorum", 4);
         for (int batch = 0; batch < 20; batch++) {
             WriteRequest.Builder b = WriteRequest.newBuilder().setCollection("quorum")
-                    .setConsistency(WriteConsistency.QUORUM);
+                    .setConsistency(WriteConsistency.ONE);
             for (int i = 0; i < 100; i++) {
                 int id = batch * 100 + i;
                 b.addVectors(vector(id, new float[] {id, id % 5, id % 9, 2}));
             }
             assertEquals(100, vectors().upsert(b.build()).getWritten());
         }
-        // QUORUM at RF 2 answers after one replica; the other replica's write must still land
+        // ONE answers after one replica; the other replica's write must still land
         // (it used to be cancelled with the client's call). No repair runs here.
         for (int cluster = 0; cluster < CLUSTERS; cluster++) {
             awaitReplicasEqual("quorum", cluster);
@@ -300,8 +306,9 @@ class ClusterIT {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> vectors().upsert(WriteRequest
                 .newBuilder().setCollection("gone").addVectors(vector(id, new float[] {1, 2})).build()));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().startsWith("nothing was written: cluster 0: 0 of 2 replicas"
-                + " acknowledged, QUORUM needs 1 (node-1 "), e.getStatus().getDescription());
+        // QUORUM is 2 of 2 here: the first replica to fail decides it (which one depends on timing)
+        assertTrue(e.getStatus().getDescription().matches("nothing was written: cluster 0 \\(clusters 0-3\\): 0 of 2"
+                + " replicas acknowledged, QUORUM needs 2 \\(node-[12] UNAVAILABLE: .*\\)"), e.getStatus().getDescription());
     }
 
     private static long firstIdInCluster(int cluster) {

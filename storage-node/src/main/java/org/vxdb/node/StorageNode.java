@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vxdb.api.HybridLogicalClock;
 import org.vxdb.api.internal.v1.StorageNodeServiceGrpc;
 import org.vxdb.api.v1.CollectionServiceGrpc;
 import org.vxdb.api.v1.VectorServiceGrpc;
@@ -32,7 +33,6 @@ import org.vxdb.node.grpc.NodeState;
 import org.vxdb.service.grpc.RequestIdInterceptor;
 import org.vxdb.node.grpc.StorageNodeGrpcService;
 import org.vxdb.node.grpc.VectorGrpcService;
-import org.vxdb.node.grpc.VersionClock;
 import org.vxdb.service.http.OpsHttpServer;
 import org.vxdb.node.metrics.MetricsStorageListener;
 import org.vxdb.node.metrics.NodeMetrics;
@@ -124,7 +124,7 @@ public final class StorageNode implements AutoCloseable {
         metrics.registerEngineGauges(this::engineStats);
         timers.scheduleWithFixedDelay(this::maintain, MAINTENANCE_PERIOD_MS, MAINTENANCE_PERIOD_MS,
                 TimeUnit.MILLISECONDS);
-        state.ready(engine, new VersionClock(newestVersion(engine)));
+        state.ready(engine, new HybridLogicalClock(newestVersion(engine)));
         for (String service : SERVICES) {
             health.setStatus(service, ServingStatus.SERVING);
         }

@@ -34,6 +34,13 @@ public final class CallFailures {
         return NODE_TROUBLE.contains(Status.fromThrowable(cause).getCode());
     }
 
+    /** The node refused the call for admission (RESOURCE_EXHAUSTED): it is busy, and will take it later. */
+    public static boolean isBackpressure(Throwable t) {
+        Throwable cause = unwrap(t);
+        return !(cause instanceof CallNotPermittedException)
+                && Status.fromThrowable(cause).getCode() == Status.Code.RESOURCE_EXHAUSTED;
+    }
+
     /** Worth a retry on the same node: node trouble, except that its breaker is open. */
     public static boolean isRetryable(Throwable t) {
         Throwable cause = unwrap(t);

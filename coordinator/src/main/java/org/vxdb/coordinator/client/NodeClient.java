@@ -39,11 +39,13 @@ public final class NodeClient implements AutoCloseable {
     private final Retry retry;
     private final Duration callTimeout;
     private final ScheduledExecutorService scheduler;
+    private final ReplicaWindow window;
 
     /** @param tls the coordinator's client TLS context for nodes ({@code GrpcTls.client}); null dials plaintext */
     NodeClient(NodeInfo node, CircuitBreaker breaker, Retry retry, Duration callTimeout,
-               ScheduledExecutorService scheduler, int maxMessageBytes, SslContext tls) {
+               ScheduledExecutorService scheduler, int maxMessageBytes, SslContext tls, int replicaWindow) {
         this.node = node;
+        this.window = new ReplicaWindow(replicaWindow);
         this.breaker = breaker;
         this.retry = retry;
         this.callTimeout = callTimeout;
@@ -67,6 +69,11 @@ public final class NodeClient implements AutoCloseable {
 
     public Retry retry() {
         return retry;
+    }
+
+    /** The replica write calls this node may have in flight ({@code write.replica_window}). */
+    public ReplicaWindow window() {
+        return window;
     }
 
     /** Whether the breaker lets calls through now (closed or half-open). */

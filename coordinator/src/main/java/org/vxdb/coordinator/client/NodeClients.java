@@ -99,6 +99,8 @@ public final class NodeClients implements AutoCloseable {
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .recordException(CallFailures::isNodeTrouble)
+                // A node refusing for admission is busy, not broken: backpressure, neither failure nor success.
+                .ignoreException(CallFailures::isBackpressure)
                 .build());
         NodeClient[] client = new NodeClient[1];
         breaker.getEventPublisher().onStateTransition(e -> {
@@ -116,7 +118,7 @@ public final class NodeClients implements AutoCloseable {
                 .failAfterMaxAttempts(false)
                 .build());
         client[0] = new NodeClient(node, breaker, retry, config.callTimeout(), scheduler, config.maxMessageBytes(),
-                tls);
+                tls, config.write().replicaWindow());
         return client[0];
     }
 

@@ -10,9 +10,10 @@ public enum Consistency {
     ALL;
 
     /**
-     * Durable acknowledgements needed with {@code replicationFactor} replicas: 1, half rounded up,
-     * or all. QUORUM is a majority for odd factors; with RF 2 it is one replica, so that writes go on
-     * while either replica is down (ask for ALL to have both before the acknowledgement).
+     * Durable acknowledgements needed with {@code replicationFactor} replicas, counted when the
+     * client is answered: ONE 1, QUORUM a majority ({@code floor(RF/2) + 1}: 2 of 2, 2 of 3, 3 of
+     * 5), ALL every replica. A write answered at QUORUM is on a majority of its replicas, so any two
+     * QUORUM operations on one id meet on at least one replica.
      */
     public int required(int replicationFactor) {
         if (replicationFactor < 1) {
@@ -20,7 +21,7 @@ public enum Consistency {
         }
         return switch (this) {
             case ONE -> 1;
-            case QUORUM -> (replicationFactor + 1) / 2;
+            case QUORUM -> replicationFactor / 2 + 1;
             case ALL -> replicationFactor;
         };
     }

@@ -60,9 +60,19 @@ public final class CoordinatorConfig implements ServerConfig {
 
     /** The consistency of a write whose request leaves it UNSPECIFIED. */
     public static final Consistency WRITE_CONSISTENCY_DEFAULT = Consistency.QUORUM;
+    /** Replica write calls in flight to one node. */
+    public static final int WRITE_REPLICA_WINDOW_DEFAULT = 32;
+    public static final int WRITE_REPLICA_WINDOW_MAX = 4096;
+    /** Hints live beside the config file unless {@code write.hints_dir} says where. */
+    public static final String WRITE_HINTS_DIR_DEFAULT = "hints";
+    public static final Duration WRITE_HINT_REPLAY_INTERVAL_DEFAULT = Duration.ofSeconds(1);
+    public static final Duration WRITE_HINT_REPLAY_INTERVAL_MAX = Duration.ofHours(1);
 
-    /** 0s: anti-entropy repair runs only on demand ({@code ./vxdb repair}). */
-    public static final Duration REPAIR_INTERVAL_DEFAULT = Duration.ZERO;
+    /** The background anti-entropy pass: one every minute ({@code 0s}: only {@code ./vxdb repair}). */
+    public static final Duration REPAIR_INTERVAL_DEFAULT = Duration.ofMinutes(1);
+    /** Records the background pass streams per second at most. */
+    public static final int REPAIR_ROWS_PER_SECOND_DEFAULT = 20_000;
+    public static final int REPAIR_ROWS_PER_SECOND_MAX = 10_000_000;
     public static final Duration REPAIR_INTERVAL_MAX = Duration.ofDays(7);
     /** Digest buckets per shard that replicas compare. */
     public static final int REPAIR_BUCKETS_DEFAULT = 64;
@@ -73,24 +83,22 @@ public final class CoordinatorConfig implements ServerConfig {
     private final Path topologyFile;
     private final Duration topologyReloadInterval;
     private final NodeCallSettings nodes;
-    private final Consistency consistency;
-    private final Duration repairInterval;
-    private final int repairBuckets;
+    private final WriteSettings write;
+    private final RepairSettings repair;
     private final ProtocolSettings protocols;
     private final SecuritySettings security;
     private final AuditSettings audit;
 
     CoordinatorConfig(String coordinatorId, ServerSettings server, Path topologyFile, Duration topologyReloadInterval,
-                      NodeCallSettings nodes, Consistency consistency, Duration repairInterval, int repairBuckets,
+                      NodeCallSettings nodes, WriteSettings write, RepairSettings repair,
                       ProtocolSettings protocols, SecuritySettings security, AuditSettings audit) {
         this.coordinatorId = coordinatorId;
         this.server = server;
         this.topologyFile = topologyFile;
         this.topologyReloadInterval = topologyReloadInterval;
         this.nodes = nodes;
-        this.consistency = consistency;
-        this.repairInterval = repairInterval;
-        this.repairBuckets = repairBuckets;
+        this.write = Objects.requireNonNull(write, "write");
+        this.repair = Objects.requireNonNull(repair, "repair");
         this.protocols = Objects.requireNonNull(protocols, "protocols");
         this.security = Objects.requireNonNull(security, "security");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -118,13 +126,22 @@ public final class CoordinatorConfig implements ServerConfig {
         return new CoordinatorConfigReader(baseDir).read(YamlDocument.read(yaml));
     }
 
-    /** Every setting at its default, coordinator id {@value #COORDINATOR_ID_DEFAULT}, and this topology file. */
+    /**
+     * Every setting at its default, coordinator id {@value #COORDINATOR_ID_DEFAULT}, and this
+     * topology file; relative defaults (the hints directory) resolve beside the topology file.
+     */
     public static CoordinatorConfig defaults(Path topologyFile) {
+        Path absolute = topologyFile.toAbsolutePath();
+        return defaults(absolute, absolute.getParent());
+    }
+
+    /** As {@link #defaults(Path)}, as if the config file were in {@code configDir}. */
+    public static CoordinatorConfig defaults(Path topologyFile, Path configDir) {
         Objects.requireNonNull(topologyFile, "topologyFile");
         ObjectNode tree = JsonNodeFactory.instance.objectNode();
         tree.put("coordinator_id", COORDINATOR_ID_DEFAULT);
-        tree.putObject("topology").put("file", topologyFile.toString());
-        return new CoordinatorConfigReader(Path.of("")).read(tree);
+        tree.putObject("topology").put("file", topologyFile.toAbsolutePath().toString());
+        return new CoordinatorConfigReader(configDir).read(tree);
     }
 
     public String coordinatorId() {
@@ -183,16 +200,26 @@ public final class CoordinatorConfig implements ServerConfig {
 
     /** For writes whose request leaves the consistency UNSPECIFIED. */
     public Consistency consistency() {
-        return consistency;
+        return write.consistency();
     }
 
-    /** Between periodic anti-entropy passes; zero when repair runs only on demand. */
+    /** The write section: level, replica window, hints. */
+    public WriteSettings write() {
+        return write;
+    }
+
+    /** Between background anti-entropy passes; zero when repair runs only on demand. */
     public Duration repairInterval() {
-        return repairInterval;
+        return repair.interval();
     }
 
     public int repairBuckets() {
-        return repairBuckets;
+        return repair.buckets();
+    }
+
+    /** The repair section: interval, buckets, rate. */
+    public RepairSettings repair() {
+        return repair;
     }
 
     /** REST, WebSocket and RESP listeners and their connection limits. */
@@ -201,18 +228,18 @@ public final class CoordinatorConfig implements ServerConfig {
     }
 
     public CoordinatorConfig withProtocols(ProtocolSettings p) {
-        return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, p, security, audit);
+        return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, write,
+                repair, p, security, audit);
     }
 
     public CoordinatorConfig withGrpcListen(HostAndPort address) {
         return new CoordinatorConfig(coordinatorId, server.withGrpcListen(address), topologyFile,
-                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols, security, audit);
+                topologyReloadInterval, nodes, write, repair, protocols, security, audit);
     }
 
     public CoordinatorConfig withHttpListen(HostAndPort address) {
         return new CoordinatorConfig(coordinatorId, server.withHttpListen(address), topologyFile,
-                topologyReloadInterval, nodes, consistency, repairInterval, repairBuckets, protocols, security, audit);
+                topologyReloadInterval, nodes, write, repair, protocols, security, audit);
     }
 
     /** Authentication: API keys, JWTs, the failed-authentication limit. */
@@ -226,13 +253,13 @@ public final class CoordinatorConfig implements ServerConfig {
     }
 
     public CoordinatorConfig withAudit(AuditSettings a) {
-        return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, protocols, security, a);
+        return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, write,
+                repair, protocols, security, a);
     }
 
     public CoordinatorConfig withSecurity(SecuritySettings s) {
-        return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, protocols, s, audit);
+        return new CoordinatorConfig(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, write,
+                repair, protocols, s, audit);
     }
 
     @Override
@@ -243,9 +270,8 @@ public final class CoordinatorConfig implements ServerConfig {
                 && topologyFile.equals(other.topologyFile)
                 && topologyReloadInterval.equals(other.topologyReloadInterval)
                 && nodes.equals(other.nodes)
-                && consistency == other.consistency
-                && repairInterval.equals(other.repairInterval)
-                && repairBuckets == other.repairBuckets
+                && write.equals(other.write)
+                && repair.equals(other.repair)
                 && protocols.equals(other.protocols)
                 && security.equals(other.security)
                 && audit.equals(other.audit);
@@ -253,8 +279,8 @@ public final class CoordinatorConfig implements ServerConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, protocols, security, audit);
+        return Objects.hash(coordinatorId, server, topologyFile, topologyReloadInterval, nodes, write,
+                repair, protocols, security, audit);
     }
 
     /** One line with every setting, for the coordinator's start-up log. */
@@ -272,9 +298,13 @@ public final class CoordinatorConfig implements ServerConfig {
                 + " nodes.breaker_window=" + nodes.breakerWindow()
                 + " nodes.breaker_minimum_calls=" + nodes.breakerMinimumCalls()
                 + " nodes.breaker_open_for=" + DurationText.format(nodes.breakerOpenFor())
-                + " write.consistency=" + consistency.name().toLowerCase(Locale.ROOT)
-                + " repair.interval=" + DurationText.format(repairInterval)
-                + " repair.buckets=" + repairBuckets
+                + " write.consistency=" + write.consistency().name().toLowerCase(Locale.ROOT)
+                + " write.replica_window=" + write.replicaWindow()
+                + " write.hints_dir=" + write.hintsDir()
+                + " write.hint_replay_interval=" + DurationText.format(write.hintReplayInterval())
+                + " repair.interval=" + DurationText.format(repair.interval())
+                + " repair.buckets=" + repair.buckets()
+                + " repair.rows_per_second=" + repair.rowsPerSecond()
                 + " " + protocols
                 + " security.enabled=" + security.enabled()
                 + " " + audit;

@@ -44,19 +44,29 @@ final class CoordinatorConfigReader {
         NodeCallSettings nodes = nodes(root.section("nodes", "call_timeout", "write_attempts", "retry_backoff",
                 "retry_max_backoff", "breaker_failure_rate", "breaker_window", "breaker_minimum_calls",
                 "breaker_open_for"));
-        Consistency consistency = root.section("write", "consistency").value("consistency")
-                .oneOf(WRITE_CONSISTENCY_DEFAULT, Consistency.class);
-        ConfigSection repair = root.section("repair", "interval", "buckets");
-        Duration repairInterval = repair.value("interval").duration(REPAIR_INTERVAL_DEFAULT, Duration.ZERO,
-                REPAIR_INTERVAL_MAX);
-        int repairBuckets = (int) repair.value("buckets").integer(REPAIR_BUCKETS_DEFAULT, 1, REPAIR_BUCKETS_MAX);
+        ConfigSection write = root.section("write", "consistency", "replica_window", "hints_dir",
+                "hint_replay_interval");
+        Consistency consistency = write.value("consistency").oneOf(WRITE_CONSISTENCY_DEFAULT, Consistency.class);
+        int replicaWindow = (int) write.value("replica_window").integer(WRITE_REPLICA_WINDOW_DEFAULT, 1,
+                WRITE_REPLICA_WINDOW_MAX);
+        Path hintsDir = write.value("hints_dir").isAbsent() ? baseDir.resolve(WRITE_HINTS_DIR_DEFAULT)
+                : write.value("hints_dir").resolvedPath(baseDir, "directory");
+        Duration hintReplay = write.value("hint_replay_interval").positiveDuration(WRITE_HINT_REPLAY_INTERVAL_DEFAULT,
+                WRITE_HINT_REPLAY_INTERVAL_MAX);
+        ConfigSection repairSection = root.section("repair", "interval", "buckets", "rows_per_second");
+        RepairSettings repair = new RepairSettings(
+                repairSection.value("interval").duration(REPAIR_INTERVAL_DEFAULT, Duration.ZERO, REPAIR_INTERVAL_MAX),
+                (int) repairSection.value("buckets").integer(REPAIR_BUCKETS_DEFAULT, 1, REPAIR_BUCKETS_MAX),
+                (int) repairSection.value("rows_per_second").integer(REPAIR_ROWS_PER_SECOND_DEFAULT, 1,
+                        REPAIR_ROWS_PER_SECOND_MAX));
         ProtocolSettings protocols = ProtocolSettings.read(root);
         SecuritySettings security = SecuritySettings.read(root, baseDir);
         AuditSettings audit = AuditSettings.read(root, baseDir);
         ServerSettings server = new ServerSettings(grpc, http, ServerSettings.readShutdownGrace(root),
                 ServerSettings.readLogLevel(root), tls);
-        return new CoordinatorConfig(coordinatorId, server, topologyFile, reloadInterval, nodes, consistency,
-                repairInterval, repairBuckets, protocols, security, audit);
+        return new CoordinatorConfig(coordinatorId, server, topologyFile, reloadInterval, nodes,
+                new WriteSettings(consistency, replicaWindow, hintsDir.normalize(), hintReplay), repair, protocols,
+                security, audit);
     }
 
     private static NodeCallSettings nodes(ConfigSection nodes) {

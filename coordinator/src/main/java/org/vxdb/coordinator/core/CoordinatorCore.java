@@ -30,7 +30,8 @@ import org.vxdb.api.v1.WriteResponse;
 import org.vxdb.coordinator.CoordinatorMetrics;
 import org.vxdb.coordinator.client.NodeClients;
 import org.vxdb.coordinator.config.Consistency;
-import org.vxdb.coordinator.routing.HybridLogicalClock;
+import org.vxdb.coordinator.hints.HintStore;
+import org.vxdb.api.HybridLogicalClock;
 import org.vxdb.coordinator.security.AuditTrail;
 import org.vxdb.coordinator.security.Grants;
 import org.vxdb.coordinator.security.Operation;
@@ -77,13 +78,13 @@ public final class CoordinatorCore implements AutoCloseable {
      */
     public CoordinatorCore(NodeClients clients, HybridLogicalClock clock, CoordinatorMetrics metrics,
                            Consistency consistency, int maxBatchRows, Duration defaultDeadline, int running,
-                           int queued, Security security, String coordinatorId) {
+                           int queued, Security security, String coordinatorId, HintStore hints) {
         Objects.requireNonNull(clients, "clients");
         this.metrics = metrics;
         this.security = Objects.requireNonNull(security, "security");
         CollectionCatalog catalog = new CollectionCatalog(clients);
         this.collections = new CollectionOperations(clients, catalog);
-        this.vectors = new VectorOperations(clients, catalog, new Replicator(clients, metrics),
+        this.vectors = new VectorOperations(clients, catalog, new Replicator(clients, metrics, hints, clock),
                 new ScatterGather(clients, metrics), clock, metrics, consistency, maxBatchRows);
         this.budget = new InFlightBudget(running, queued);
         this.inspection = new ClusterInspection(clients, catalog, coordinatorId);

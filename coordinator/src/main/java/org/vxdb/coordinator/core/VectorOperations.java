@@ -28,7 +28,7 @@ import org.vxdb.coordinator.client.CallFailures;
 import org.vxdb.coordinator.client.NodeClient;
 import org.vxdb.coordinator.client.NodeClients;
 import org.vxdb.coordinator.config.Consistency;
-import org.vxdb.coordinator.routing.HybridLogicalClock;
+import org.vxdb.api.HybridLogicalClock;
 import org.vxdb.coordinator.search.ScatterGather;
 import org.vxdb.coordinator.topology.ClusterRange;
 import org.vxdb.coordinator.topology.NodeInfo;
@@ -49,6 +49,7 @@ final class VectorOperations {
     private final CoordinatorMetrics metrics;
     private final Consistency defaultConsistency;
     private final int maxBatchRows;
+    private final QuorumRead quorumRead;
 
     VectorOperations(NodeClients clients, CollectionCatalog catalog, Replicator replicator,
                      ScatterGather scatter, HybridLogicalClock clock, CoordinatorMetrics metrics,
@@ -61,6 +62,7 @@ final class VectorOperations {
         this.metrics = metrics;
         this.defaultConsistency = defaultConsistency;
         this.maxBatchRows = maxBatchRows;
+        this.quorumRead = new QuorumRead(metrics, clock);
     }
 
     /** Insert ({@code ifAbsent}: create-only) or upsert one batch. */
@@ -97,7 +99,7 @@ final class VectorOperations {
         checkNotExpired(ctx);
         Consistency level = requested == WriteConsistency.WRITE_CONSISTENCY_UNSPECIFIED ? defaultConsistency
                 : Consistency.valueOf(requested.name());
-        Replicator.Result result = replicator.write(collection, byCluster, ifAbsent, level).join();
+        Replicator.Result result = replicator.write(collection, byCluster, ifAbsent, level, ctx.deadlineNanos()).join();
         metrics.writeFailures(result.failures().size());
         if (result.allFailed()) {
             if (result.firstFailureCode() == Status.Code.NOT_FOUND) {
@@ -145,11 +147,33 @@ final class VectorOperations {
             byRange.computeIfAbsent(r, x -> new ArrayList<>()).add(id);
         }
         Map<Long, StoredVector> found = new HashMap<>();
+        WriteConsistency level = request.getConsistency();
+        if (level == WriteConsistency.QUORUM || level == WriteConsistency.ALL) {
+            int required = Consistency.valueOf(level.name()).required(view.topology().replicationFactor());
+            Map<Integer, List<Long>> byCluster = new LinkedHashMap<>();
+            for (long id : new LinkedHashSet<>(request.getIdsList())) {
+                byCluster.computeIfAbsent(IdHashing.bucketOf(id, view.topology().totalClusters()),
+                        c -> new ArrayList<>()).add(id);
+            }
+            for (Map.Entry<Integer, List<Long>> e : byCluster.entrySet()) {
+                found.putAll(quorumRead.read(view, name, e.getKey(), e.getValue(), required, level.name(),
+                        request.getIncludeVectors(), request.getIncludeMetadata()));
+            }
+            return answer(request, found);
+        }
         for (Map.Entry<ClusterRange, List<Long>> e : byRange.entrySet()) {
             GetResponse part = getFromRange(view, e.getKey(), request.toBuilder().clearIds().addAllIds(e.getValue())
                     .build());
-            part.getVectorsList().forEach(v -> found.put(v.getId(), v));
+            part.getVectorsList().forEach(v -> {
+                found.put(v.getId(), v);
+                clock.observe(v.getVersion());
+            });
         }
+        return answer(request, found);
+    }
+
+    /** The found vectors in request order, and the ids not found. */
+    private static GetResponse answer(GetRequest request, Map<Long, StoredVector> found) {
         GetResponse.Builder response = GetResponse.newBuilder();
         for (long id : new LinkedHashSet<>(request.getIdsList())) {
             StoredVector v = found.get(id);
@@ -196,6 +220,10 @@ final class VectorOperations {
         if (request.hasFilter()) {
             RequestChecks.filter(request.getFilter());
         }
-        return scatter.search(request, ctx.remaining());
+        SearchResponse response = scatter.search(request, ctx.remaining());
+        for (var hit : response.getHitsList()) {
+            clock.observe(hit.getVersion());
+        }
+        return response;
     }
 }

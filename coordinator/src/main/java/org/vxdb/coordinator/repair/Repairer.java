@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vxdb.api.internal.v1.BucketDigest;
@@ -32,11 +33,19 @@ public final class Repairer {
     private final NodeClients clients;
     private final int buckets;
     private final int batchRows;
+    private final IntConsumer pace;
 
+    /** As fast as the nodes take it ({@code ./vxdb repair}). */
     public Repairer(NodeClients clients, int buckets, int batchRows) {
+        this(clients, buckets, batchRows, rows -> { });
+    }
+
+    /** @param pace called with each batch's records before it is sent; it may wait (the background pass's rate) */
+    public Repairer(NodeClients clients, int buckets, int batchRows, IntConsumer pace) {
         this.clients = clients;
         this.buckets = buckets;
         this.batchRows = batchRows;
+        this.pace = pace;
     }
 
     /** What repair did to one cluster of one collection. */
@@ -74,7 +83,8 @@ public final class Repairer {
         return reports;
     }
 
-    private List<String> collections() {
+    /** The collections, as the first node that answers lists them. */
+    public List<String> collections() {
         for (NodeClient node : clients.view().all()) {
             try {
                 return node.call(c -> c.collections(c.callTimeout()).listCollections(
@@ -148,6 +158,7 @@ public final class Repairer {
                     .addAllRecords(batch.getRecordsList()).build();
             for (NodeClient target : replicas) {
                 if (target != source) {
+                    pace.accept(batch.getRecordsCount());
                     target.internalBlocking(target.callTimeout()).writeShard(write);
                     sent += batch.getRecordsCount();
                 }

@@ -24,7 +24,7 @@ final class RequestDecoder {
     private static final Set<String> SPEC_FIELDS = Set.of("name", "dimension", "metric", "index", "shard_count",
             "buffer_rows", "buffer_bytes", "buffer_age_millis", "fsync_policy", "batch_window_micros");
     private static final Set<String> WRITE_FIELDS = Set.of("vectors", "consistency");
-    private static final Set<String> GET_FIELDS = Set.of("ids", "include_vectors", "include_metadata");
+    private static final Set<String> GET_FIELDS = Set.of("ids", "include_vectors", "include_metadata", "consistency");
     private static final Set<String> DELETE_FIELDS = Set.of("ids", "consistency");
     private static final Set<String> SEARCH_FIELDS = Set.of("vector", "vector_f32", "k", "filter", "params",
             "include_vectors", "include_metadata", "explain");
@@ -71,7 +71,8 @@ final class RequestDecoder {
     static GetRequest get(String collection, JsonNode body) {
         JsonFields f = JsonFields.of(body, "", GET_FIELDS);
         GetRequest.Builder request = GetRequest.newBuilder().setCollection(collection)
-                .setIncludeVectors(f.bool("include_vectors")).setIncludeMetadata(f.bool("include_metadata"));
+                .setIncludeVectors(f.bool("include_vectors")).setIncludeMetadata(f.bool("include_metadata"))
+                .setConsistency(consistency(f.string("consistency", null), f.at("consistency")));
         List<JsonNode> ids = f.array("ids");
         for (int i = 0; i < ids.size(); i++) {
             request.addIds(JsonFields.uint64(ids.get(i), "ids[" + i + "]"));

@@ -21,7 +21,7 @@ final class RestEndpoints {
 
     static final String STREAM_SUFFIX = "vectors:stream";
     private static final Set<String> TIMEOUT = Set.of(RestHeaders.TIMEOUT_PARAM);
-    /** The stream and the one-id delete take the write consistency as a query parameter (they have no JSON body). */
+    /** The stream and the one-id get and delete take the consistency as a query parameter (they have no JSON body). */
     private static final Set<String> WITH_CONSISTENCY = Set.of(RestHeaders.TIMEOUT_PARAM, "consistency");
 
     private final CoordinatorCore core;
@@ -45,7 +45,7 @@ final class RestEndpoints {
                 .add(HttpMethod.PUT, vectors, "Upsert", Body.JSON, TIMEOUT, e::upsert)
                 .add(HttpMethod.POST, vectors + "/get", "Get", Body.JSON, TIMEOUT, e::get)
                 .add(HttpMethod.POST, vectors + "/delete", "Delete", Body.JSON, TIMEOUT, e::delete)
-                .add(HttpMethod.GET, vectors + "/{id}", "GetVector", Body.NONE, TIMEOUT, e::getOne)
+                .add(HttpMethod.GET, vectors + "/{id}", "GetVector", Body.NONE, WITH_CONSISTENCY, e::getOne)
                 .add(HttpMethod.DELETE, vectors + "/{id}", "DeleteVector", Body.NONE, WITH_CONSISTENCY, e::deleteOne)
                 .add(HttpMethod.POST, collection + "/" + STREAM_SUFFIX, "StreamUpsert", Body.NDJSON, WITH_CONSISTENCY,
                         null)
@@ -137,7 +137,8 @@ final class RestEndpoints {
     private CompletableFuture<RestResponse> getOne(RestCall call, Map<String, String> params, JsonNode body) {
         long id = pathId(params);
         GetRequest request = GetRequest.newBuilder().setCollection(params.get("name")).addIds(id)
-                .setIncludeVectors(true).setIncludeMetadata(true).build();
+                .setIncludeVectors(true).setIncludeMetadata(true)
+                .setConsistency(RequestDecoder.consistency(call.query().get("consistency"), "consistency")).build();
         return core.get(call.context(), request).thenApply(r -> {
             if (r.getVectorsCount() == 0) {
                 throw VxdbException.notFound("vector " + VectorJson.id(id) + " does not exist in collection '"

@@ -18,6 +18,7 @@ final class ClusterWrite {
     }
 
     private final int cluster;
+    private final String range;
     private final List<NodeInfo> replicas;
     private final int required;
     private final String level;
@@ -29,8 +30,10 @@ final class ClusterWrite {
     /** A verdict on the request itself (bad input, create-only conflict) rather than on a node. */
     private Status requestError;
 
-    ClusterWrite(int cluster, List<NodeInfo> replicas, int required, String level) {
+    /** @param range the label of the cluster's range, e.g. {@code clusters 0-3}, for messages */
+    ClusterWrite(int cluster, String range, List<NodeInfo> replicas, int required, String level) {
         this.cluster = cluster;
+        this.range = range;
         this.replicas = replicas;
         this.required = required;
         this.level = level;
@@ -49,17 +52,35 @@ final class ClusterWrite {
     }
 
     synchronized void failed(NodeInfo node, Throwable t) {
+        failed(node, CallFailures.describe(t), t);
+    }
+
+    /** A replica that was not written now ({@code why}), e.g. its write became a hint. */
+    synchronized void notWritten(NodeInfo node, String why) {
+        failed(node, why, null);
+    }
+
+    private void failed(NodeInfo node, String why, Throwable t) {
         failures++;
-        errors[replicas.indexOf(node)] = node.id() + " " + CallFailures.describe(t);
+        errors[replicas.indexOf(node)] = node.id() + " " + why;
+        if (t == null) {
+            decideUnlessPossible();
+            return;
+        }
         if (!CallFailures.isNodeTrouble(t) && requestError == null) {
             requestError = CallFailures.status(t);
             decided.complete(new Outcome(cluster, false, requestError.getCode(), requestError.getDescription()));
             return;
         }
+        decideUnlessPossible();
+    }
+
+    private void decideUnlessPossible() {
         if (failures > replicas.size() - required) {
-            decided.complete(new Outcome(cluster, false, Status.Code.UNAVAILABLE, "cluster " + cluster + ": " + acks
-                    + " of " + replicas.size() + " replicas acknowledged, " + level + " needs " + required + " ("
-                    + String.join("; ", java.util.Arrays.stream(errors).filter(e -> e != null).toList()) + ")"));
+            decided.complete(new Outcome(cluster, false, Status.Code.UNAVAILABLE, "cluster " + cluster + " (" + range
+                    + "): " + acks + " of " + replicas.size() + " replicas acknowledged, " + level + " needs "
+                    + required + " (" + String.join("; ", java.util.Arrays.stream(errors).filter(e -> e != null)
+                    .toList()) + ")"));
         }
     }
 }

@@ -54,8 +54,12 @@ class CoordinatorConfigTest {
         assertEquals(5, config.breakerMinimumCalls());
         assertEquals(Duration.ofSeconds(5), config.breakerOpenFor());
         assertEquals(Consistency.QUORUM, config.consistency());
-        assertEquals(Duration.ZERO, config.repairInterval());
+        assertEquals(32, config.write().replicaWindow());
+        assertEquals(Path.of("/etc/vxdb/hints"), config.write().hintsDir(), "beside the config file");
+        assertEquals(Duration.ofSeconds(1), config.write().hintReplayInterval());
+        assertEquals(Duration.ofMinutes(1), config.repairInterval());
         assertEquals(64, config.repairBuckets());
+        assertEquals(20_000, config.repair().rowsPerSecond());
     }
 
     @Test
@@ -143,14 +147,14 @@ class CoordinatorConfigTest {
             ONE,    1, 1
             ONE,    3, 1
             QUORUM, 1, 1
-            QUORUM, 2, 1
+            QUORUM, 2, 2
             QUORUM, 3, 2
-            QUORUM, 4, 2
+            QUORUM, 4, 3
             QUORUM, 5, 3
             ALL,    1, 1
             ALL,    3, 3
             """)
-    void shouldRequireOneHalfRoundedUpOrAllReplicas(Consistency consistency, int replicationFactor, int required) {
+    void shouldRequireOneAMajorityOrAllReplicas(Consistency consistency, int replicationFactor, int required) {
         assertEquals(required, consistency.required(replicationFactor));
     }
 
@@ -179,7 +183,8 @@ class CoordinatorConfigTest {
     void shouldLoadTheExampleWithEveryFieldAtItsDefault() {
         Path example = repoFile("ops/config/coordinator.example.yaml");
         CoordinatorConfig config = CoordinatorConfig.load(example);
-        CoordinatorConfig defaults = CoordinatorConfig.defaults(example.getParent().resolve("local/topology.yaml"));
+        CoordinatorConfig defaults = CoordinatorConfig.defaults(example.getParent().resolve("local/topology.yaml"),
+                example.getParent());
         assertEquals(defaults, config);
         assertEquals(defaults.toString(), config.toString());
     }

@@ -1,5 +1,6 @@
 package org.vxdb.node.grpc;
 
+import org.vxdb.api.HybridLogicalClock;
 import org.vxdb.storage.engine.StorageEngine;
 
 /**
@@ -10,11 +11,11 @@ import org.vxdb.storage.engine.StorageEngine;
 public final class NodeState {
 
     private volatile StorageEngine engine;
-    private volatile VersionClock clock;
+    private volatile HybridLogicalClock clock;
     private volatile String notReadyReason = "opening storage";
 
     /** Makes the node ready: requests are served from {@code openEngine} from now on. */
-    public void ready(StorageEngine openEngine, VersionClock versions) {
+    public void ready(StorageEngine openEngine, HybridLogicalClock versions) {
         this.clock = versions;
         this.engine = openEngine;
         this.notReadyReason = null;
@@ -49,7 +50,7 @@ public final class NodeState {
         return engine;
     }
 
-    public VersionClock clock() {
+    public HybridLogicalClock clock() {
         return clock;
     }
 }

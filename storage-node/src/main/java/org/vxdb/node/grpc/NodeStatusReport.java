@@ -52,6 +52,9 @@ public final class NodeStatusReport {
             NativeMemoryBudget budget = engine.config().budget();
             b.setNativeMemoryUsed(budget.used()).setNativeMemoryLimit(budget.limit());
         }
+        if (state.clock() != null) {
+            b.setMaxVersion(state.clock().last());
+        }
         if (engine != null && reason == null) {
             try {
                 EngineStats s = engine.stats();

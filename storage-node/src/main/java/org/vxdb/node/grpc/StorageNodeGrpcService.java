@@ -11,6 +11,8 @@ import org.vxdb.api.internal.v1.BucketDigest;
 import org.vxdb.api.internal.v1.IndexState;
 import org.vxdb.api.internal.v1.NodeStatusRequest;
 import org.vxdb.api.internal.v1.NodeStatusResponse;
+import org.vxdb.api.internal.v1.ReadRecordsRequest;
+import org.vxdb.api.internal.v1.ReadRecordsResponse;
 import org.vxdb.api.internal.v1.RecordOp;
 import org.vxdb.api.internal.v1.ShardDigestRequest;
 import org.vxdb.api.internal.v1.ShardDigestResponse;
@@ -80,7 +82,7 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
             metrics.recordsWritten("upsert", writes.size() - deletes);
             metrics.recordsWritten("delete", deletes);
             metrics.batchAcknowledged("internal");
-            return ShardWriteResponse.newBuilder().setApplied(writes.size()).build();
+            return ShardWriteResponse.newBuilder().setApplied(writes.size()).setNodeClock(node.clock().last()).build();
         });
     }
 
@@ -151,6 +153,21 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
         }
         return shard.indexedRows() > 0 || !"none".equals(shard.indexDescription()) ? IndexState.INDEX_READY
                 : IndexState.INDEX_NONE;
+    }
+
+    @Override
+    public void readRecords(ReadRecordsRequest request, StreamObserver<ReadRecordsResponse> out) {
+        VectorGrpcService.unary(out, () -> {
+            Collection c = collection(request.getCollection());
+            Shard shard = c.shard(SearchExecution.shard(c, request.getShard(), "shard"));
+            WriteExecution.checkBatchSize(request.getIdsCount(), maxBatchRows, "ids");
+            long[] ids = request.getIdsList().stream().mapToLong(Long::longValue).toArray();
+            ReadRecordsResponse.Builder response = ReadRecordsResponse.newBuilder();
+            for (ShardWrite w : shard.newestRecords(ids)) {
+                response.addRecords(toRecord(w));
+            }
+            return response.build();
+        });
     }
 
     @Override

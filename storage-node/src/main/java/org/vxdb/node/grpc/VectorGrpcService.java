@@ -3,10 +3,8 @@ package org.vxdb.node.grpc;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.vxdb.api.v1.DeleteRequest;
 import org.vxdb.api.v1.DeleteResponse;
@@ -136,12 +134,10 @@ public final class VectorGrpcService extends VectorServiceGrpc.VectorServiceImpl
             Collection c = collection(request.getCollection());
             WriteExecution.checkBatchSize(request.getIdsCount(), maxBatchRows, "ids");
             List<Long> ids = List.copyOf(new LinkedHashSet<>(request.getIdsList()));
-            Map<Integer, List<ShardWrite>> byShard = new HashMap<>();
-            WriteExecution.deletes(c, ids, node.clock().next(), byShard);
+            long version = node.clock().next();
+            List<ShardWrite> tombstones = ids.stream().map(id -> ShardWrite.delete(id, version)).toList();
             WriteExecution.checkDeadline();
-            for (Map.Entry<Integer, List<ShardWrite>> e : byShard.entrySet()) {
-                c.shard(e.getKey()).write(e.getValue(), false);
-            }
+            c.write(tombstones, Collection.WriteMode.UPSERT);
             metrics.recordsWritten("delete", ids.size());
             metrics.batchAcknowledged("public");
             return DeleteResponse.newBuilder().setDeleted(ids.size()).build();

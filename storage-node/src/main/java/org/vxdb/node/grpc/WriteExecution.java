@@ -5,22 +5,19 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.vxdb.api.IdHashing;
 import org.vxdb.api.RequestChecks;
 import org.vxdb.api.v1.Vector;
 import org.vxdb.api.v1.WriteRequest;
 import org.vxdb.api.v1.WriteResponse;
 import org.vxdb.storage.engine.Collection;
-import org.vxdb.storage.shard.IdsExistException;
 import org.vxdb.storage.shard.ShardWrite;
 
 /**
  * A public-API write batch on this node: validated as a whole (so a bad vector rejects the batch
- * before anything is written), given one version from the node's clock, split by
- * {@code IdHashing.bucketOf(id, shardCount)} and written shard by shard.
+ * before anything is written), given one version from the node's clock, and handed to the engine,
+ * which routes it to shards ({@link Collection#write(List, Collection.WriteMode)}; create-only is
+ * atomic across them).
  */
 final class WriteExecution {
 
@@ -52,48 +49,19 @@ final class WriteExecution {
         RequestChecks.batchSize(n, max, field);
     }
 
-    /** Writes validated rows; create-only when {@code ifAbsent}. Returns the response. */
+    /** Writes validated rows (the engine routes them to shards); create-only when {@code ifAbsent}. */
     static WriteResponse write(Collection c, List<Row> rows, long version, boolean ifAbsent) throws IOException {
-        if (ifAbsent) {
-            rejectLiveIds(c, rows);
-        }
-        Map<Integer, List<ShardWrite>> byShard = new HashMap<>();
+        List<ShardWrite> batch = new ArrayList<>(rows.size());
         for (Row r : rows) {
-            byShard.computeIfAbsent(IdHashing.bucketOf(r.id(), c.shardCount()), s -> new ArrayList<>())
-                    .add(ShardWrite.upsert(r.id(), version, r.values(), r.metadata()));
+            batch.add(ShardWrite.upsert(r.id(), version, r.values(), r.metadata()));
         }
         checkDeadline();
-        for (Map.Entry<Integer, List<ShardWrite>> e : byShard.entrySet()) {
-            c.shard(e.getKey()).write(e.getValue(), ifAbsent);
-        }
+        c.write(batch, ifAbsent ? Collection.WriteMode.CREATE_ONLY : Collection.WriteMode.UPSERT);
         WriteResponse.Builder out = WriteResponse.newBuilder().setWritten(rows.size());
         for (Row r : rows) {
             out.addIds(r.id());
         }
         return out.build();
-    }
-
-    /** Checks every shard first so that a create-only batch spanning shards fails before any is written. */
-    private static void rejectLiveIds(Collection c, List<Row> rows) {
-        List<Long> live = new ArrayList<>();
-        for (Row r : rows) {
-            if (c.shard(IdHashing.bucketOf(r.id(), c.shardCount())).get(r.id()).isPresent()) {
-                live.add(r.id());
-            }
-        }
-        if (!live.isEmpty()) {
-            throw new IdsExistException(live);
-        }
-    }
-
-    static List<ShardWrite> deletes(Collection c, List<Long> ids, long version, Map<Integer, List<ShardWrite>> byShard) {
-        List<ShardWrite> all = new ArrayList<>(ids.size());
-        for (long id : ids) {
-            ShardWrite w = ShardWrite.delete(id, version);
-            byShard.computeIfAbsent(IdHashing.bucketOf(id, c.shardCount()), s -> new ArrayList<>()).add(w);
-            all.add(w);
-        }
-        return all;
     }
 
     /** A request whose deadline passed while queued is answered without writing anything. */

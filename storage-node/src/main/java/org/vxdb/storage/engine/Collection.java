@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.vxdb.api.IdHashing;
 import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.shard.Hit;
+import org.vxdb.storage.shard.IdsExistException;
 import org.vxdb.storage.shard.SearchOutcome;
 import org.vxdb.storage.shard.Shard;
 import org.vxdb.storage.shard.ShardWrite;
@@ -74,6 +78,67 @@ public final class Collection {
      */
     public void write(int shard, List<ShardWrite> writes, boolean ifAbsent) throws IOException {
         shard(shard).write(writes, ifAbsent);
+    }
+
+    /** How a batch treats ids that are live. */
+    public enum WriteMode {
+        /** Creates or replaces (the newer version wins). */
+        UPSERT,
+        /** Creates only: if any upserted id is live or being created, nothing of the batch is written. */
+        CREATE_ONLY
+    }
+
+    /**
+     * Writes a batch that may span shards, each record to the shard of its id
+     * ({@code IdHashing.bucketOf(id, shardCount)}). {@link WriteMode#CREATE_ONLY} is atomic across
+     * the shards: the ids are reserved on every shard (in shard order) before any is written, so a
+     * conflict on a later shard leaves the earlier ones untouched, and of two concurrent batches
+     * sharing an id at most one is written, whole.
+     *
+     * @throws org.vxdb.storage.shard.IdsExistException in CREATE_ONLY, naming every id that exists
+     */
+    public void write(List<ShardWrite> batch, WriteMode mode) throws IOException {
+        ensureOpen();
+        TreeMap<Integer, List<ShardWrite>> byShard = new TreeMap<>();
+        for (ShardWrite w : batch) {
+            byShard.computeIfAbsent(IdHashing.bucketOf(w.id(), shards.size()), s -> new ArrayList<>()).add(w);
+        }
+        if (mode == WriteMode.UPSERT) {
+            for (Map.Entry<Integer, List<ShardWrite>> e : byShard.entrySet()) {
+                shard(e.getKey()).write(e.getValue(), false);
+            }
+            return;
+        }
+        List<Shard.CreateReservation> reserved = new ArrayList<>();
+        try {
+            List<Long> existing = new ArrayList<>();
+            for (Map.Entry<Integer, List<ShardWrite>> e : byShard.entrySet()) {
+                try {
+                    reserved.add(shard(e.getKey()).reserveCreate(e.getValue()));
+                } catch (IdsExistException conflict) {
+                    existing.addAll(conflict.ids());
+                }
+            }
+            if (!existing.isEmpty()) {
+                throw new IdsExistException(inBatchOrder(batch, existing));
+            }
+            for (Shard.CreateReservation r : reserved) {
+                r.commit();
+            }
+        } finally {
+            reserved.forEach(Shard.CreateReservation::close);
+        }
+    }
+
+    private static List<Long> inBatchOrder(List<ShardWrite> batch, List<Long> ids) {
+        java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
+        java.util.LinkedHashSet<Long> out = new java.util.LinkedHashSet<>();
+        for (ShardWrite w : batch) {
+            if (wanted.contains(w.id())) {
+                out.add(w.id());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**

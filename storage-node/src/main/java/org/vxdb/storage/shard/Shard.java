@@ -277,16 +277,51 @@ public final class Shard implements AutoCloseable {
      * created again. Plain writes of an id being created are not blocked: the higher version wins.
      */
     public void write(List<ShardWrite> writes, boolean ifAbsent) throws IOException {
-        List<ShardWrite> valid = validate(writes);
         if (!ifAbsent) {
-            appendAndApply(valid);
+            appendAndApply(validate(writes));
             return;
         }
-        LongHashSet reserved = reserveAbsent(valid);
-        try {
+        try (CreateReservation r = reserveCreate(writes)) {
+            r.commit();
+        }
+    }
+
+    /**
+     * The first step of a create-only write that may span shards: validates the batch and reserves
+     * its upserted ids on this shard (none may be live or being created), writing nothing yet.
+     * {@link CreateReservation#commit} writes it; closing the reservation gives the ids back. A
+     * collection reserves on every shard of a batch before it commits any, so that two create-only
+     * batches sharing an id can never both be written, even in part.
+     *
+     * @throws IdsExistException naming the ids that exist or are being created
+     */
+    public CreateReservation reserveCreate(List<ShardWrite> writes) {
+        List<ShardWrite> valid = validate(writes);
+        return new CreateReservation(valid, reserveAbsent(valid));
+    }
+
+    /** Ids reserved for a create-only batch on this shard, until committed or closed. */
+    public final class CreateReservation implements AutoCloseable {
+        private final List<ShardWrite> valid;
+        private final LongHashSet reserved;
+        private boolean released;
+
+        private CreateReservation(List<ShardWrite> valid, LongHashSet reserved) {
+            this.valid = valid;
+            this.reserved = reserved;
+        }
+
+        /** Logs durably and applies the reserved batch; the reservation holds until {@link #close}. */
+        public void commit() throws IOException {
             appendAndApply(valid);
-        } finally {
-            unreserve(reserved);
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                unreserve(reserved);
+            }
         }
     }
 
@@ -890,6 +925,28 @@ public final class Shard implements AutoCloseable {
                 sink.accept(batch);
             }
         }
+    }
+
+    /**
+     * The newest record of each of {@code ids} the shard holds, as the write that recreates it (a
+     * tombstone as a delete with its version), in the order asked; ids the shard never saw are left
+     * out. What a coordinator compares between replicas for a read at QUORUM or ALL.
+     */
+    public List<ShardWrite> newestRecords(long[] ids) {
+        List<ShardWrite> out = new ArrayList<>(ids.length);
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            for (long id : ids) {
+                long row = idToRow.get(id);
+                if (row != -1) {
+                    out.add(recordOf(id, row));
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return out;
     }
 
     /** The ids with a record in the buckets the filter accepts, sorted. */

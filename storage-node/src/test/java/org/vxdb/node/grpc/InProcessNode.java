@@ -46,7 +46,7 @@ final class InProcessNode implements AutoCloseable {
 
     InProcessNode(Path dir, int running, int queued) throws IOException {
         engine = StorageEngine.open(new EngineConfig().dataDirs(dir).nativeMemoryBudget(1L << 30));
-        state.ready(engine, new VersionClock(0));
+        state.ready(engine, new org.vxdb.api.HybridLogicalClock(0));
         String name = InProcessServerBuilder.generateName();
         AdmissionInterceptor admission = new AdmissionInterceptor(running, queued, metrics.service()::requestRejected);
         InProcessServerBuilder b = InProcessServerBuilder.forName(name).directExecutor();
