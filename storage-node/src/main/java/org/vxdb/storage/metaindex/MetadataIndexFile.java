@@ -125,8 +125,10 @@ public final class MetadataIndexFile {
         ByteBuffer body = buf.slice(HEADER_BYTES, bytes.length - HEADER_BYTES - CRC_BYTES)
                 .order(ByteOrder.LITTLE_ENDIAN);
         Map<MetadataIndexSpec, FieldIndex> fields = new LinkedHashMap<>();
+        int at = 0;
         try {
             for (int i = 0; i < count; i++) {
+                at = i + 1;
                 FieldIndex f = readField(body, rows);
                 if (fields.put(f.spec(), f) != null) {
                     throw new IllegalArgumentException("index " + f.spec() + " appears twice");
@@ -135,7 +137,9 @@ public final class MetadataIndexFile {
             if (body.hasRemaining()) {
                 throw new IllegalArgumentException(body.remaining() + " bytes follow the last field");
             }
-        } catch (IllegalArgumentException | BufferUnderflowException | IndexOutOfBoundsException e) {
+        } catch (BufferUnderflowException e) {
+            throw new MetadataIndexCorruptException(file, "the file ends inside field " + at + " of " + count, e);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new MetadataIndexCorruptException(file, e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
         return MetadataIndexSet.frozen(fields, rows);
