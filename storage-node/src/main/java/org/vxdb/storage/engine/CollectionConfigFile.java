@@ -21,8 +21,8 @@ import org.vxdb.storage.wal.FsyncPolicy;
  * per record component under the same name, plus {@code format}. Durations are ISO-8601
  * ({@code PT10M}), the metric its label ({@code l2}), the policy its enum name ({@code BATCH}).
  * {@code metadataIndexes} lists {@code kind:field} pairs separated by commas, each field name
- * URL-encoded (UTF-8), e.g. {@code inverted:category,ordered:price}; files written before metadata
- * indexes existed have no such key and mean none.
+ * URL-encoded (UTF-8), e.g. {@code inverted:category,ordered:price}; the key is left out when
+ * there are none (so files of collections without metadata indexes read as before).
  */
 final class CollectionConfigFile {
 
@@ -45,7 +45,9 @@ final class CollectionConfigFile {
         e.put("bufferAge", c.bufferAge().toString());
         e.put("fsyncPolicy", c.fsyncPolicy().name());
         e.put("batchWindow", c.batchWindow().toString());
-        e.put("metadataIndexes", formatIndexes(c.metadataIndexes()));
+        if (!c.metadataIndexes().isEmpty()) {
+            e.put("metadataIndexes", formatIndexes(c.metadataIndexes()));
+        }
         PropertiesFile.write(collectionDir.resolve(FILE_NAME), "VxDB collection config", e);
     }
 
