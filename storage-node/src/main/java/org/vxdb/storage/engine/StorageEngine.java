@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.shard.Shard;
 import org.vxdb.storage.metaindex.MetadataIndexSpec;
+import org.vxdb.storage.metaindex.MetadataIndexStats;
 import org.vxdb.storage.shard.ShardConfig;
 
 /**
@@ -304,8 +307,13 @@ public final class StorageEngine implements AutoCloseable {
         long bufferBytes = 0;
         long mappedBytes = 0;
         long indexedRows = 0;
+        List<EngineStats.MetadataIndexBytes> metadataIndexes = new ArrayList<>();
         for (Collection collection : open) {
+            Map<MetadataIndexSpec, Long> bytes = new LinkedHashMap<>();
             for (Shard shard : collection.shards()) {
+                for (MetadataIndexStats m : shard.metadataIndexStats()) {
+                    bytes.merge(m.spec(), m.bytes(), Long::sum);
+                }
                 shards++;
                 vectors += shard.count();
                 segments += shard.segmentCount();
@@ -314,10 +322,12 @@ public final class StorageEngine implements AutoCloseable {
                 mappedBytes += shard.mappedBytes();
                 indexedRows += shard.indexedRows();
             }
+            bytes.forEach((spec, b) -> metadataIndexes.add(new EngineStats.MetadataIndexBytes(collection.name(),
+                    spec.field(), spec.kind().label(), b)));
         }
         NativeMemoryBudget budget = config.budget();
         return new EngineStats(open.size(), shards, vectors, segments, bufferedRows, bufferBytes, mappedBytes,
-                indexedRows, budget.used(), budget.limit());
+                indexedRows, budget.used(), budget.limit(), metadataIndexes);
     }
 
     /** The validated data directories, in placement order. */
