@@ -30,7 +30,7 @@ import org.vxdb.vecs.VectorSet;
  */
 final class FilterWorkload {
 
-    static final Set<String> OPTIONS = Set.of("filter", "filter-queries", "warmup", "filter-baseline");
+    static final Set<String> OPTIONS = Set.of("filter", "filter-queries", "warmup", "filter-baseline", "filter-node");
     static final String DEFAULT_PERCENTS = "50,10,1,0.1,0.01";
     private static final long SEL_RANGE = 1_000_000;
     private static final MetadataIndexSpec SEL = MetadataIndexSpec.ordered("sel");
@@ -142,8 +142,11 @@ final class FilterWorkload {
         long started = System.nanoTime();
         ft.addMetadataIndex(spec);
         MetadataIndexStats stats = null;
+        String node = c.options.string("filter-node", null);
         while (true) {
-            for (MetadataIndexStats s : ft.metadataIndexStats()) {
+            List<MetadataIndexStats> all = node != null && t instanceof GrpcTarget g
+                    ? nodeStats(node, g.collection()) : ft.metadataIndexStats();
+            for (MetadataIndexStats s : all) {
                 if (s.spec().equals(spec)) {
                     stats = s;
                 }
@@ -168,6 +171,29 @@ final class FilterWorkload {
                 stats.segments(), seconds, stats.bytes() / 1048576.0, stats.bytes() / (double) c.base().count());
         return json.put("build_s", seconds).put("bytes", stats.bytes()).put("segments", stats.segments())
                 .put("bytes_per_row", stats.bytes() / (double) c.base().count());
+    }
+
+    /**
+     * The metadata index stats of a storage node's shards of {@code collection} (plaintext gRPC):
+     * through a coordinator, whose describe does not sum them, the build is watched on the node.
+     */
+    private static List<MetadataIndexStats> nodeStats(String node, String collection) {
+        io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forTarget(node).usePlaintext().build();
+        try {
+            List<MetadataIndexStats> out = new ArrayList<>();
+            for (org.vxdb.api.v1.MetadataIndexStats m : org.vxdb.api.v1.CollectionServiceGrpc.newBlockingStub(channel)
+                    .describeCollection(org.vxdb.api.v1.DescribeCollectionRequest.newBuilder().setName(collection)
+                            .build()).getCollection().getStats().getMetadataIndexesList()) {
+                out.add(new MetadataIndexStats(new MetadataIndexSpec(m.getIndex().getField(),
+                        m.getIndex().getKind() == org.vxdb.api.v1.MetadataIndexKind.METADATA_INDEX_ORDERED
+                                ? org.vxdb.storage.metaindex.MetadataIndexKind.ORDERED
+                                : org.vxdb.storage.metaindex.MetadataIndexKind.INVERTED), m.getBytes(),
+                        m.getSegmentsIndexed(), m.getSegments()));
+            }
+            return out;
+        } finally {
+            channel.shutdownNow();
+        }
     }
 
     private static void sleep() {

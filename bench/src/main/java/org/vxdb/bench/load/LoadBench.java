@@ -45,6 +45,7 @@ public final class LoadBench {
                       --workers 32 --nprobe 0
             filter:   --filter 50,10,1,0.1,0.01 (% of rows matched) --filter-queries 200 --warmup 100
                       --filter-baseline true (also measure each filter before the metadata indexes exist)
+                      --filter-node HOST:PORT (through a coordinator: watch index builds on this storage node)
           ./vxdb bench floor [--grpc HOST:PORT] [--rest HOST:PORT] [--resp HOST:PORT] [--duration 10] [--warmup 2000]
                       the empty round trip of each protocol (gRPC health check, REST 404, RESP PING)""";
 
