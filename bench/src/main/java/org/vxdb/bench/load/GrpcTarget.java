@@ -65,7 +65,6 @@ import org.vxdb.vecs.VectorSet;
 public final class GrpcTarget implements Target, FilterTarget {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpcTarget.class);
-    private volatile IntFunction<Metadata> metadataOfRow;
 
     /** How often {@link #awaitIndexed} asks for the collection's stats. */
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
@@ -221,6 +220,8 @@ public final class GrpcTarget implements Target, FilterTarget {
     private volatile boolean created;
     private volatile boolean keep;
     private final WrittenIds written = new WrittenIds();
+    /** The metadata of each written row ({@code filter} workload), or null for none. */
+    private volatile IntFunction<Metadata> metadataOfRow;
 
     private GrpcTarget(String name, String host, int port, Options options) {
         this.name = name;
