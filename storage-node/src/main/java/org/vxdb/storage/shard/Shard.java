@@ -8,10 +8,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +21,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
@@ -120,18 +117,16 @@ public final class Shard implements AutoCloseable {
     private volatile String lastIndexError;
     /** Declared metadata indexes: the config's, then those added since open. Replaced under the write lock. */
     private volatile List<MetadataIndexSpec> metaSpecs;
-    /** Metadata indexes of the sealed segments, by segment file. Guarded by the lock. */
-    private final Map<String, SegmentMetadataIndexes> segmentMeta = new HashMap<>();
+    /** Metadata indexes of the sealed segments. Guarded by the lock. */
+    private final SegmentMetadataCatalog segmentMeta;
     /** The memory buffer's metadata indexes, grown row by row with it. Guarded by the lock. */
     private MetadataIndexSet bufferMeta;
     private boolean metaWorkQueued;
-    private final AtomicLong metaFilesLoaded = new AtomicLong();
-    private final AtomicLong metaSetsBuilt = new AtomicLong();
-    private volatile String lastMetaIndexError;
 
     private Shard(ShardConfig config) {
         this.config = config;
         this.metaSpecs = config.metadataIndexes();
+        this.segmentMeta = new SegmentMetadataCatalog(config.dir(), config.budget());
         this.listener = GuardedStorageListener.guard(config.listener());
         this.dir = config.dir();
         this.rowBytes = (long) config.dimension() * Float.BYTES;
@@ -200,7 +195,7 @@ public final class Shard implements AutoCloseable {
             }
         }
         loadIndex();
-        loadMetadataIndexes();
+        segmentMeta.load(sealed, !metaSpecs.isEmpty());
         buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
         bufferMeta = MetadataIndexSet.growing(metaSpecs);
         appliedPrefix = manifest.replayAfterLsn();
@@ -248,62 +243,6 @@ public final class Shard implements AutoCloseable {
             }
             LOG.error("shard {}: cannot use index {} ({}); it will be rebuilt", dir, file, e.getMessage());
             lastIndexError = e.getMessage();
-        }
-    }
-
-    /**
-     * Loads the metadata index file of every sealed segment (no rebuild). A missing or damaged file,
-     * or one without every declared index, is (re)built in the background; meanwhile the fields it
-     * lacks are answered by reading the segment's metadata.
-     */
-    private void loadMetadataIndexes() {
-        for (SealedSegment s : sealed) {
-            Path file = dir.resolve(MetadataIndexFile.nameFor(s.file()));
-            try {
-                MetadataIndexSet set = MetadataIndexFile.read(file, s.segment().count());
-                putSegmentMeta(s.file(), set);
-                metaFilesLoaded.incrementAndGet();
-            } catch (NoSuchFileException e) {
-                if (!metaSpecs.isEmpty()) {
-                    LOG.warn("shard {}: metadata index file {} is missing; it will be built", dir, file.getFileName());
-                }
-            } catch (IOException | RuntimeException e) {
-                lastMetaIndexError = e.getMessage();
-                LOG.error("shard {}: {}; it will be rebuilt", dir, e.getMessage());
-            }
-        }
-    }
-
-    /** Installs a segment's metadata indexes, reserving their heap bytes from the memory budget. */
-    private void putSegmentMeta(String segmentFile, MetadataIndexSet set) {
-        NativeMemoryBudget.Reservation reservation = config.budget().reserve(set.bytes(),
-                "metadata indexes (heap) of segment " + segmentFile);
-        SegmentMetadataIndexes previous = segmentMeta.put(segmentFile, new SegmentMetadataIndexes(set, reservation));
-        if (previous != null) {
-            previous.close();
-        }
-    }
-
-    private void dropSegmentMeta(String segmentFile) throws IOException {
-        SegmentMetadataIndexes previous = segmentMeta.remove(segmentFile);
-        if (previous != null) {
-            previous.close();
-        }
-        Files.deleteIfExists(dir.resolve(MetadataIndexFile.nameFor(segmentFile)));
-    }
-
-    /** Writes a segment's metadata index file; a failure is logged (the file is rebuilt at the next open). */
-    private void writeMetadataIndexes(String segmentFile, MetadataIndexSet set) {
-        if (set.specs().isEmpty()) {
-            return;
-        }
-        Path file = dir.resolve(MetadataIndexFile.nameFor(segmentFile));
-        try {
-            MetadataIndexFile.write(file, set);
-        } catch (IOException | RuntimeException e) {
-            lastMetaIndexError = e.getMessage();
-            LOG.warn("shard {}: cannot write metadata index file {} ({}); it is rebuilt at the next open", dir,
-                    file.getFileName(), e.getMessage());
         }
     }
 
@@ -591,11 +530,11 @@ public final class Shard implements AutoCloseable {
                     c.versions(), c.flags(), c.metadata(), c.metadataOffsets()));
             Segment segment = Segment.open(file);
             MetadataIndexSet meta = bufferMeta.freeze(rows);
-            writeMetadataIndexes(name, meta);
+            segmentMeta.write(name, meta);
             manifest = manifest.withSegment(new Manifest.SegmentEntry(name, bufferBase, rows), appliedPrefix);
             manifest.write(dir);
             sealed.add(new SealedSegment(bufferBase, segment, name));
-            installQuietly(name, meta);
+            segmentMeta.install(name, meta);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot seal " + rows + " rows of shard " + dir + " into " + file + ": "
                     + e.getMessage(), e);
@@ -803,9 +742,9 @@ public final class Shard implements AutoCloseable {
             for (SealedSegment s : old) {
                 s.segment().close();
                 Files.deleteIfExists(dir.resolve(s.file()));
-                dropSegmentMeta(s.file());
+                segmentMeta.drop(s.file());
             }
-            rewrittenMeta.forEach(this::installQuietly);
+            rewrittenMeta.forEach(segmentMeta::installBuilt);
             IndexFiles.fsyncDirectory(dir);
             LOG.info("shard {}: compacted {} sealed rows into {} ({} dropped); buffer rows renumbered from {} to {}",
                     dir, before, after, dropped, oldBufferBase, bufferBase);
@@ -830,9 +769,8 @@ public final class Shard implements AutoCloseable {
             long started = System.nanoTime();
             MetadataIndexSet set = MetadataIndexSet.build(specs, (int) s.segment().count(),
                     r -> s.segment().metadata(r));
-            writeMetadataIndexes(s.file(), set);
+            segmentMeta.write(s.file(), set);
             out.put(s.file(), set);
-            metaSetsBuilt.incrementAndGet();
             listener.metadataIndexBuilt(describe(specs), s.segment().count(), System.nanoTime() - started);
         }
         return out;
@@ -842,17 +780,6 @@ public final class Shard implements AutoCloseable {
         return String.join(",", specs.stream().map(MetadataIndexSpec::toString).toList());
     }
 
-    /** {@link #putSegmentMeta}; over budget, the segment is searched without indexes (logged). */
-    private void installQuietly(String segmentFile, MetadataIndexSet set) {
-        try {
-            putSegmentMeta(segmentFile, set);
-        } catch (RuntimeException e) {
-            lastMetaIndexError = e.getMessage();
-            LOG.error("shard {}: cannot keep the metadata indexes of {} ({}); its filters read metadata instead",
-                    dir, segmentFile, e.getMessage());
-        }
-    }
-
     /** Queues building the declared metadata indexes that sealed segments lack, unless already queued. */
     private void scheduleMetadataIndexWork() {
         if (metaWorkQueued || closed || recovering || metaSpecs.isEmpty()) {
@@ -860,18 +787,6 @@ public final class Shard implements AutoCloseable {
         }
         metaWorkQueued = true;
         indexer.execute(this::metadataIndexWork);
-    }
-
-    /** Sealed segments that lack a declared metadata index. Under the lock. */
-    private List<SealedSegment> segmentsLackingMetadataIndexes(List<MetadataIndexSpec> specs) {
-        List<SealedSegment> out = new ArrayList<>();
-        for (SealedSegment s : sealed) {
-            SegmentMetadataIndexes m = segmentMeta.get(s.file());
-            if (m == null || !m.set().covers(specs)) {
-                out.add(s);
-            }
-        }
-        return out;
     }
 
     /**
@@ -889,7 +804,7 @@ public final class Shard implements AutoCloseable {
                 return;
             }
             specs = metaSpecs;
-            todo = segmentsLackingMetadataIndexes(specs);
+            todo = segmentMeta.lacking(sealed, specs);
         } finally {
             lock.writeLock().unlock();
         }
@@ -900,8 +815,7 @@ public final class Shard implements AutoCloseable {
             try {
                 buildSegmentMetadataIndexes(s, specs);
             } catch (RuntimeException e) {
-                lastMetaIndexError = e.getMessage();
-                LOG.error("shard {}: building the metadata indexes of {} failed: {}", dir, s.file(), e.toString());
+                segmentMeta.failed("building the metadata indexes of " + s.file() + " failed: " + e);
             }
         }
     }
@@ -910,8 +824,7 @@ public final class Shard implements AutoCloseable {
         MetadataIndexSet existing;
         lock.readLock().lock();
         try {
-            SegmentMetadataIndexes m = segmentMeta.get(s.file());
-            existing = m == null ? null : m.set();
+            existing = segmentMeta.get(s.file());
         } finally {
             lock.readLock().unlock();
         }
@@ -920,14 +833,13 @@ public final class Shard implements AutoCloseable {
         MetadataIndexSet built = MetadataIndexSet.build(missing, (int) s.segment().count(),
                 r -> s.segment().metadata(r));
         MetadataIndexSet merged = existing == null ? built : existing.with(built);
-        writeMetadataIndexes(s.file(), merged);
+        segmentMeta.write(s.file(), merged);
         lock.writeLock().lock();
         try {
             if (closed || !sealed.contains(s)) {
                 return;
             }
-            putSegmentMeta(s.file(), merged);
-            metaSetsBuilt.incrementAndGet();
+            segmentMeta.installBuilt(s.file(), merged);
         } finally {
             lock.writeLock().unlock();
         }
@@ -977,8 +889,8 @@ public final class Shard implements AutoCloseable {
                 long bytes = bufferMeta == null ? 0 : bufferMeta.bytesBySpec().getOrDefault(spec, 0L);
                 int indexed = 0;
                 for (SealedSegment s : sealed) {
-                    SegmentMetadataIndexes m = segmentMeta.get(s.file());
-                    Long b = m == null ? null : m.set().bytesBySpec().get(spec);
+                    MetadataIndexSet m = segmentMeta.get(s.file());
+                    Long b = m == null ? null : m.bytesBySpec().get(spec);
                     if (b != null) {
                         bytes += b;
                         indexed++;
@@ -994,17 +906,17 @@ public final class Shard implements AutoCloseable {
 
     /** Metadata index files loaded from disk since open (each avoided a rebuild). */
     public long metadataIndexFilesLoaded() {
-        return metaFilesLoaded.get();
+        return segmentMeta.filesLoaded();
     }
 
     /** Segments whose metadata indexes were built (at seal time they come from the buffer and are not counted). */
     public long metadataIndexSegmentsBuilt() {
-        return metaSetsBuilt.get();
+        return segmentMeta.segmentsBuilt();
     }
 
     /** Why the last metadata index load, build or write failed, or null. */
     public String metadataIndexError() {
-        return lastMetaIndexError;
+        return segmentMeta.lastError();
     }
 
     /** Writes the newest row of every id in the sealed segments into new segments numbered from 0. */
@@ -1282,9 +1194,8 @@ public final class Shard implements AutoCloseable {
     private List<Part> parts() {
         List<Part> parts = new ArrayList<>(sealed.size() + 1);
         for (SealedSegment s : sealed) {
-            SegmentMetadataIndexes m = segmentMeta.get(s.file());
             Segment seg = s.segment();
-            parts.add(new Part(s.base(), (int) seg.count(), m == null ? null : m.set(), seg::metadata, seg.vectors()));
+            parts.add(new Part(s.base(), (int) seg.count(), segmentMeta.get(s.file()), seg::metadata, seg.vectors()));
         }
         MemoryBuffer b = buffer;
         parts.add(new Part(bufferBase, b.size(), bufferMeta, b::metadata, b.vectors()));
@@ -1711,8 +1622,7 @@ public final class Shard implements AutoCloseable {
                 index.close();
                 index = null;
             }
-            segmentMeta.values().forEach(SegmentMetadataIndexes::close);
-            segmentMeta.clear();
+            segmentMeta.close();
             if (wal != null) {
                 wal.close();
             }
