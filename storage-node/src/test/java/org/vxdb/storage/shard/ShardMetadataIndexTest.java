@@ -15,7 +15,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vxdb.index.Metric;
+import org.vxdb.storage.buffer.MemoryBuffer;
 import org.vxdb.storage.filter.Filter;
+import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.metaindex.MetadataIndexFile;
 import org.vxdb.storage.metaindex.MetadataIndexSpec;
 import org.vxdb.storage.metaindex.MetadataIndexStats;
@@ -179,6 +181,21 @@ class ShardMetadataIndexTest {
             float[] q = ShardFixtures.vector(5, DIM);
             assertEquals(MetadataFilterFixtures.bruteForce(live, q, 10, onFree),
                     ShardFixtures.ids(shard.search(q, 10, onFree)));
+        }
+    }
+
+    @Test
+    void shouldSearchWithoutTheIndexesThatPassTheMemoryBudget() throws IOException {
+        NativeMemoryBudget budget = new NativeMemoryBudget(MemoryBuffer.bytesFor(DIM, 500) + 1024);
+        try (Shard shard = Shard.open(ShardFixtures.config(dir, DIM, Metric.L2, 500, FsyncPolicy.NONE)
+                .withListener(listener).withMetadataIndexes(MetadataFilterFixtures.SPECS).withBudget(budget))) {
+            load(shard);
+            assertTrue(shard.metadataIndexError().startsWith("cannot keep the metadata indexes of seg-"),
+                    shard.metadataIndexError());
+            assertTrue(shard.metadataIndexError().contains("native memory budget exceeded: metadata indexes (heap) of"
+                    + " segment seg-"), shard.metadataIndexError());
+            assertEveryFilterExact(shard, "without the indexes that did not fit");
+            assertEquals(MemoryBuffer.bytesFor(DIM, 500), budget.used(), "only the buffer is reserved");
         }
     }
 
