@@ -14,14 +14,14 @@ import org.vxdb.storage.meta.MetadataValue;
 /**
  * Numeric values of one field (integers as doubles, the way range filters compare them) with their
  * rows. While growing (the memory buffer) the pairs stay in row order and a range is a linear pass
- * over a double array; frozen, they are sorted by value and cut into buckets of at least
- * {@link #MIN_BUCKET_ROWS} rows that each keep a row bitmap, so a wide range unites whole buckets
- * and only the two partial ones are assembled row by row.
+ * over a double array; frozen, they are sorted by value and cut into at most 256 buckets of at
+ * least {@link #MIN_BUCKET_ROWS} rows that each keep a row bitmap, so a wide range unites whole
+ * buckets and only the two partial ones are assembled row by row.
  */
 final class OrderedFieldIndex implements FieldIndex {
 
-    static final int MIN_BUCKET_ROWS = 4096;
-    private static final int TARGET_BUCKETS = 64;
+    static final int MIN_BUCKET_ROWS = 512;
+    private static final int TARGET_BUCKETS = 256;
 
     private final MetadataIndexSpec spec;
     private double[] values;
@@ -86,15 +86,13 @@ final class OrderedFieldIndex implements FieldIndex {
         int count = (size + bucketRows - 1) / bucketRows;
         buckets = new RoaringBitmap[count];
         for (int b = 0; b < count; b++) {
-            buckets[b] = sortedRows(b * bucketRows, Math.min(size, (b + 1) * bucketRows));
+            buckets[b] = rowsBitmap(b * bucketRows, Math.min(size, (b + 1) * bucketRows));
             buckets[b].runOptimize();
         }
     }
 
-    private RoaringBitmap sortedRows(int from, int to) {
-        int[] part = Arrays.copyOfRange(rows, from, to);
-        Arrays.sort(part);
-        return RoaringBitmap.bitmapOf(part);
+    private RoaringBitmap rowsBitmap(int from, int to) {
+        return RoaringBitmap.bitmapOfUnordered(Arrays.copyOfRange(rows, from, to));
     }
 
     @Override
@@ -141,14 +139,14 @@ final class OrderedFieldIndex implements FieldIndex {
             endFull = buckets.length;
         }
         if (firstFull >= endFull) {
-            return sortedRows(lo, hi);
+            return rowsBitmap(lo, hi);
         }
         List<RoaringBitmap> parts = new ArrayList<>(endFull - firstFull + 2);
         for (int b = firstFull; b < endFull; b++) {
             parts.add(buckets[b]);
         }
-        parts.add(sortedRows(lo, firstFull * bucketRows));
-        parts.add(sortedRows(Math.min(hi, endFull * bucketRows), hi));
+        parts.add(rowsBitmap(lo, firstFull * bucketRows));
+        parts.add(rowsBitmap(Math.min(hi, endFull * bucketRows), hi));
         return FastAggregation.or(parts.iterator());
     }
 
