@@ -110,7 +110,7 @@ final class OrderedFieldIndex implements FieldIndex {
     /** Numeric equality as a one-point range; null for non-numbers and integers a double cannot tell apart. */
     private static Filter.Range point(MetadataValue value) {
         return switch (value) {
-            case MetadataValue.Int i when Math.abs(i.value()) <= EXACT_DOUBLE_INTEGER ->
+            case MetadataValue.Int i when i.value() >= -EXACT_DOUBLE_INTEGER && i.value() <= EXACT_DOUBLE_INTEGER ->
                     (Filter.Range) Filter.between("point", i.value(), i.value());
             case MetadataValue.Real r -> (Filter.Range) Filter.between("point", r.value(), r.value());
             default -> null;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,46 @@ class FilterEvaluatorTest {
                 Filter.not(Filter.eq("b", true)), Filter.eq("m", 2))) {
             assertEquals(byScan(f, rows).getCardinality(), FilterEvaluator.estimate(f, rows), 1e-9, f.toString());
         }
+    }
+
+    @Test
+    void shouldScanIntegersBeyondTwoToThe53RatherThanConfuseThemAsDoubles() {
+        List<MemorySegment> rows = List.of(encode(Long.MIN_VALUE), encode(Long.MIN_VALUE + 1), encode(1L << 53),
+                encode((1L << 53) + 1), encode(9.007199254740992E15), encode(-9.223372036854775808E18));
+        for (MetadataIndexSpec spec : List.of(MetadataIndexSpec.inverted("v"), MetadataIndexSpec.ordered("v"))) {
+            MetadataIndexSet set = MetadataIndexSet.build(List.of(spec), rows.size(), rows::get);
+            FilterEvaluator.RowSource source = new FilterEvaluator.RowSource() {
+                @Override
+                public int rows() {
+                    return rows.size();
+                }
+
+                @Override
+                public MetadataIndexSet indexes() {
+                    return set;
+                }
+
+                @Override
+                public MemorySegment metadata(int row) {
+                    return rows.get(row);
+                }
+            };
+            for (Object v : List.of(Long.MIN_VALUE, Long.MIN_VALUE + 1, 1L << 53, (1L << 53) + 1,
+                    9.007199254740992E15, -9.223372036854775808E18)) {
+                Filter f = Filter.eq("v", v);
+                RoaringBitmap expected = new RoaringBitmap();
+                for (int r = 0; r < rows.size(); r++) {
+                    if (f.matches(rows.get(r))) {
+                        expected.add(r);
+                    }
+                }
+                assertEquals(expected, FilterEvaluator.evaluate(f, source), spec + " " + f);
+            }
+        }
+    }
+
+    private static MemorySegment encode(Object v) {
+        return MemorySegment.ofArray(org.vxdb.storage.meta.MetadataCodec.encode(org.vxdb.storage.meta.Metadata.of("v", v)));
     }
 
     @Test
