@@ -167,7 +167,8 @@ final class FilterWorkload {
             c.out.printf(Locale.ROOT, "%s: added %s (its build is not visible through this target)%n", t.name(), spec);
             return json.put("build_s", "n/a").put("bytes", "n/a");
         }
-        c.out.printf(Locale.ROOT, "%s: built %s over %d segments in %.2f s, %.1f MiB (%.1f bytes/row)%n", t.name(), spec,
+        c.out.printf(Locale.ROOT, "%s: built %s over %d segments in %.2f s, %.1f MiB (%.1f bytes/row)%n", t.name(),
+                spec,
                 stats.segments(), seconds, stats.bytes() / 1048576.0, stats.bytes() / (double) c.base().count());
         return json.put("build_s", seconds).put("bytes", stats.bytes()).put("segments", stats.segments())
                 .put("bytes_per_row", stats.bytes() / (double) c.base().count());

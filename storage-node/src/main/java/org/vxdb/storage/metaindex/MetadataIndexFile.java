@@ -163,7 +163,8 @@ public final class MetadataIndexFile {
             case ORDERED -> OrderedFieldIndex.read(spec, slice, rows);
         };
         if (slice.hasRemaining()) {
-            throw new IllegalArgumentException("index " + spec + " leaves " + slice.remaining() + " payload bytes unread");
+            throw new IllegalArgumentException("index " + spec + " leaves " + slice.remaining()
+                    + " payload bytes unread");
         }
         return f;
     }

@@ -43,7 +43,7 @@ final class SegmentMetadataCatalog implements AutoCloseable {
         this.budget = budget;
     }
 
-    /** Loads the index file of every segment (no rebuild); a missing one is only worth a warning when indexes are declared. */
+    /** Loads the index file of every segment (no rebuild); a missing one is worth a warning if indexes are declared. */
     void load(List<SealedSegment> sealed, boolean declared) {
         for (SealedSegment s : sealed) {
             Path file = dir.resolve(MetadataIndexFile.nameFor(s.file()));

@@ -68,7 +68,8 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
     public ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
                        Duration bufferAge, IndexPolicy index, NativeMemoryBudget budget, StorageListener listener,
                        IndexBuildGate builds) {
-        this(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, index, budget, listener, builds, List.of());
+        this(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, index, budget, listener, builds,
+                List.of());
     }
 
     /** A shard whose index work is not bounded by any other shard's. */
@@ -103,8 +104,8 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
     }
 
     public ShardConfig withBufferRows(int rows) {
-        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index, budget, listener, builds,
-                metadataIndexes);
+        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index, budget, listener,
+                builds, metadataIndexes);
     }
 
     public ShardConfig withIndex(IndexPolicy policy) {

@@ -17,7 +17,7 @@ import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.metaindex.MetadataIndexSpec;
 import org.vxdb.storage.metaindex.MetadataIndexStats;
 
-/** Metadata indexes declared at create and added later: recorded in the config, built in every shard, kept on reopen. */
+/** Metadata indexes declared at create and added later: in the config, built in every shard, kept on reopen. */
 class EngineMetadataIndexTest {
 
     private static final int DIM = 4;

@@ -48,7 +48,8 @@ class FilterEvaluatorTest {
     void shouldCountIndexedConditionsExactlyWhenEstimating() {
         MetadataIndexTestRows rows = new MetadataIndexTestRows(5_000, 3);
         rows.withIndexes(MetadataIndexSet.build(MetadataIndexTestRows.SPECS, rows.rows(), rows::metadata));
-        for (Filter f : List.of(Filter.eq("s", "v2"), Filter.eq("n", 7), Filter.eq("n", 7.0), Filter.in("s", "v1", "v3"),
+        for (Filter f : List.of(Filter.eq("s", "v2"), Filter.eq("n", 7), Filter.eq("n", 7.0),
+                Filter.in("s", "v1", "v3"),
                 Filter.range("x", -5.0, true, 12.5, false), Filter.range("n", 10.0, false, 20.0, true),
                 Filter.not(Filter.eq("b", true)), Filter.eq("m", 2))) {
             assertEquals(byScan(f, rows).getCardinality(), FilterEvaluator.estimate(f, rows), 1e-9, f.toString());
@@ -92,7 +93,8 @@ class FilterEvaluatorTest {
     }
 
     private static MemorySegment encode(Object v) {
-        return MemorySegment.ofArray(org.vxdb.storage.meta.MetadataCodec.encode(org.vxdb.storage.meta.Metadata.of("v", v)));
+        return MemorySegment.ofArray(org.vxdb.storage.meta.MetadataCodec.encode(
+                org.vxdb.storage.meta.Metadata.of("v", v)));
     }
 
     @Test

@@ -84,7 +84,8 @@ class MetadataIndexFileTest {
         Files.write(file, bytes);
         MetadataIndexCorruptException e = assertThrows(MetadataIndexCorruptException.class,
                 () -> MetadataIndexFile.read(file, 3_000));
-        assertEquals(true, e.getMessage().matches("metadata index file .* is unusable: \\d+ bytes follow the last field"),
+        assertEquals(true, e.getMessage().matches(
+                "metadata index file .* is unusable: \\d+ bytes follow the last field"),
                 e.getMessage());
         b.putShort(MetadataIndexFileDescriptor.FIELD_COUNT_OFFSET, (short) 7); // one field more than written
         crc.reset();

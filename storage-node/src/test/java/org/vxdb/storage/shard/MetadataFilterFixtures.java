@@ -22,7 +22,8 @@ final class MetadataFilterFixtures {
 
     /** Metadata of {@code id} written at {@code version}: "free" is never indexed, "tag" only on every 7th id. */
     static Metadata metadata(long id, long version) {
-        List<Object> kv = new ArrayList<>(List.of("bucket", id % 100, "parity", (id + version) % 2 == 0 ? "even" : "odd",
+        List<Object> kv = new ArrayList<>(List.of("bucket", id % 100,
+                "parity", (id + version) % 2 == 0 ? "even" : "odd",
                 "id", id, "score", (id % 1000) / 10.0 + version, "flag", id % 3 == 0, "free", (id * 7 + version) % 10));
         kv.add("mixed");
         kv.add(switch ((int) (id % 3)) {
@@ -87,7 +88,8 @@ final class MetadataFilterFixtures {
     static List<Long> bruteForce(Map<Long, Row> live, float[] q, int k, Filter filter) {
         return live.entrySet().stream()
                 .filter(e -> filter.matches(e.getValue().metadata()))
-                .sorted(Comparator.comparingDouble((Map.Entry<Long, Row> e) -> ShardFixtures.l2(q, e.getValue().vector()))
+                .sorted(Comparator.comparingDouble(
+                                (Map.Entry<Long, Row> e) -> ShardFixtures.l2(q, e.getValue().vector()))
                         .thenComparingLong(Map.Entry::getKey))
                 .limit(k).map(Map.Entry::getKey).toList();
     }

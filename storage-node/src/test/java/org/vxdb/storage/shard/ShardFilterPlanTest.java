@@ -119,8 +119,8 @@ class ShardFilterPlanTest {
         assertRecall(recall(shard, below(50), wide), bound, when);
         assertEquals(1.0, recall(shard, Filter.and(Filter.eq("cat", "c3"), below(5)), exact), when);
         assertRecall(recall(shard, Filter.or(Filter.eq("cat", "c3"), below(30)), wide), bound, when);
-        assertRecall(recall(shard, Filter.not(Filter.in("cat", "c1", "c2")), "filter:index(-wide)? est=\\d+ nprobe=\\d+"),
-                bound, when);
+        String anyIndex = "filter:index(-wide)? est=\\d+ nprobe=\\d+";
+        assertRecall(recall(shard, Filter.not(Filter.in("cat", "c1", "c2")), anyIndex), bound, when);
     }
 
     private static void assertRecall(double recall, double bound, String when) {
