@@ -48,6 +48,9 @@ import org.vxdb.api.v1.CreateCollectionRequest;
 import org.vxdb.api.v1.DeleteRequest;
 import org.vxdb.api.v1.DescribeCollectionRequest;
 import org.vxdb.api.v1.DropCollectionRequest;
+import org.vxdb.api.v1.AddMetadataIndexRequest;
+import org.vxdb.api.v1.MetadataIndexKind;
+import org.vxdb.api.v1.MetadataIndexSpec;
 import org.vxdb.api.v1.GetRequest;
 import org.vxdb.api.v1.ListCollectionsRequest;
 import org.vxdb.api.v1.Metric;
@@ -245,6 +248,9 @@ class SecurityMatrixTest {
                 ListCollectionsRequest.getDefaultInstance());
         grpc(table, CollectionServiceGrpc.getDropCollectionMethod(), Operation.DROP_COLLECTION, true,
                 DropCollectionRequest.newBuilder().setName("made-by-grpc").build());
+        grpc(table, CollectionServiceGrpc.getAddMetadataIndexMethod(), Operation.ADD_METADATA_INDEX, true,
+                AddMetadataIndexRequest.newBuilder().setCollection("docs").setIndex(MetadataIndexSpec.newBuilder()
+                        .setField("tag").setKind(MetadataIndexKind.METADATA_INDEX_INVERTED)).build());
         grpc(table, VectorServiceGrpc.getInsertMethod(), Operation.INSERT, true, write("docs", 1_000_000));
         grpc(table, VectorServiceGrpc.getUpsertMethod(), Operation.UPSERT, true, write("docs", 1));
         grpc(table, VectorServiceGrpc.getStreamUpsertMethod(), Operation.UPSERT, true,
@@ -402,6 +408,8 @@ class SecurityMatrixTest {
         rest(table, "GET /v1/collections/{name}", Operation.DESCRIBE_COLLECTION, true, "/v1/collections/docs", null);
         rest(table, "DELETE /v1/collections/{name}", Operation.DROP_COLLECTION, true, "/v1/collections/made-by-rest",
                 null);
+        rest(table, "POST /v1/collections/{name}/metadata-indexes", Operation.ADD_METADATA_INDEX, true,
+                "/v1/collections/docs/metadata-indexes", "{\"field\":\"tag\",\"kind\":\"inverted\"}");
         rest(table, "POST " + "/v1/collections/{name}/vectors", Operation.INSERT, true, v,
                 "{\"vectors\":[{\"id\":2000000,\"values\":[1,0,0]}]}");
         rest(table, "PUT /v1/collections/{name}/vectors", Operation.UPSERT, true, v,

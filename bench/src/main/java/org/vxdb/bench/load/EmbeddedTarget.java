@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.concurrent.atomic.AtomicLong;
 import org.vxdb.api.IdHashing;
 import org.vxdb.bench.storage.BenchCollection;
@@ -18,7 +20,12 @@ import org.vxdb.storage.engine.Collection;
 import org.vxdb.storage.engine.CollectionConfig;
 import org.vxdb.storage.engine.EngineConfig;
 import org.vxdb.storage.engine.StorageEngine;
+import org.vxdb.storage.meta.Metadata;
+import org.vxdb.storage.meta.MetadataCodec;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
+import org.vxdb.storage.metaindex.MetadataIndexStats;
 import org.vxdb.storage.shard.Hit;
+import org.vxdb.storage.shard.SearchOutcome;
 import org.vxdb.storage.shard.Shard;
 import org.vxdb.storage.shard.ShardWrite;
 import org.vxdb.storage.wal.FsyncPolicy;
@@ -30,7 +37,7 @@ import org.vxdb.vecs.VectorSet;
  * segments, background index builds) and searched shard by shard as a node does. Ids go to
  * shards by {@link IdHashing}, as the node and coordinator place them.
  */
-final class EmbeddedTarget implements Target {
+final class EmbeddedTarget implements Target, FilterTarget {
 
     private final Path work;
     private final int shards;
@@ -41,6 +48,7 @@ final class EmbeddedTarget implements Target {
     private StorageEngine engine;
     private Collection collection;
     private Metric metric;
+    private volatile IntFunction<Metadata> metadataOfRow;
 
     EmbeddedTarget(Path work, int shards, FsyncPolicy fsync, PrintStream log) {
         this.work = work;
@@ -77,7 +85,9 @@ final class EmbeddedTarget implements Target {
         }
         for (int r = from; r < to; r++) {
             long id = idOffset + r;
-            byShard.get(IdHashing.bucketOf(id, shards)).add(ShardWrite.upsert(id, version, rows.row(r), null));
+            IntFunction<Metadata> meta = metadataOfRow;
+            byte[] encoded = meta == null ? null : MetadataCodec.encode(meta.apply(r));
+            byShard.get(IdHashing.bucketOf(id, shards)).add(ShardWrite.upsert(id, version, rows.row(r), encoded));
         }
         try {
             for (int s = 0; s < shards; s++) {
@@ -123,6 +133,42 @@ final class EmbeddedTarget implements Target {
             ids[i] = i < hits.size() ? hits.get(i).id() : -1;
             distances[i] = i < hits.size() ? Distances.toTruthUnits(metric, hits.get(i).distance()) : Float.NaN;
         }
+    }
+
+    @Override
+    public void withMetadata(IntFunction<Metadata> metadata) {
+        this.metadataOfRow = metadata;
+    }
+
+    @Override
+    public void addMetadataIndex(MetadataIndexSpec spec) {
+        try {
+            engine.addMetadataIndex(BenchCollection.NAME, spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public List<MetadataIndexStats> metadataIndexStats() {
+        return collection.metadataIndexStats();
+    }
+
+    @Override
+    public String search(float[] query, int k, BenchFilter filter, long[] ids, float[] distances) {
+        List<Hit> hits = new ArrayList<>();
+        TreeSet<String> plans = new TreeSet<>();
+        for (int s = 0; s < shards; s++) {
+            SearchOutcome o = collection.shard(s).search(query, k, filter.engine(), SearchParams.DEFAULT);
+            hits.addAll(o.hits());
+            plans.add(o.plan());
+        }
+        hits.sort(Comparator.comparingDouble(Hit::distance).thenComparingLong(Hit::id));
+        for (int i = 0; i < k; i++) {
+            ids[i] = i < hits.size() ? hits.get(i).id() : -1;
+            distances[i] = i < hits.size() ? Distances.toTruthUnits(metric, hits.get(i).distance()) : Float.NaN;
+        }
+        return String.join(",", plans);
     }
 
     @Override

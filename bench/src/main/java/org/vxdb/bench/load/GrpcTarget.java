@@ -12,7 +12,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -20,8 +22,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vxdb.api.v1.AddMetadataIndexRequest;
 import org.vxdb.api.v1.CollectionInfo;
 import org.vxdb.api.v1.CollectionServiceGrpc;
 import org.vxdb.api.v1.CollectionServiceGrpc.CollectionServiceBlockingStub;
@@ -35,6 +39,7 @@ import org.vxdb.api.v1.SearchHit;
 import org.vxdb.api.v1.SearchParams;
 import org.vxdb.api.v1.SearchRequest;
 import org.vxdb.api.v1.SearchResponse;
+import org.vxdb.api.v1.Value;
 import org.vxdb.api.v1.Vector;
 import org.vxdb.api.v1.VectorServiceGrpc;
 import org.vxdb.api.v1.VectorServiceGrpc.VectorServiceBlockingStub;
@@ -44,6 +49,11 @@ import org.vxdb.api.v1.WriteRequest;
 import org.vxdb.api.v1.WriteResponse;
 import org.vxdb.index.Metric;
 import org.vxdb.storage.engine.StorageEngine;
+import org.vxdb.storage.meta.Metadata;
+import org.vxdb.storage.meta.MetadataValue;
+import org.vxdb.storage.metaindex.MetadataIndexKind;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
+import org.vxdb.storage.metaindex.MetadataIndexStats;
 import org.vxdb.vecs.VectorSet;
 
 /**
@@ -52,7 +62,7 @@ import org.vxdb.vecs.VectorSet;
  * channels (each its own HTTP/2 connection) so that many client threads do not queue behind one
  * connection's flow control. Nothing is retried: a failed call is an error the benchmark reports.
  */
-public final class GrpcTarget implements Target {
+public final class GrpcTarget implements Target, FilterTarget {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpcTarget.class);
 
@@ -210,6 +220,8 @@ public final class GrpcTarget implements Target {
     private volatile boolean created;
     private volatile boolean keep;
     private final WrittenIds written = new WrittenIds();
+    /** The metadata of each written row ({@code filter} workload), or null for none. */
+    private volatile IntFunction<Metadata> metadataOfRow;
 
     private GrpcTarget(String name, String host, int port, Options options) {
         this.name = name;
@@ -328,6 +340,10 @@ public final class GrpcTarget implements Target {
         int dim = rows.dimension();
         for (int r = from; r < to; r++) {
             Vector.Builder v = request.addVectorsBuilder().setId(idOffset + r);
+            IntFunction<Metadata> meta = metadataOfRow;
+            if (meta != null) {
+                putMetadata(v, meta.apply(r));
+            }
             long base = (long) r * dim;
             for (int j = 0; j < dim; j++) {
                 v.addValues(data.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, base + j));
@@ -447,14 +463,29 @@ public final class GrpcTarget implements Target {
 
     @Override
     public void search(float[] query, int k, int nprobe, long[] ids, float[] distances) {
+        SearchRequest.Builder request = searchRequest(query, k);
+        if (nprobe > 0) {
+            request.setParams(SearchParams.newBuilder().setNprobe(nprobe));
+        }
+        run(request, ids, distances);
+    }
+
+    @Override
+    public String search(float[] query, int k, BenchFilter filter, long[] ids, float[] distances) {
+        return run(searchRequest(query, k).setFilter(filter.wire()), ids, distances);
+    }
+
+    private SearchRequest.Builder searchRequest(float[] query, int k) {
         requireCreated();
         SearchRequest.Builder request = SearchRequest.newBuilder().setCollection(collection).setK(k);
         for (float f : query) {
             request.addQuery(f);
         }
-        if (nprobe > 0) {
-            request.setParams(SearchParams.newBuilder().setNprobe(nprobe));
-        }
+        return request;
+    }
+
+    /** Sends the search, writes its hits into {@code ids} and {@code distances}, returns its plan. */
+    private String run(SearchRequest.Builder request, long[] ids, float[] distances) {
         SearchResponse response;
         try {
             response = vectorStub().search(request.build());
@@ -476,6 +507,53 @@ public final class GrpcTarget implements Target {
         for (int i = n; i < ids.length; i++) {
             ids[i] = -1;
             distances[i] = Float.NaN;
+        }
+        return response.getPlan();
+    }
+
+    @Override
+    public void withMetadata(IntFunction<Metadata> metadata) {
+        this.metadataOfRow = metadata;
+    }
+
+    @Override
+    public void addMetadataIndex(MetadataIndexSpec spec) {
+        requireCreated();
+        org.vxdb.api.v1.MetadataIndexSpec wire = org.vxdb.api.v1.MetadataIndexSpec.newBuilder().setField(spec.field())
+                .setKind(spec.kind() == MetadataIndexKind.ORDERED
+                        ? org.vxdb.api.v1.MetadataIndexKind.METADATA_INDEX_ORDERED
+                        : org.vxdb.api.v1.MetadataIndexKind.METADATA_INDEX_INVERTED).build();
+        try {
+            collectionStub().addMetadataIndex(AddMetadataIndexRequest.newBuilder().setCollection(collection)
+                    .setIndex(wire).build());
+        } catch (StatusRuntimeException e) {
+            throw failed("AddMetadataIndex " + spec + " on '" + collection + "'", e);
+        }
+    }
+
+    @Override
+    public List<MetadataIndexStats> metadataIndexStats() {
+        List<MetadataIndexStats> out = new ArrayList<>();
+        for (org.vxdb.api.v1.MetadataIndexStats m : describeCollection().getStats().getMetadataIndexesList()) {
+            MetadataIndexKind kind = m.getIndex().getKind() == org.vxdb.api.v1.MetadataIndexKind.METADATA_INDEX_ORDERED
+                    ? MetadataIndexKind.ORDERED : MetadataIndexKind.INVERTED;
+            out.add(new MetadataIndexStats(new MetadataIndexSpec(m.getIndex().getField(), kind), m.getBytes(),
+                    m.getSegmentsIndexed(), m.getSegments()));
+        }
+        return out;
+    }
+
+    /** The public API's form of a row's metadata. */
+    private static void putMetadata(Vector.Builder v, Metadata metadata) {
+        for (Map.Entry<String, MetadataValue> e : metadata.fields().entrySet()) {
+            Value.Builder value = Value.newBuilder();
+            switch (e.getValue()) {
+                case MetadataValue.Str x -> value.setStringValue(x.value());
+                case MetadataValue.Int x -> value.setIntValue(x.value());
+                case MetadataValue.Real x -> value.setDoubleValue(x.value());
+                case MetadataValue.Bool x -> value.setBoolValue(x.value());
+            }
+            v.putMetadata(e.getKey(), value.build());
         }
     }
 

@@ -25,7 +25,7 @@ import org.vxdb.vecs.Dataset;
 public final class LoadBench {
 
     static final String USAGE = """
-            usage: ./vxdb bench <recall|search|ingest|mixed> [--option value ...]
+            usage: ./vxdb bench <recall|search|ingest|mixed|filter> [--option value ...]
             targets:  --target direct|embedded|node=HOST:PORT|coordinator=HOST:PORT[,...]   (default embedded;
                       the first is the baseline)  [--shards N] [--fsync always|batch|none] [--consistency one|quorum|all]
                       [--channels N] [--buffer-age-ms 2000 (remote targets seal buffers this old)]
@@ -43,6 +43,9 @@ public final class LoadBench {
             ingest:   --batch 100 --concurrency 2 --rows N
             mixed:    --duration 10 --ingest-rate 10000 (vectors/s) --search-rate 100 --batch 100 --preload 0.5
                       --workers 32 --nprobe 0
+            filter:   --filter 50,10,1,0.1,0.01 (% of rows matched) --filter-queries 200 --warmup 100
+                      --filter-baseline true (also measure each filter before the metadata indexes exist)
+                      --filter-node HOST:PORT (through a coordinator: watch index builds on this storage node)
           ./vxdb bench floor [--grpc HOST:PORT] [--rest HOST:PORT] [--resp HOST:PORT] [--duration 10] [--warmup 2000]
                       the empty round trip of each protocol (gRPC health check, REST 404, RESP PING)""";
 
@@ -85,8 +88,9 @@ public final class LoadBench {
             case "search" -> SearchWorkload.OPTIONS;
             case "ingest" -> IngestWorkload.OPTIONS;
             case "mixed" -> MixedWorkload.OPTIONS;
+            case "filter" -> FilterWorkload.OPTIONS;
             default -> throw new IllegalArgumentException("unknown workload '" + workload
-                    + "' (known: recall, search, ingest, mixed, floor)");
+                    + "' (known: recall, search, ingest, mixed, filter, floor)");
         };
         BenchOptions o = BenchOptions.parse(workload, args, 1, LoadContext.union(LoadContext.COMMON_OPTIONS, own));
         String loadStart = BenchCollection.loadAverage();
@@ -100,6 +104,7 @@ public final class LoadBench {
                     case "recall" -> RecallWorkload.run(c, targets);
                     case "search" -> SearchWorkload.run(c, targets);
                     case "ingest" -> IngestWorkload.run(c, targets);
+                    case "filter" -> FilterWorkload.run(c, targets);
                     default -> MixedWorkload.run(c, targets);
                 };
             } finally {

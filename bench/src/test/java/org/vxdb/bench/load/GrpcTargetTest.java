@@ -18,12 +18,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vxdb.index.Metric;
 import org.vxdb.node.NodeProcess;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
+import org.vxdb.storage.metaindex.MetadataIndexStats;
 import org.vxdb.vecs.Dataset;
 import org.vxdb.vecs.Recall;
 import org.vxdb.vecs.VectorSet;
@@ -65,6 +68,47 @@ class GrpcTargetTest {
 
     private static GrpcTarget connect() {
         return GrpcTarget.connect("node=" + node.grpcTarget(), options());
+    }
+
+    @Test
+    void shouldWriteMetadataAddIndexesAndSearchWithFilters() throws InterruptedException {
+        VectorSet base = sift.base();
+        try (GrpcTarget target = connect()) {
+            target.withMetadata(FilterWorkload::metadata);
+            target.create(base.dimension(), Metric.L2, "Flat", 2_000, null);
+            target.write(base, 0, 2_000, 0);
+            target.awaitIndexed();
+            BenchFilter tenth = FilterWorkload.filters("10").getFirst();
+            long[] ids = new long[K];
+            float[] distances = new float[K];
+            float[] q = sift.queries().row(0);
+            assertEquals("filter:exact-matches est=" + estimate(tenth, base), target.search(q, K, tenth, ids,
+                    distances));
+            int[] matching = IntStream.range(0, 2_000).filter(r -> tenth.engine().matches(FilterWorkload.metadata(r)))
+                    .toArray();
+            long[] exact = FilterWorkload.exact(base, new float[][] {q}, 1, matching, K, Metric.L2)[0];
+            assertArrayEquals(exact, ids);
+            target.addMetadataIndex(MetadataIndexSpec.ordered("sel"));
+            List<MetadataIndexStats> stats = target.metadataIndexStats();
+            assertEquals("ordered:sel", stats.getFirst().spec().toString());
+            while (!target.metadataIndexStats().getFirst().isComplete()) { // built on the node's index thread
+                Thread.sleep(20);
+            }
+            assertEquals("filter:exact-matches est=" + matching.length, target.search(q, K, tenth, ids, distances),
+                    "once indexed, the estimate is the exact count");
+            assertArrayEquals(exact, ids);
+        }
+    }
+
+    /** The node's sampled estimate before any index: 64 evenly spaced rows of the one buffer or segment. */
+    private static long estimate(BenchFilter f, VectorSet base) {
+        int hits = 0;
+        for (int i = 0; i < 64; i++) {
+            if (f.engine().matches(FilterWorkload.metadata((int) ((long) i * 2_000 / 64)))) {
+                hits++;
+            }
+        }
+        return Math.round(hits * 2_000 / 64.0);
     }
 
     @Test

@@ -130,8 +130,30 @@ class LoadBenchTest {
     }
 
     @Test
+    void shouldMeasureFilteredSearchesBeforeAndAfterTheMetadataIndexes() throws Exception {
+        JsonNode json = run("filter", "--target", "embedded", "--index", "Flat", "--filter", "50,1",
+                "--filter-queries", "20", "--warmup", "5");
+        JsonNode points = json.get("points");
+        assertEquals(1 + 3 + 3, points.size(), "unfiltered, then 50%, 1% and cat=c3 without and with indexes");
+        assertEquals("unfiltered", points.get(0).get("phase").asString());
+        for (JsonNode p : points) {
+            assertEquals(1.0, p.get("recall").asDouble(), p.toString()); // Flat: exact
+            assertEquals(20, p.get("latency").get("count").asInt());
+        }
+        assertEquals("range sel < 500000", points.get(4).get("filter").asString());
+        assertEquals("indexed", points.get(4).get("phase").asString());
+        assertEquals("{filter:exact-matches=20}", points.get(5).get("plans").asString());
+        JsonNode builds = json.get("metadata_index_builds");
+        assertEquals("ordered:sel", builds.get(0).get("index").asString());
+        assertEquals("inverted:cat", builds.get(1).get("index").asString());
+        assertTrue(builds.get(0).get("bytes").asLong() > 0);
+        assertEquals("--filter: 0 is not a percentage in (0, 100]", assertThrows(IllegalArgumentException.class,
+                () -> run("filter", "--filter", "0")).getMessage());
+    }
+
+    @Test
     void shouldRejectBadCommandLinesWithClearMessages() {
-        assertEquals("unknown workload 'recal' (known: recall, search, ingest, mixed, floor)",
+        assertEquals("unknown workload 'recal' (known: recall, search, ingest, mixed, filter, floor)",
                 assertThrows(IllegalArgumentException.class, () -> LoadBench.run(new String[] {"recal"},
                         System.out)).getMessage());
         assertEquals("--target: unknown target 'nodes=1:2' (known: direct, embedded, node=HOST:PORT, "

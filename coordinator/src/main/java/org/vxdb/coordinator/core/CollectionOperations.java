@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.vxdb.api.internal.v1.ShardStats;
 import org.vxdb.api.internal.v1.ShardStatsRequest;
+import org.vxdb.api.v1.AddMetadataIndexRequest;
 import org.vxdb.api.v1.CollectionInfo;
 import org.vxdb.api.v1.CollectionSpec;
 import org.vxdb.api.v1.CollectionStats;
@@ -140,6 +141,41 @@ final class CollectionOperations {
         }
         throw Status.UNAVAILABLE.withDescription("no storage node answered: " + String.join("; ", errors))
                 .asRuntimeException();
+    }
+
+    /**
+     * Sends the declaration to every node (idempotent there, so a call some node missed is finished
+     * by sending it again), then describes the collection with the index in its spec.
+     */
+    CollectionInfo addMetadataIndex(AddMetadataIndexRequest request) {
+        if (request.getCollection().isEmpty()) {
+            throw new IllegalArgumentException("collection: required");
+        }
+        Map<NodeClient, Throwable> failures = everyNode(c -> c.collections(c.callTimeout())
+                .addMetadataIndex(request));
+        int missing = 0;
+        List<String> errors = new ArrayList<>();
+        for (Map.Entry<NodeClient, Throwable> e : failures.entrySet()) {
+            Status s = CallFailures.status(e.getValue());
+            if (s.getCode() == Status.Code.NOT_FOUND) {
+                missing++;
+            } else if (!CallFailures.isNodeTrouble(e.getValue())) {
+                throw s.asRuntimeException(); // invalid spec: every node says the same
+            } else {
+                errors.add(e.getKey().id() + " " + CallFailures.describe(e.getValue()));
+            }
+        }
+        if (missing == clients.view().all().size()) {
+            throw Status.NOT_FOUND.withDescription("unknown collection '" + request.getCollection() + "'")
+                    .asRuntimeException();
+        }
+        if (!errors.isEmpty()) {
+            throw Status.UNAVAILABLE.withDescription("metadata index was not added to collection '"
+                    + request.getCollection() + "' on every node (" + String.join("; ", errors) + "); add it again"
+                    + " once they are back").asRuntimeException();
+        }
+        catalog.forget(request.getCollection());
+        return describe(request.getCollection());
     }
 
     void drop(String name) {

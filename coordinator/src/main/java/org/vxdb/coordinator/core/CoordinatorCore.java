@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.vxdb.api.v1.CollectionInfo;
+import org.vxdb.api.v1.AddMetadataIndexRequest;
 import org.vxdb.api.v1.CollectionSpec;
 import org.vxdb.api.v1.DeleteRequest;
 import org.vxdb.api.v1.DeleteResponse;
@@ -114,6 +115,12 @@ public final class CoordinatorCore implements AutoCloseable {
     public CompletableFuture<List<CollectionInfo>> listCollections(CallContext ctx) {
         return run(ctx, Operation.LIST_COLLECTIONS, null,
                 g -> collections.list().stream().filter(c -> g.covers(c.getSpec().getName())).toList(), List::size);
+    }
+
+    /** Declares a metadata index on every node's shards of the collection; built there in the background. */
+    public CompletableFuture<CollectionInfo> addMetadataIndex(CallContext ctx, AddMetadataIndexRequest request) {
+        return run(ctx, Operation.ADD_METADATA_INDEX, collectionOf(request.getCollection()),
+                g -> collections.addMetadataIndex(request), NO_ROWS);
     }
 
     public CompletableFuture<Void> dropCollection(CallContext ctx, String name) {

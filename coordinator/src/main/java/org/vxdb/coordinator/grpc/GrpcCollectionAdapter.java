@@ -1,6 +1,8 @@
 package org.vxdb.coordinator.grpc;
 
 import io.grpc.stub.StreamObserver;
+import org.vxdb.api.v1.AddMetadataIndexRequest;
+import org.vxdb.api.v1.AddMetadataIndexResponse;
 import org.vxdb.api.v1.CollectionServiceGrpc;
 import org.vxdb.api.v1.CreateCollectionRequest;
 import org.vxdb.api.v1.CreateCollectionResponse;
@@ -38,6 +40,12 @@ public final class GrpcCollectionAdapter extends CollectionServiceGrpc.Collectio
     public void listCollections(ListCollectionsRequest request, StreamObserver<ListCollectionsResponse> out) {
         GrpcCalls.answer(core.listCollections(GrpcCalls.context(core.defaultDeadline())),
                 list -> ListCollectionsResponse.newBuilder().addAllCollections(list).build(), out);
+    }
+
+    @Override
+    public void addMetadataIndex(AddMetadataIndexRequest request, StreamObserver<AddMetadataIndexResponse> out) {
+        GrpcCalls.answer(core.addMetadataIndex(GrpcCalls.context(core.defaultDeadline()), request),
+                info -> AddMetadataIndexResponse.newBuilder().setCollection(info).build(), out);
     }
 
     @Override

@@ -3,10 +3,13 @@ package org.vxdb.coordinator.rest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.vxdb.api.v1.AddMetadataIndexRequest;
 import org.vxdb.api.v1.CollectionSpec;
 import org.vxdb.api.v1.DeleteRequest;
 import org.vxdb.api.v1.FsyncPolicy;
 import org.vxdb.api.v1.GetRequest;
+import org.vxdb.api.v1.MetadataIndexKind;
+import org.vxdb.api.v1.MetadataIndexSpec;
 import org.vxdb.api.v1.Metric;
 import org.vxdb.api.v1.SearchParams;
 import org.vxdb.api.v1.SearchRequest;
@@ -22,7 +25,10 @@ import tools.jackson.databind.JsonNode;
 final class RequestDecoder {
 
     private static final Set<String> SPEC_FIELDS = Set.of("name", "dimension", "metric", "index", "shard_count",
-            "buffer_rows", "buffer_bytes", "buffer_age_millis", "fsync_policy", "batch_window_micros");
+            "buffer_rows", "buffer_bytes", "buffer_age_millis", "fsync_policy", "batch_window_micros",
+            "metadata_indexes");
+    private static final Set<String> METADATA_INDEX_FIELDS = Set.of("field", "kind");
+    private static final List<String> METADATA_INDEX_KINDS = List.of("inverted", "ordered");
     private static final Set<String> WRITE_FIELDS = Set.of("vectors", "consistency");
     private static final Set<String> GET_FIELDS = Set.of("ids", "include_vectors", "include_metadata", "consistency");
     private static final Set<String> DELETE_FIELDS = Set.of("ids", "consistency");
@@ -53,7 +59,30 @@ final class RequestDecoder {
             spec.setFsyncPolicy(enumValue(FsyncPolicy.class, "fsync_", fsync, f.at("fsync_policy"),
                     List.of("always", "batch", "none")));
         }
+        if (f.has("metadata_indexes")) {
+            List<JsonNode> indexes = f.array("metadata_indexes");
+            for (int i = 0; i < indexes.size(); i++) {
+                spec.addMetadataIndexes(metadataIndex(indexes.get(i), f.at("metadata_indexes") + "[" + i + "]"));
+            }
+        }
         return spec.build();
+    }
+
+    /** {@code {"field": "price", "kind": "ordered"}}; errors are prefixed with {@code at}. */
+    static MetadataIndexSpec metadataIndex(JsonNode body, String at) {
+        JsonFields f = JsonFields.of(body, at, METADATA_INDEX_FIELDS);
+        MetadataIndexSpec.Builder index = MetadataIndexSpec.newBuilder().setField(f.string("field", ""));
+        String kind = f.string("kind", null);
+        if (kind != null) {
+            index.setKind(enumValue(MetadataIndexKind.class, "metadata_index_", kind, f.at("kind"),
+                    METADATA_INDEX_KINDS));
+        }
+        return index.build();
+    }
+
+    static AddMetadataIndexRequest addMetadataIndex(String collection, JsonNode body) {
+        return AddMetadataIndexRequest.newBuilder().setCollection(collection).setIndex(metadataIndex(body, ""))
+                .build();
     }
 
     static WriteRequest write(String collection, JsonNode body) {

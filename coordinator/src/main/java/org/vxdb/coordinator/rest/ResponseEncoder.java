@@ -57,6 +57,18 @@ final class ResponseEncoder {
             out.put("fsync_policy", RequestDecoder.spelling(s.getFsyncPolicy()).substring("fsync_".length()));
         }
         unsigned(out, "batch_window_micros", s.getBatchWindowMicros());
+        if (s.getMetadataIndexesCount() == 0) {
+            return out;
+        }
+        ArrayNode indexes = out.putArray("metadata_indexes");
+        for (org.vxdb.api.v1.MetadataIndexSpec m : s.getMetadataIndexesList()) {
+            ObjectNode index = indexes.addObject();
+            index.put("field", m.getField());
+            if (m.getKind() != org.vxdb.api.v1.MetadataIndexKind.METADATA_INDEX_KIND_UNSPECIFIED
+                    && m.getKind() != org.vxdb.api.v1.MetadataIndexKind.UNRECOGNIZED) {
+                index.put("kind", RequestDecoder.spelling(m.getKind()).substring("metadata_index_".length()));
+            }
+        }
         return out;
     }
 

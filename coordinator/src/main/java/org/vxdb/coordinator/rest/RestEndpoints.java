@@ -41,6 +41,8 @@ final class RestEndpoints {
                 .add(HttpMethod.GET, collections, "ListCollections", Body.NONE, TIMEOUT, e::list)
                 .add(HttpMethod.GET, collection, "DescribeCollection", Body.NONE, TIMEOUT, e::describe)
                 .add(HttpMethod.DELETE, collection, "DropCollection", Body.NONE, TIMEOUT, e::drop)
+                .add(HttpMethod.POST, collection + "/metadata-indexes", "AddMetadataIndex", Body.JSON, TIMEOUT,
+                        e::addMetadataIndex)
                 .add(HttpMethod.POST, vectors, "Insert", Body.JSON, TIMEOUT, e::insert)
                 .add(HttpMethod.PUT, vectors, "Upsert", Body.JSON, TIMEOUT, e::upsert)
                 .add(HttpMethod.POST, vectors + "/get", "Get", Body.JSON, TIMEOUT, e::get)
@@ -75,6 +77,12 @@ final class RestEndpoints {
 
     private CompletableFuture<RestResponse> describe(RestCall call, Map<String, String> params, JsonNode body) {
         return core.describeCollection(call.context(), params.get("name"))
+                .thenApply(info -> RestResponse.ok(ResponseEncoder.collection(info)));
+    }
+
+    private CompletableFuture<RestResponse> addMetadataIndex(RestCall call, Map<String, String> params,
+                                                             JsonNode body) {
+        return core.addMetadataIndex(call.context(), RequestDecoder.addMetadataIndex(params.get("name"), body))
                 .thenApply(info -> RestResponse.ok(ResponseEncoder.collection(info)));
     }
 

@@ -7,6 +7,7 @@ package org.vxdb.coordinator.security;
 public enum Operation {
     CREATE_COLLECTION("CreateCollection", Role.ADMIN),
     DROP_COLLECTION("DropCollection", Role.ADMIN),
+    ADD_METADATA_INDEX("AddMetadataIndex", Role.ADMIN),
     DESCRIBE_COLLECTION("DescribeCollection", Role.READ),
     LIST_COLLECTIONS("ListCollections", Role.READ),
     INSERT("Insert", Role.WRITE),

@@ -124,9 +124,30 @@ class RestCurlTest {
                 400, "INVALID_ARGUMENT", "spec.dimension: required");
         assertError(curl.json("POST", "/v1/collections", "{\"name\":\"m\",\"dimension\":3,\"metric\":\"l2\",\"dims\":3}"),
                 400, "INVALID_ARGUMENT", "request body: unknown field 'dims' (expected batch_window_micros, "
-                        + "buffer_age_millis, buffer_bytes, buffer_rows, dimension, fsync_policy, index, metric, name, "
-                        + "shard_count)");
+                        + "buffer_age_millis, buffer_bytes, buffer_rows, dimension, fsync_policy, index, "
+                        + "metadata_indexes, metric, name, shard_count)");
         assertError(curl.get("/v1/collections/m"), 404, "NOT_FOUND", "unknown collection 'm'");
+    }
+
+    @Test
+    void shouldDeclareMetadataIndexesAtCreateAndAddOneLater() {
+        Curl.Answer created = curl.json("POST", "/v1/collections", "{\"name\":\"indexed\",\"dimension\":3,"
+                + "\"metric\":\"l2\",\"metadata_indexes\":[{\"field\":\"tag\",\"kind\":\"inverted\"}]}");
+        assertEquals(201, created.status(), created.body());
+        assertEquals("[{\"field\":\"tag\",\"kind\":\"inverted\"}]",
+                json(created.body()).get("spec").get("metadata_indexes").toString());
+        Curl.Answer added = curl.json("POST", "/v1/collections/indexed/metadata-indexes",
+                "{\"field\":\"price\",\"kind\":\"ordered\"}");
+        assertEquals(200, added.status(), added.body());
+        assertEquals("[{\"field\":\"tag\",\"kind\":\"inverted\"},{\"field\":\"price\",\"kind\":\"ordered\"}]",
+                json(curl.get("/v1/collections/indexed").body()).get("spec").get("metadata_indexes").toString());
+        assertError(curl.json("POST", "/v1/collections/indexed/metadata-indexes",
+                "{\"field\":\"p\",\"kind\":\"btree\"}"),
+                400, "INVALID_ARGUMENT", "kind: 'btree' is invalid: use inverted, ordered");
+        assertError(curl.json("POST", "/v1/collections/nope/metadata-indexes",
+                "{\"field\":\"p\",\"kind\":\"ordered\"}"),
+                404, "NOT_FOUND", "unknown collection 'nope'");
+        assertEquals(204, curl.delete("/v1/collections/indexed").status());
     }
 
     // ------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 package org.vxdb.node.grpc;
 
 import io.grpc.stub.StreamObserver;
+import org.vxdb.api.v1.AddMetadataIndexRequest;
+import org.vxdb.api.v1.AddMetadataIndexResponse;
 import org.vxdb.api.v1.CollectionInfo;
 import org.vxdb.api.v1.CollectionServiceGrpc;
 import org.vxdb.api.v1.CreateCollectionRequest;
@@ -66,6 +68,23 @@ public final class CollectionGrpcService extends CollectionServiceGrpc.Collectio
             }
             node.engine().dropCollection(request.getName());
             return DropCollectionResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void addMetadataIndex(AddMetadataIndexRequest request, StreamObserver<AddMetadataIndexResponse> out) {
+        VectorGrpcService.unary(out, () -> {
+            if (request.getCollection().isEmpty()) {
+                throw new IllegalArgumentException("collection: required");
+            }
+            if (!request.hasIndex()) {
+                throw new IllegalArgumentException("index: required");
+            }
+            StorageEngine engine = node.engine();
+            engine.addMetadataIndex(request.getCollection(), CollectionMapping.metadataIndex(request.getIndex(),
+                    "index"));
+            return AddMetadataIndexResponse.newBuilder().setCollection(info(engine.require(request.getCollection())))
+                    .build();
         });
     }
 

@@ -1,12 +1,17 @@
 package org.vxdb.node.grpc;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.vxdb.api.v1.CollectionSpec;
 import org.vxdb.api.v1.CollectionStats;
 import org.vxdb.index.Metric;
 import org.vxdb.node.config.CollectionDefaults;
 import org.vxdb.storage.engine.Collection;
 import org.vxdb.storage.engine.CollectionConfig;
+import org.vxdb.storage.metaindex.MetadataIndexKind;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
+import org.vxdb.storage.metaindex.MetadataIndexStats;
 import org.vxdb.storage.shard.Shard;
 import org.vxdb.storage.wal.FsyncPolicy;
 
@@ -35,13 +40,44 @@ final class CollectionMapping {
                 : defaults.batchWindow();
         int rows = spec.getBufferRows() > 0 ? spec.getBufferRows()
                 : defaults.bufferRows() > 0 ? defaults.bufferRows() : CollectionConfig.defaultBufferRows(dimension);
+        List<MetadataIndexSpec> indexes = new ArrayList<>();
+        for (int i = 0; i < spec.getMetadataIndexesCount(); i++) {
+            indexes.add(metadataIndex(spec.getMetadataIndexes(i), "spec.metadata_indexes[" + i + "]"));
+        }
         return new CollectionConfig(spec.getName(), dimension, metric(spec.getMetric()),
                 spec.getIndex().isEmpty() ? CollectionConfig.INDEX_DEFAULT : spec.getIndex(),
                 spec.getShardCount() == 0 ? CollectionConfig.SHARD_COUNT_DEFAULT : checkedInt(spec.getShardCount(),
                         "spec.shard_count"),
                 rows, spec.getBufferBytes() > 0 ? spec.getBufferBytes() : defaults.bufferBytes(),
                 spec.getBufferAgeMillis() > 0 ? Duration.ofMillis(spec.getBufferAgeMillis()) : defaults.bufferAge(),
-                policy, window);
+                policy, window, indexes);
+    }
+
+    /** A wire metadata index spec; errors name {@code at}, e.g. {@code spec.metadata_indexes[2].kind}. */
+    static MetadataIndexSpec metadataIndex(org.vxdb.api.v1.MetadataIndexSpec spec, String at) {
+        if (spec.getField().isEmpty()) {
+            throw new IllegalArgumentException(at + ".field: required");
+        }
+        MetadataIndexKind kind = switch (spec.getKind()) {
+            case METADATA_INDEX_INVERTED -> MetadataIndexKind.INVERTED;
+            case METADATA_INDEX_ORDERED -> MetadataIndexKind.ORDERED;
+            case METADATA_INDEX_KIND_UNSPECIFIED -> throw new IllegalArgumentException(at
+                    + ".kind: required (METADATA_INDEX_INVERTED or METADATA_INDEX_ORDERED)");
+            case UNRECOGNIZED -> throw new IllegalArgumentException(at + ".kind: unknown value");
+        };
+        try {
+            return new MetadataIndexSpec(spec.getField(), kind);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + ".field: " + e.getMessage(), e);
+        }
+    }
+
+    static org.vxdb.api.v1.MetadataIndexSpec metadataIndex(MetadataIndexSpec spec) {
+        return org.vxdb.api.v1.MetadataIndexSpec.newBuilder().setField(spec.field())
+                .setKind(switch (spec.kind()) {
+                    case INVERTED -> org.vxdb.api.v1.MetadataIndexKind.METADATA_INDEX_INVERTED;
+                    case ORDERED -> org.vxdb.api.v1.MetadataIndexKind.METADATA_INDEX_ORDERED;
+                }).build();
     }
 
     private static long micros(long value) {
@@ -108,6 +144,7 @@ final class CollectionMapping {
                 .setBufferAgeMillis(c.bufferAge().toMillis())
                 .setFsyncPolicy(fsync(c.fsyncPolicy()))
                 .setBatchWindowMicros(c.batchWindow().toNanos() / 1000)
+                .addAllMetadataIndexes(c.metadataIndexes().stream().map(CollectionMapping::metadataIndex).toList())
                 .build();
     }
 
@@ -123,7 +160,12 @@ final class CollectionMapping {
             indexed += shard.indexedRows();
             segments += shard.segmentCount();
         }
-        return CollectionStats.newBuilder().setVectorCount(vectors).setSegmentCount(segments)
-                .setBufferedRows(buffered).setIndexedRows(indexed).build();
+        CollectionStats.Builder stats = CollectionStats.newBuilder().setVectorCount(vectors).setSegmentCount(segments)
+                .setBufferedRows(buffered).setIndexedRows(indexed);
+        for (MetadataIndexStats m : c.metadataIndexStats()) {
+            stats.addMetadataIndexes(org.vxdb.api.v1.MetadataIndexStats.newBuilder().setIndex(metadataIndex(m.spec()))
+                    .setBytes(m.bytes()).setSegmentsIndexed(m.segmentsIndexed()).setSegments(m.segments()));
+        }
+        return stats.build();
     }
 }

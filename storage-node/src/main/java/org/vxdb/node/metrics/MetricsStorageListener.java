@@ -42,4 +42,17 @@ public final class MetricsStorageListener implements StorageListener {
     public void compacted(long rowsRemoved, long nanos) {
         metrics.compactedRows.inc(rowsRemoved);
     }
+
+    @Override
+    public void filteredSearch(String plan, long estimatedMatches, long actualMatches) {
+        metrics.filteredSearches.labelValues(plan).inc();
+        metrics.filterEstimatedMatches.labelValues(plan).inc(estimatedMatches);
+        metrics.filterActualMatches.labelValues(plan).inc(actualMatches);
+        metrics.filterEstimateRatio.observe((estimatedMatches + 1.0) / (actualMatches + 1.0));
+    }
+
+    @Override
+    public void metadataIndexBuilt(String fields, long rows, long nanos) {
+        metrics.metadataIndexBuildSeconds.observe(nanos / 1e9);
+    }
 }

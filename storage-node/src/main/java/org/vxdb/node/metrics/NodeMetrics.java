@@ -20,6 +20,9 @@ public final class NodeMetrics {
     /** Seal and index build times from 1 ms to about 30 min. */
     private static final double[] BUILD_BUCKETS = {0.001, 0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800};
 
+    /** Estimate over actual, from a hundredth to a hundred times. */
+    private static final double[] RATIO_BUCKETS = {0.01, 0.1, 0.5, 0.8, 0.9, 1.1, 1.25, 2, 10, 100};
+
     private final ServiceMetrics service = new ServiceMetrics();
     private final PrometheusRegistry registry = service.registry();
 
@@ -46,6 +49,19 @@ public final class NodeMetrics {
             .help("Index builds that failed (the shard keeps answering by exact scan)").register(registry);
     final Counter compactedRows = Counter.builder().name("vxdb_compaction_removed_rows_total")
             .help("Dead rows removed by compaction").register(registry);
+    final Counter filteredSearches = Counter.builder().name("vxdb_filtered_searches_total")
+            .help("Filtered shard searches, by plan (exact-matches, index, index-wide, ...->exact)")
+            .labelNames("plan").register(registry);
+    final Counter filterEstimatedMatches = Counter.builder().name("vxdb_filter_estimated_matches_total")
+            .help("Matching rows the filter planner estimated, by plan").labelNames("plan").register(registry);
+    final Counter filterActualMatches = Counter.builder().name("vxdb_filter_actual_matches_total")
+            .help("Live matching rows filtered searches found, by plan").labelNames("plan").register(registry);
+    final Histogram filterEstimateRatio = Histogram.builder().name("vxdb_filter_estimate_ratio")
+            .help("(estimated + 1) / (actual + 1) matching rows of each filtered shard search").classicOnly()
+            .classicUpperBounds(RATIO_BUCKETS).register(registry);
+    final Histogram metadataIndexBuildSeconds = Histogram.builder().name("vxdb_metadata_index_build_duration_seconds")
+            .help("Time to build the metadata indexes of one segment from its metadata").classicOnly()
+            .classicUpperBounds(BUILD_BUCKETS).register(registry);
 
     /** The gRPC, readiness and JVM metrics shared with every VxDB server, in the same registry. */
     public ServiceMetrics service() {
@@ -66,6 +82,17 @@ public final class NodeMetrics {
         gauge("vxdb_native_memory_used_bytes", "Native memory reserved against the node's budget", stats,
                 s -> s.nativeBudgetUsed());
         gauge("vxdb_native_memory_limit_bytes", "The node's native memory budget", stats, s -> s.nativeBudgetLimit());
+        GaugeWithCallback.builder().name("vxdb_metadata_index_bytes")
+                .help("Heap bytes of each metadata index over its collection's shards (also reserved from the"
+                        + " native memory budget)")
+                .labelNames("collection", "field", "kind").callback(cb -> {
+                    EngineStats s = stats.get();
+                    if (s != null) {
+                        for (EngineStats.MetadataIndexBytes m : s.metadataIndexes()) {
+                            cb.call(m.bytes(), m.collection(), m.field(), m.kind());
+                        }
+                    }
+                }).register(registry);
     }
 
     private void gauge(String name, String help, Supplier<EngineStats> stats,

@@ -3,6 +3,7 @@ package org.vxdb.storage.engine;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.vxdb.api.IdHashing;
 import org.vxdb.storage.filter.Filter;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
+import org.vxdb.storage.metaindex.MetadataIndexStats;
 import org.vxdb.storage.shard.Hit;
 import org.vxdb.storage.shard.IdsExistException;
 import org.vxdb.storage.shard.SearchOutcome;
@@ -31,7 +34,8 @@ public final class Collection {
     static final Comparator<Hit> NEAREST_FIRST = Comparator.comparingDouble(Hit::distance)
             .thenComparingLong(Hit::id);
 
-    private final CollectionConfig config;
+    /** Replaced when a metadata index is added. */
+    private volatile CollectionConfig config;
     private final List<Shard> shards;
     private volatile String closedAs;
 
@@ -182,6 +186,31 @@ public final class Collection {
             total += shard.count();
         }
         return total;
+    }
+
+    /**
+     * Adds a metadata index to every shard (built in the background over sealed data) and takes
+     * {@code next}, which declares it, as this collection's config. Called by the engine once it has
+     * recorded {@code next}.
+     */
+    void addMetadataIndex(CollectionConfig next, MetadataIndexSpec spec) {
+        ensureOpen();
+        config = next;
+        for (Shard shard : shards) {
+            shard.addMetadataIndex(spec);
+        }
+    }
+
+    /** Per declared metadata index, summed over the shards: heap bytes and segments that have it so far. */
+    public List<MetadataIndexStats> metadataIndexStats() {
+        ensureOpen();
+        Map<MetadataIndexSpec, MetadataIndexStats> sums = new LinkedHashMap<>();
+        for (Shard shard : shards) {
+            for (MetadataIndexStats s : shard.metadataIndexStats()) {
+                sums.merge(s.spec(), s, MetadataIndexStats::plus);
+            }
+        }
+        return List.copyOf(sums.values());
     }
 
     /** Seals every shard's memory buffer into a segment. */

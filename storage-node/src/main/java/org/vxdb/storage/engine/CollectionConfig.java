@@ -1,9 +1,12 @@
 package org.vxdb.storage.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.vxdb.index.IndexSpec;
 import org.vxdb.index.Metric;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
 import org.vxdb.storage.shard.IndexPolicy;
 import org.vxdb.storage.shard.ShardConfig;
 import org.vxdb.storage.wal.FsyncPolicy;
@@ -12,7 +15,7 @@ import org.vxdb.storage.wal.WalConfig;
 /**
  * What a collection is: its name, vector shape, index, number of shards and how each shard buffers
  * and logs writes. Validated completely when constructed; every error names the field. Persisted
- * beside the collection's shards ({@link CollectionConfigFile}) and never changed after creation.
+ * beside the collection's shards ({@link CollectionConfigFile}); only metadata indexes are added later.
  *
  * @param name        1-64 letters, digits, {@code _} or {@code -}, starting with a letter; also a
  *                    directory name, so case-sensitive
@@ -27,10 +30,12 @@ import org.vxdb.storage.wal.WalConfig;
  * @param bufferAge   seal a non-empty buffer this old
  * @param fsyncPolicy when a shard's WAL acknowledges a write relative to fsync
  * @param batchWindow with {@link FsyncPolicy#BATCH}, the least time between two fsyncs
+ * @param metadataIndexes metadata fields indexed in every shard (value to rows, or ordered numbers),
+ *                    at most {@link MetadataIndexSpec#MAX_PER_COLLECTION}, each (field, kind) once
  */
 public record CollectionConfig(String name, int dimension, Metric metric, String index, int shardCount,
                                int bufferRows, long bufferBytes, Duration bufferAge, FsyncPolicy fsyncPolicy,
-                               Duration batchWindow) {
+                               Duration batchWindow, List<MetadataIndexSpec> metadataIndexes) {
 
     public static final int MAX_NAME_LENGTH = 64;
     public static final int MAX_DIMENSION = IndexSpec.MAX_DIMENSION;
@@ -96,6 +101,18 @@ public record CollectionConfig(String name, int dimension, Metric metric, String
             throw new IllegalArgumentException(at + "fsyncPolicy is required");
         }
         checkBatchWindow(at, fsyncPolicy, batchWindow);
+        try {
+            metadataIndexes = MetadataIndexSpec.checkList(metadataIndexes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + "metadataIndexes: " + e.getMessage(), e);
+        }
+    }
+
+    /** A collection without metadata indexes. */
+    public CollectionConfig(String name, int dimension, Metric metric, String index, int shardCount, int bufferRows,
+                            long bufferBytes, Duration bufferAge, FsyncPolicy fsyncPolicy, Duration batchWindow) {
+        this(name, dimension, metric, index, shardCount, bufferRows, bufferBytes, bufferAge, fsyncPolicy, batchWindow,
+                List.of());
     }
 
     private static void checkBatchWindow(String at, FsyncPolicy policy, Duration window) {
@@ -141,32 +158,47 @@ public record CollectionConfig(String name, int dimension, Metric metric, String
 
     public CollectionConfig withIndex(String newIndex) {
         return new CollectionConfig(name, dimension, metric, newIndex, shardCount, bufferRows, bufferBytes, bufferAge,
-                fsyncPolicy, batchWindow);
+                fsyncPolicy, batchWindow, metadataIndexes);
     }
 
     public CollectionConfig withShardCount(int newShardCount) {
         return new CollectionConfig(name, dimension, metric, index, newShardCount, bufferRows, bufferBytes, bufferAge,
-                fsyncPolicy, batchWindow);
+                fsyncPolicy, batchWindow, metadataIndexes);
     }
 
     public CollectionConfig withBufferRows(int newBufferRows) {
         return new CollectionConfig(name, dimension, metric, index, shardCount, newBufferRows, bufferBytes, bufferAge,
-                fsyncPolicy, batchWindow);
+                fsyncPolicy, batchWindow, metadataIndexes);
     }
 
     public CollectionConfig withBufferBytes(long newBufferBytes) {
         return new CollectionConfig(name, dimension, metric, index, shardCount, bufferRows, newBufferBytes, bufferAge,
-                fsyncPolicy, batchWindow);
+                fsyncPolicy, batchWindow, metadataIndexes);
     }
 
     public CollectionConfig withBufferAge(Duration newBufferAge) {
         return new CollectionConfig(name, dimension, metric, index, shardCount, bufferRows, bufferBytes, newBufferAge,
-                fsyncPolicy, batchWindow);
+                fsyncPolicy, batchWindow, metadataIndexes);
     }
 
     /** Sets both WAL settings at once, so a policy and the window it needs change together. */
     public CollectionConfig withFsync(FsyncPolicy newPolicy, Duration newBatchWindow) {
         return new CollectionConfig(name, dimension, metric, index, shardCount, bufferRows, bufferBytes, bufferAge,
-                newPolicy, newBatchWindow);
+                newPolicy, newBatchWindow, metadataIndexes);
+    }
+
+    public CollectionConfig withMetadataIndexes(List<MetadataIndexSpec> specs) {
+        return new CollectionConfig(name, dimension, metric, index, shardCount, bufferRows, bufferBytes, bufferAge,
+                fsyncPolicy, batchWindow, specs);
+    }
+
+    /** This config with {@code spec} added to its metadata indexes (unchanged when already there). */
+    public CollectionConfig withMetadataIndex(MetadataIndexSpec spec) {
+        if (metadataIndexes.contains(spec)) {
+            return this;
+        }
+        List<MetadataIndexSpec> next = new ArrayList<>(metadataIndexes);
+        next.add(spec);
+        return withMetadataIndexes(next);
     }
 }

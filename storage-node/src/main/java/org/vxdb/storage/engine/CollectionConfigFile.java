@@ -1,18 +1,28 @@
 package org.vxdb.storage.engine;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.vxdb.index.Metric;
+import org.vxdb.storage.metaindex.MetadataIndexKind;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
 import org.vxdb.storage.wal.FsyncPolicy;
 
 /**
  * {@code collection.properties}: a {@link CollectionConfig} as a {@link PropertiesFile}, one key
  * per record component under the same name, plus {@code format}. Durations are ISO-8601
  * ({@code PT10M}), the metric its label ({@code l2}), the policy its enum name ({@code BATCH}).
+ * {@code metadataIndexes} lists {@code kind:field} pairs separated by commas, each field name
+ * URL-encoded (UTF-8), e.g. {@code inverted:category,ordered:price}; the key is left out when
+ * there are none (so files of collections without metadata indexes read as before).
  */
 final class CollectionConfigFile {
 
@@ -35,6 +45,9 @@ final class CollectionConfigFile {
         e.put("bufferAge", c.bufferAge().toString());
         e.put("fsyncPolicy", c.fsyncPolicy().name());
         e.put("batchWindow", c.batchWindow().toString());
+        if (!c.metadataIndexes().isEmpty()) {
+            e.put("metadataIndexes", formatIndexes(c.metadataIndexes()));
+        }
         PropertiesFile.write(collectionDir.resolve(FILE_NAME), "VxDB collection config", e);
     }
 
@@ -49,12 +62,37 @@ final class CollectionConfigFile {
         try {
             config = new CollectionConfig(f.text("name"), f.integer("dimension"), Metric.parse(f.text("metric")),
                     f.text("index"), f.integer("shardCount"), f.integer("bufferRows"), f.number("bufferBytes"),
-                    f.duration("bufferAge"), FsyncPolicy.valueOf(f.text("fsyncPolicy")), f.duration("batchWindow"));
+                    f.duration("bufferAge"), FsyncPolicy.valueOf(f.text("fsyncPolicy")), f.duration("batchWindow"),
+                    parseIndexes(f.optional("metadataIndexes", "")));
         } catch (IllegalArgumentException e) {
             throw PropertiesFile.corrupt(file, e.getMessage());
         }
         f.checkAllUsed();
         return config;
+    }
+
+    static String formatIndexes(List<MetadataIndexSpec> specs) {
+        List<String> parts = new ArrayList<>(specs.size());
+        for (MetadataIndexSpec s : specs) {
+            parts.add(s.kind().label() + ":" + URLEncoder.encode(s.field(), StandardCharsets.UTF_8));
+        }
+        return String.join(",", parts);
+    }
+
+    static List<MetadataIndexSpec> parseIndexes(String text) {
+        List<MetadataIndexSpec> specs = new ArrayList<>();
+        if (text.isEmpty()) {
+            return specs;
+        }
+        for (String part : text.split(",", -1)) {
+            int colon = part.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("metadataIndexes entry '" + part + "' is not kind:field");
+            }
+            specs.add(new MetadataIndexSpec(URLDecoder.decode(part.substring(colon + 1), StandardCharsets.UTF_8),
+                    MetadataIndexKind.parse(part.substring(0, colon))));
+        }
+        return specs;
     }
 
     /** The entries of one file, read by key; tracks which were read so leftovers are reported. */
@@ -73,6 +111,11 @@ final class CollectionConfigFile {
                 throw PropertiesFile.corrupt(file, "'" + key + "' is missing");
             }
             return value;
+        }
+
+        String optional(String key, String absent) {
+            String value = entries.remove(key);
+            return value == null ? absent : value;
         }
 
         long number(String key) throws IOException {

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -15,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.shard.Shard;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
+import org.vxdb.storage.metaindex.MetadataIndexStats;
 import org.vxdb.storage.shard.ShardConfig;
 
 /**
@@ -141,7 +145,7 @@ public final class StorageEngine implements AutoCloseable {
                 DurableFiles.createDirectories(dir);
                 shards.add(Shard.open(new ShardConfig(dir, c.dimension(), c.metric(), config.walConfig(c),
                         c.bufferRows(), c.bufferBytes(), c.bufferAge(), c.indexPolicy(INDEX_BUILD_THRESHOLD),
-                        config.budget(), config.guardedListener(), config.buildGate())));
+                        config.budget(), config.guardedListener(), config.buildGate(), c.metadataIndexes())));
             }
         } catch (IOException | RuntimeException e) {
             try {
@@ -191,6 +195,33 @@ public final class StorageEngine implements AutoCloseable {
             collections.put(name, collection);
             LOG.info("created collection {}", c);
             return collection;
+        }
+    }
+
+    /**
+     * Declares a metadata index on an existing collection: records it in the collection's config
+     * (so shards open with it), then adds it to every open shard, which builds it in the background
+     * over sealed data. Returns the new config; adding an index that is already declared changes
+     * nothing and returns the current one.
+     */
+    public CollectionConfig addMetadataIndex(String name, MetadataIndexSpec spec) throws IOException {
+        if (spec == null) {
+            throw new IllegalArgumentException("metadata index spec is required");
+        }
+        synchronized (lifecycle) {
+            ensureOpen();
+            Collection c = require(name);
+            CollectionConfig current = c.config();
+            CollectionConfig next = current.withMetadataIndex(spec);
+            if (next == current) {
+                return current;
+            }
+            for (int i = layout.holderCount(next.shardCount()) - 1; i >= 0; i--) {
+                CollectionConfigFile.write(layout.collectionDir(i, name), next);
+            }
+            c.addMetadataIndex(next, spec);
+            LOG.info("collection '{}': added metadata index {}", name, spec);
+            return next;
         }
     }
 
@@ -276,8 +307,13 @@ public final class StorageEngine implements AutoCloseable {
         long bufferBytes = 0;
         long mappedBytes = 0;
         long indexedRows = 0;
+        List<EngineStats.MetadataIndexBytes> metadataIndexes = new ArrayList<>();
         for (Collection collection : open) {
+            Map<MetadataIndexSpec, Long> bytes = new LinkedHashMap<>();
             for (Shard shard : collection.shards()) {
+                for (MetadataIndexStats m : shard.metadataIndexStats()) {
+                    bytes.merge(m.spec(), m.bytes(), Long::sum);
+                }
                 shards++;
                 vectors += shard.count();
                 segments += shard.segmentCount();
@@ -286,10 +322,12 @@ public final class StorageEngine implements AutoCloseable {
                 mappedBytes += shard.mappedBytes();
                 indexedRows += shard.indexedRows();
             }
+            bytes.forEach((spec, b) -> metadataIndexes.add(new EngineStats.MetadataIndexBytes(collection.name(),
+                    spec.field(), spec.kind().label(), b)));
         }
         NativeMemoryBudget budget = config.budget();
         return new EngineStats(open.size(), shards, vectors, segments, bufferedRows, bufferBytes, mappedBytes,
-                indexedRows, budget.used(), budget.limit());
+                indexedRows, budget.used(), budget.limit(), metadataIndexes);
     }
 
     /** The validated data directories, in placement order. */

@@ -68,6 +68,14 @@ public sealed interface Filter {
             this.utf8 = value instanceof MetadataValue.Str s ? s.value().getBytes(StandardCharsets.UTF_8) : null;
         }
 
+        public String field() {
+            return field;
+        }
+
+        public MetadataValue value() {
+            return value;
+        }
+
         @Override
         public boolean matches(MemorySegment encoded) {
             MetadataReader r = new MetadataReader(encoded);
@@ -115,18 +123,43 @@ public sealed interface Filter {
             this.maxInclusive = max == null || maxInclusive;
         }
 
+        public String field() {
+            return field;
+        }
+
+        /** The lower bound; negative infinity (inclusive) when open. */
+        public double min() {
+            return min;
+        }
+
+        public double max() {
+            return max;
+        }
+
+        public boolean minInclusive() {
+            return minInclusive;
+        }
+
+        public boolean maxInclusive() {
+            return maxInclusive;
+        }
+
+        /** Whether a field value {@code v} lies in the range; NaN never does. */
+        public boolean contains(double v) {
+            if (Double.isNaN(v)) {
+                return false;
+            }
+            boolean above = minInclusive ? v >= min : v > min;
+            boolean below = maxInclusive ? v <= max : v < max;
+            return above && below;
+        }
+
         @Override
         public boolean matches(MemorySegment encoded) {
             MetadataReader r = new MetadataReader(encoded);
             while (r.next()) {
                 if (r.nameEquals(name)) {
-                    double v = r.numeric();
-                    if (Double.isNaN(v)) {
-                        return false;
-                    }
-                    boolean above = minInclusive ? v >= min : v > min;
-                    boolean below = maxInclusive ? v <= max : v < max;
-                    return above && below;
+                    return contains(r.numeric());
                 }
             }
             return false;

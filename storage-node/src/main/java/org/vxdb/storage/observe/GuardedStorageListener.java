@@ -85,6 +85,24 @@ public final class GuardedStorageListener implements StorageListener {
         }
     }
 
+    @Override
+    public void filteredSearch(String plan, long estimatedMatches, long actualMatches) {
+        try {
+            delegate.filteredSearch(plan, estimatedMatches, actualMatches);
+        } catch (RuntimeException e) {
+            failed("filteredSearch", e);
+        }
+    }
+
+    @Override
+    public void metadataIndexBuilt(String fields, long rows, long nanos) {
+        try {
+            delegate.metadataIndexBuilt(fields, rows, nanos);
+        } catch (RuntimeException e) {
+            failed("metadataIndexBuilt", e);
+        }
+    }
+
     private void failed(String callback, RuntimeException e) {
         if (warned.compareAndSet(false, true)) {
             LOG.warn("storage listener {} threw from {}; ignored (further failures are logged at DEBUG)",

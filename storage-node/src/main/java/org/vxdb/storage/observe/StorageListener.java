@@ -36,4 +36,17 @@ public interface StorageListener {
     /** A shard compacted its sealed segments, dropping {@code rowsRemoved} superseded or deleted rows. */
     default void compacted(long rowsRemoved, long nanos) {
     }
+
+    /**
+     * A shard ran a filtered search with plan {@code plan} ({@code exact-matches}, {@code index},
+     * {@code index-wide}, or one of the index plans followed by {@code ->exact} when the probed
+     * lists held fewer than k matches); it estimated {@code estimatedMatches} live matching rows
+     * and found {@code actualMatches}.
+     */
+    default void filteredSearch(String plan, long estimatedMatches, long actualMatches) {
+    }
+
+    /** A shard built the metadata indexes {@code fields} (comma-separated specs) of a segment of {@code rows} rows. */
+    default void metadataIndexBuilt(String fields, long rows, long nanos) {
+    }
 }

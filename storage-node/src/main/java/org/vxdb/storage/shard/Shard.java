@@ -11,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +29,8 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
 import org.slf4j.LoggerFactory;
 import org.vxdb.api.IdHashing;
 import org.vxdb.index.IndexArguments;
@@ -46,6 +50,11 @@ import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.manifest.Manifest;
 import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.meta.MetadataCodec;
+import org.vxdb.storage.metaindex.FilterEvaluator;
+import org.vxdb.storage.metaindex.MetadataIndexFile;
+import org.vxdb.storage.metaindex.MetadataIndexSet;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
+import org.vxdb.storage.metaindex.MetadataIndexStats;
 import org.vxdb.storage.observe.GuardedStorageListener;
 import org.vxdb.storage.observe.StorageListener;
 import org.vxdb.storage.segment.Segment;
@@ -111,9 +120,18 @@ public final class Shard implements AutoCloseable {
      * previous index keeps serving meanwhile).
      */
     private volatile boolean indexBuilding;
+    /** Declared metadata indexes: the config's, then those added since open. Replaced under the write lock. */
+    private volatile List<MetadataIndexSpec> metaSpecs;
+    /** Metadata indexes of the sealed segments. Guarded by the lock. */
+    private final SegmentMetadataCatalog segmentMeta;
+    /** The memory buffer's metadata indexes, grown row by row with it. Guarded by the lock. */
+    private MetadataIndexSet bufferMeta;
+    private boolean metaWorkQueued;
 
     private Shard(ShardConfig config) {
         this.config = config;
+        this.metaSpecs = config.metadataIndexes();
+        this.segmentMeta = new SegmentMetadataCatalog(config.dir(), config.budget());
         this.listener = GuardedStorageListener.guard(config.listener());
         this.dir = config.dir();
         this.rowBytes = (long) config.dimension() * Float.BYTES;
@@ -182,7 +200,9 @@ public final class Shard implements AutoCloseable {
             }
         }
         loadIndex();
+        segmentMeta.load(sealed, !metaSpecs.isEmpty());
         buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
+        bufferMeta = MetadataIndexSet.growing(metaSpecs);
         appliedPrefix = manifest.replayAfterLsn();
         wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay,
                 listener);
@@ -193,6 +213,7 @@ public final class Shard implements AutoCloseable {
         try {
             recovering = false;
             scheduleIndexWork();
+            scheduleMetadataIndexWork();
         } finally {
             lock.writeLock().unlock();
         }
@@ -233,15 +254,19 @@ public final class Shard implements AutoCloseable {
     /**
      * Deletes segment files the manifest does not list and temp files: what a crash between writing
      * a segment and recording it in the manifest leaves behind (its rows are still in the WAL).
+     * Metadata index files of unlisted segments go too.
      */
     private void removeOrphans() throws IOException {
         Set<String> listed = new HashSet<>();
         manifest.segments().forEach(s -> listed.add(s.file()));
+        Set<String> listedMeta = new HashSet<>();
+        listed.forEach(f -> listedMeta.add(MetadataIndexFile.nameFor(f)));
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 String name = p.getFileName().toString();
                 boolean orphanSegment = name.endsWith(SEGMENT_SUFFIX) && !listed.contains(name);
-                if (orphanSegment || name.endsWith(".tmp")) {
+                boolean orphanMeta = MetadataIndexFile.isIndexFile(name) && !listedMeta.contains(name);
+                if (orphanSegment || orphanMeta || name.endsWith(".tmp")) {
                     LOG.warn("shard {}: removing {} left by an interrupted seal", dir, name);
                     Files.delete(p);
                 }
@@ -461,6 +486,9 @@ public final class Shard implements AutoCloseable {
         MemorySegment v = tombstone ? zeros() : vector;
         int local = buffer.append(id, version, tombstone ? MemoryBuffer.FLAG_TOMBSTONE : 0, v, 0,
                 tombstone ? null : metadata);
+        if (!tombstone) {
+            bufferMeta.add(local, metadata);
+        }
         track(id, version, tombstone, bufferBase + local);
     }
 
@@ -541,9 +569,12 @@ public final class Shard implements AutoCloseable {
             SegmentWriter.write(file, new SegmentData(config.dimension(), config.metric(), rows, c.vectors(), c.ids(),
                     c.versions(), c.flags(), c.metadata(), c.metadataOffsets()));
             Segment segment = Segment.open(file);
+            MetadataIndexSet meta = bufferMeta.freeze(rows);
+            segmentMeta.write(name, meta);
             manifest = manifest.withSegment(new Manifest.SegmentEntry(name, bufferBase, rows), appliedPrefix);
             manifest.write(dir);
             sealed.add(new SealedSegment(bufferBase, segment, name));
+            segmentMeta.install(name, meta);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot seal " + rows + " rows of shard " + dir + " into " + file + ": "
                     + e.getMessage(), e);
@@ -551,6 +582,7 @@ public final class Shard implements AutoCloseable {
         bufferBase += rows;
         buffer.close();
         buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
+        bufferMeta = MetadataIndexSet.growing(metaSpecs);
         listener.segmentSealed(rows, System.nanoTime() - started);
         scheduleIndexWork();
         if (wal == null) {
@@ -746,6 +778,7 @@ public final class Shard implements AutoCloseable {
             ensureOpen();
             long before = sealed.stream().mapToLong(x -> x.segment().count()).sum();
             List<SealedSegment> rewritten = rewriteSealed();
+            Map<String, MetadataIndexSet> rewrittenMeta = buildMetadataIndexes(rewritten);
             long after = rewritten.stream().mapToLong(x -> x.segment().count()).sum();
             dropped = before - after;
             List<SealedSegment> old = List.copyOf(sealed);
@@ -770,7 +803,9 @@ public final class Shard implements AutoCloseable {
             for (SealedSegment s : old) {
                 s.segment().close();
                 Files.deleteIfExists(dir.resolve(s.file()));
+                segmentMeta.drop(s.file());
             }
+            rewrittenMeta.forEach(segmentMeta::installBuilt);
             IndexFiles.fsyncDirectory(dir);
             LOG.info("shard {}: compacted {} sealed rows into {} ({} dropped); buffer rows renumbered from {} to {}",
                     dir, before, after, dropped, oldBufferBase, bufferBase);
@@ -782,6 +817,167 @@ public final class Shard implements AutoCloseable {
         listener.compacted(dropped, System.nanoTime() - started);
         indexWork(); // a new index over the renumbered rows (we are on the index thread already)
         return dropped;
+    }
+
+    /** Builds and writes the declared metadata indexes of new segments (none declared: none built). */
+    private Map<String, MetadataIndexSet> buildMetadataIndexes(List<SealedSegment> segments) {
+        Map<String, MetadataIndexSet> out = new LinkedHashMap<>();
+        List<MetadataIndexSpec> specs = metaSpecs;
+        if (specs.isEmpty()) {
+            return out;
+        }
+        for (SealedSegment s : segments) {
+            long started = System.nanoTime();
+            MetadataIndexSet set = MetadataIndexSet.build(specs, (int) s.segment().count(),
+                    r -> s.segment().metadata(r));
+            segmentMeta.write(s.file(), set);
+            out.put(s.file(), set);
+            listener.metadataIndexBuilt(describe(specs), s.segment().count(), System.nanoTime() - started);
+        }
+        return out;
+    }
+
+    private static String describe(List<MetadataIndexSpec> specs) {
+        return String.join(",", specs.stream().map(MetadataIndexSpec::toString).toList());
+    }
+
+    /** Queues building the declared metadata indexes that sealed segments lack, unless already queued. */
+    private void scheduleMetadataIndexWork() {
+        if (metaWorkQueued || closed || recovering || metaSpecs.isEmpty()) {
+            return;
+        }
+        metaWorkQueued = true;
+        indexer.execute(this::metadataIndexWork);
+    }
+
+    /**
+     * Runs on the indexer thread: builds the missing metadata indexes of each sealed segment from its
+     * mapped metadata without holding the lock (segments are immutable, and compaction, which
+     * replaces them, runs on this thread too), writes the segment's index file, then installs it.
+     */
+    private void metadataIndexWork() {
+        List<SealedSegment> todo;
+        List<MetadataIndexSpec> specs;
+        lock.writeLock().lock();
+        try {
+            metaWorkQueued = false;
+            if (closed) {
+                return;
+            }
+            specs = metaSpecs;
+            todo = segmentMeta.lacking(sealed, specs);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        for (SealedSegment s : todo) {
+            if (closing) {
+                return;
+            }
+            try {
+                buildSegmentMetadataIndexes(s, specs);
+            } catch (RuntimeException e) {
+                segmentMeta.failed("building the metadata indexes of " + s.file() + " failed: " + e);
+            }
+        }
+    }
+
+    private void buildSegmentMetadataIndexes(SealedSegment s, List<MetadataIndexSpec> specs) {
+        MetadataIndexSet existing;
+        lock.readLock().lock();
+        try {
+            existing = segmentMeta.get(s.file());
+        } finally {
+            lock.readLock().unlock();
+        }
+        List<MetadataIndexSpec> missing = specs.stream().filter(x -> existing == null || !existing.has(x)).toList();
+        long started = System.nanoTime();
+        MetadataIndexSet built = MetadataIndexSet.build(missing, (int) s.segment().count(),
+                r -> s.segment().metadata(r));
+        MetadataIndexSet merged = existing == null ? built : existing.with(built);
+        segmentMeta.write(s.file(), merged);
+        lock.writeLock().lock();
+        try {
+            if (closed || !sealed.contains(s)) {
+                return;
+            }
+            segmentMeta.installBuilt(s.file(), merged);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        long nanos = System.nanoTime() - started;
+        LOG.info("shard {}: built metadata indexes {} of {} ({} rows) in {} ms", dir, describe(missing), s.file(),
+                s.segment().count(), nanos / 1_000_000);
+        listener.metadataIndexBuilt(describe(missing), s.segment().count(), nanos);
+    }
+
+    /**
+     * Declares a metadata index on this open shard: the memory buffer's is built at once (under the
+     * write lock), the sealed segments' in the background; until a segment has it, filters on the
+     * field read that segment's metadata. Returns false when it was already declared. The caller
+     * records the declaration (the collection config) so the shard opens with it next time.
+     */
+    public boolean addMetadataIndex(MetadataIndexSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            if (metaSpecs.contains(spec)) {
+                return false;
+            }
+            List<MetadataIndexSpec> next = new ArrayList<>(metaSpecs);
+            next.add(spec);
+            metaSpecs = MetadataIndexSpec.checkList(next);
+            MemoryBuffer b = buffer;
+            bufferMeta.addField(spec, b.size(), b::metadata);
+            scheduleMetadataIndexWork();
+            return true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** The declared metadata indexes. */
+    public List<MetadataIndexSpec> metadataIndexes() {
+        return metaSpecs;
+    }
+
+    /** Per declared metadata index: heap bytes and how many sealed segments have it so far. */
+    public List<MetadataIndexStats> metadataIndexStats() {
+        lock.readLock().lock();
+        try {
+            List<MetadataIndexStats> out = new ArrayList<>();
+            for (MetadataIndexSpec spec : metaSpecs) {
+                long bytes = bufferMeta == null ? 0 : bufferMeta.bytesBySpec().getOrDefault(spec, 0L);
+                int indexed = 0;
+                for (SealedSegment s : sealed) {
+                    MetadataIndexSet m = segmentMeta.get(s.file());
+                    Long b = m == null ? null : m.bytesBySpec().get(spec);
+                    if (b != null) {
+                        bytes += b;
+                        indexed++;
+                    }
+                }
+                out.add(new MetadataIndexStats(spec, bytes, indexed, sealed.size()));
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Metadata index files loaded from disk since open (each avoided a rebuild). */
+    public long metadataIndexFilesLoaded() {
+        return segmentMeta.filesLoaded();
+    }
+
+    /** Segments whose metadata indexes were built (at seal time they come from the buffer and are not counted). */
+    public long metadataIndexSegmentsBuilt() {
+        return segmentMeta.segmentsBuilt();
+    }
+
+    /** Why the last metadata index load, build or write failed, or null. */
+    public String metadataIndexError() {
+        return segmentMeta.lastError();
     }
 
     /** Writes the newest row of every id in the sealed segments into new segments numbered from 0. */
@@ -1003,10 +1199,11 @@ public final class Shard implements AutoCloseable {
 
     /**
      * Top-k over the buffer (exact scan) and the sealed segments (the index where it covers them,
-     * exact scan beyond), skipping dead rows and rows the filter rejects. Filters are applied during
-     * the search: as a candidate bitmap handed to the index, or in the scan. When a filter is so
-     * selective that the index could return fewer than k matches, the matching rows are scanned
-     * exactly instead, so if k rows match, k come back. The outcome names the plan that ran.
+     * exact scan beyond), skipping dead rows and rows the filter rejects. The outcome names the plan
+     * that ran. A filter is evaluated on the metadata indexes ({@link FilterEvaluator}); a cost model
+     * ({@link FilterPlanner}) then chooses between scanning the matching rows exactly and searching
+     * the index with the matches as allowed ids (with more lists or a larger efSearch when the filter
+     * is selective). Whatever the plan, if k rows match, k come back.
      */
     public SearchOutcome search(float[] query, int k, Filter filter, SearchParams params) {
         IndexArguments.checkK(k);
@@ -1027,25 +1224,7 @@ public final class Shard implements AutoCloseable {
         try {
             ensureOpen();
             TopK top = new TopK(k);
-            long scanned = 0;
-            ShardIndex idx = index;
-            long covered = idx == null ? 0 : idx.coveredRows;
-            String plan;
-            if (covered > 0) {
-                IndexProbe probe = probeIndex(idx, covered, q, k, filter, params, top);
-                scanned += probe.scanned();
-                plan = probe.plan();
-            } else {
-                plan = filter == null ? "exact-scan" : "exact-scan+filter";
-            }
-            for (SealedSegment seg : sealed) {
-                if (seg.base() >= covered) {
-                    scanned += scan(q, seg.segment().vectors(), (int) seg.segment().count(), seg.base(), filter, top,
-                            r -> seg.segment().metadata(r));
-                }
-            }
-            MemoryBuffer b = buffer;
-            scanned += scan(q, b.vectors(), b.size(), bufferBase, filter, top, r -> b.metadata((int) r));
+            Searched searched = filter == null ? unfiltered(q, k, params, top) : filtered(q, k, filter, params, top);
             long[] rows = new long[top.size()];
             float[] distances = new float[top.size()];
             int n = top.drain(rows, distances);
@@ -1054,78 +1233,236 @@ public final class Shard implements AutoCloseable {
                 long row = rows[i];
                 hits.add(new Hit(idOf(row), distances[i], versionOf(row), MetadataCodec.decode(metadataOf(row))));
             }
-            return new SearchOutcome(hits, plan, scanned);
+            return new SearchOutcome(hits, searched.plan(), searched.scanned());
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    /** What the indexed part of a search did. */
-    private record IndexProbe(String plan, long scanned) {
+    /** The plan that ran and the rows compared exactly. */
+    private record Searched(String plan, long scanned) {
     }
 
-    /** Candidates at or below this many rows are scanned exactly rather than searched in the index. */
-    private static long exactFilterLimit(int k) {
-        return Math.max(2_000L, 20L * k);
+    private Searched unfiltered(float[] q, int k, SearchParams params, TopK top) {
+        long scanned = 0;
+        ShardIndex idx = index;
+        long covered = idx == null ? 0 : idx.coveredRows;
+        String plan;
+        if (covered > 0) {
+            Searched probe = probeIndex(idx, covered, q, k, params, top);
+            scanned += probe.scanned();
+            plan = probe.plan();
+        } else {
+            plan = "exact-scan";
+        }
+        for (SealedSegment seg : sealed) {
+            if (seg.base() >= covered) {
+                scanned += scan(q, seg.segment().vectors(), (int) seg.segment().count(), seg.base(), top);
+            }
+        }
+        MemoryBuffer b = buffer;
+        scanned += scan(q, b.vectors(), b.size(), bufferBase, top);
+        return new Searched(plan, scanned);
     }
 
-    private IndexProbe probeIndex(ShardIndex idx, long covered, float[] q, int k, Filter filter, SearchParams params,
-                                  TopK top) {
-        long words = (covered + 63) >>> 6;
-        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve(words * Long.BYTES + 12L * k,
-                "search bitmap over " + covered + " rows");
+    /** A segment or the memory buffer as the filter evaluator sees it, with where its rows start. */
+    private record Part(long base, int rows, MetadataIndexSet indexes, MetadataIndexSet.RowMetadata meta,
+                        MemorySegment vectors) implements FilterEvaluator.RowSource {
+        @Override
+        public MemorySegment metadata(int row) {
+            return meta.metadata(row);
+        }
+    }
+
+    private List<Part> parts() {
+        List<Part> parts = new ArrayList<>(sealed.size() + 1);
+        for (SealedSegment s : sealed) {
+            Segment seg = s.segment();
+            parts.add(new Part(s.base(), (int) seg.count(), segmentMeta.get(s.file()), seg::metadata, seg.vectors()));
+        }
+        MemoryBuffer b = buffer;
+        parts.add(new Part(bufferBase, b.size(), bufferMeta, b::metadata, b.vectors()));
+        return parts;
+    }
+
+    private Searched filtered(float[] q, int k, Filter filter, SearchParams params, TopK top) {
+        List<Part> parts = parts();
+        ShardIndex idx = index;
+        long covered = idx == null ? 0 : idx.coveredRows;
+        long totalRows = 0;
+        for (Part p : parts) {
+            totalRows += p.rows();
+        }
+        // Estimates count dead rows too; scale them by the share of rows that are live.
+        double liveShare = totalRows == 0 ? 0 : Math.min(1.0, (double) liveRows / totalRows);
+        double estimate = 0;
+        double estimateCovered = 0;
+        for (Part p : parts) {
+            double e = FilterEvaluator.estimate(filter, p) * liveShare;
+            estimate += e;
+            if (p.base() < covered) {
+                estimateCovered += e;
+            }
+        }
+        FilterPlanner.Choice choice = covered == 0 ? FilterPlanner.EXACT : FilterPlanner.choose(idx.index.spec(),
+                covered, estimateCovered, k, params.nprobe() > 0 ? params.nprobe() : defaultNprobe(idx),
+                params.efSearch());
+        long[] matches = new long[1];
+        long scanned = 0;
+        String plan = choice.kind().label();
+        if (choice.kind() == FilterPlanner.Kind.EXACT_MATCHES) {
+            for (Part p : parts) {
+                scanned += scanMatches(q, p, filter, top, matches);
+            }
+        } else {
+            Searched probe = probeFiltered(idx, covered, q, k, filter, parts, choice, top, matches);
+            scanned += probe.scanned();
+            plan = probe.plan();
+            for (Part p : parts) {
+                if (p.base() >= covered) {
+                    scanned += scanMatches(q, p, filter, top, matches);
+                }
+            }
+        }
+        long est = Math.round(estimate);
+        listener.filteredSearch(plan, est, matches[0]);
+        return new Searched("filter:" + plan + " est=" + est + (choice.nprobe() > 0 ? " nprobe=" + choice.nprobe()
+                : "") + (choice.efSearch() > 0 ? " ef=" + choice.efSearch() : ""), scanned);
+    }
+
+    /** Exact distances to the live rows of {@code part} the filter matches; counts them into {@code matches[0]}. */
+    private long scanMatches(float[] q, Part part, Filter filter, TopK top, long[] matches) {
+        if (part.rows() == 0) {
+            return 0;
+        }
+        RoaringBitmap rows = FilterEvaluator.evaluate(filter, part);
+        long scanned = 0;
+        float worst = top.worst();
+        IntIterator it = rows.getIntIterator();
+        while (it.hasNext()) {
+            int r = it.next();
+            long row = part.base() + r;
+            if (dead.get(row)) {
+                continue;
+            }
+            scanned++;
+            float d = distance(q, part.vectors(), r * rowBytes);
+            if (d <= worst) {
+                top.offer(d, row);
+                worst = top.worst();
+            }
+        }
+        matches[0] += scanned;
+        return scanned;
+    }
+
+    /**
+     * The covered part of a filtered search through the index: the live matches become the allowed
+     * ids; if the probed lists held fewer than k of them, the matches are scanned exactly instead.
+     */
+    private Searched probeFiltered(ShardIndex idx, long covered, float[] q, int k, Filter filter, List<Part> parts,
+                                   FilterPlanner.Choice choice, TopK top, long[] matches) {
+        int words = (int) ((covered + 63) >>> 6);
+        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve((long) words * Long.BYTES * 2
+                + 12L * k, "search bitmap over " + covered + " rows");
              Arena arena = Arena.ofConfined()) {
-            // Nothing dead and no filter: every covered row is allowed, so no bitmap is built or passed.
-            boolean allLive = filter == null && dead.cardinality() == 0;
+            long[] bits = new long[words];
+            for (Part p : parts) {
+                if (p.base() >= covered) {
+                    continue;
+                }
+                IntIterator it = FilterEvaluator.evaluate(filter, p).getIntIterator();
+                while (it.hasNext()) {
+                    long row = p.base() + it.next();
+                    bits[(int) (row >>> 6)] |= 1L << (row & 63);
+                }
+            }
+            long allowedRows = 0;
+            for (int w = 0; w < words; w++) {
+                bits[w] &= ~dead.word(w);
+                allowedRows += Long.bitCount(bits[w]);
+            }
+            matches[0] += allowedRows;
+            String plan = choice.kind().label();
+            if (allowedRows == 0) {
+                return new Searched(plan, 0);
+            }
+            MemorySegment allowed = arena.allocate((long) words * Long.BYTES, 8);
+            MemorySegment.copy(bits, 0, allowed, ValueLayout.JAVA_LONG, 0, words);
+            int kk = (int) Math.min(k, allowedRows);
+            SearchParams p = new SearchParams(choice.nprobe(), choice.efSearch(), allowed);
+            int found = searchIndex(idx, q, kk, p, arena, top);
+            if (found < kk) {
+                TopK exact = new TopK(k);
+                long scanned = scanAllowed(q, covered, allowed, exact);
+                replaceIndexedPart(top, exact);
+                return new Searched(plan + "->exact", scanned);
+            }
+            return new Searched(plan, 0);
+        }
+    }
+
+    /** Searches the index for {@code kk} rows into {@code top}; returns how many it found. */
+    private int searchIndex(ShardIndex idx, float[] q, int kk, SearchParams p, Arena arena, TopK top) {
+        MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, kk);
+        MemorySegment dist = arena.allocate(ValueLayout.JAVA_FLOAT, kk);
+        idx.index.search(MemorySegment.ofArray(q), kk, p, ids, dist);
+        int found = 0;
+        for (int i = 0; i < kk; i++) {
+            long row = ids.getAtIndex(ValueLayout.JAVA_LONG, i);
+            if (row >= 0) {
+                found++;
+                top.offer(ShardIndex.toShardDistance(config.metric(), dist.getAtIndex(ValueLayout.JAVA_FLOAT, i)), row);
+            }
+        }
+        return found;
+    }
+
+    /** The unfiltered search of the covered rows; dead rows are excluded with a bitmap when there are any. */
+    private Searched probeIndex(ShardIndex idx, long covered, float[] q, int k, SearchParams params, TopK top) {
+        long words = (covered + 63) >>> 6;
+        boolean allLive = dead.cardinality() == 0;
+        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve(
+                (allLive ? 0 : words * Long.BYTES) + 12L * k, "search bitmap over " + covered + " rows");
+             Arena arena = Arena.ofConfined()) {
             MemorySegment allowed = allLive ? null : arena.allocate(words * Long.BYTES, 8);
-            long matches = allLive ? covered : 0;
+            long live = allLive ? covered : 0;
             for (long w = 0; !allLive && w < words; w++) {
                 long alive = ~dead.word(w);
                 if (w == words - 1 && (covered & 63) != 0) {
                     alive &= (1L << (covered & 63)) - 1;
                 }
-                if (filter != null && alive != 0) {
-                    long keep = 0;
-                    for (long bits = alive; bits != 0; bits &= bits - 1) {
-                        long row = (w << 6) + Long.numberOfTrailingZeros(bits);
-                        SealedSegment seg = sealedOf(row);
-                        if (filter.matches(seg.segment().metadata(row - seg.base()))) {
-                            keep |= Long.lowestOneBit(bits);
-                        }
-                    }
-                    alive = keep;
-                }
-                matches += Long.bitCount(alive);
+                live += Long.bitCount(alive);
                 allowed.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, w, alive);
             }
-            if (filter != null && matches <= exactFilterLimit(k)) {
-                return new IndexProbe("filter-exact", scanAllowed(q, covered, allowed, top));
+            if (live == 0) {
+                return new Searched("index", 0);
             }
-            int kk = (int) Math.min(k, Math.max(1, matches));
+            int kk = (int) Math.min(k, live);
             SearchParams p = new SearchParams(params.nprobe() > 0 ? params.nprobe() : defaultNprobe(idx),
                     params.efSearch(), allowed);
-            MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, kk);
-            MemorySegment dist = arena.allocate(ValueLayout.JAVA_FLOAT, kk);
-            idx.index.search(MemorySegment.ofArray(q), kk, p, ids, dist);
-            int found = 0;
-            for (int i = 0; i < kk; i++) {
-                long row = ids.getAtIndex(ValueLayout.JAVA_LONG, i);
-                if (row >= 0) {
-                    found++;
-                    top.offer(ShardIndex.toShardDistance(config.metric(), dist.getAtIndex(ValueLayout.JAVA_FLOAT, i)), row);
-                }
-            }
+            int found = searchIndex(idx, q, kk, p, arena, top);
             if (found < kk) {
-                // The probed lists held fewer matches than wanted: answer this part exactly.
+                // The probed lists held fewer live rows than wanted: answer this part exactly.
                 TopK exact = new TopK(k);
-                long scanned = scanAllowed(q, covered, allowed, exact);
+                long scanned = allLive ? scanCovered(q, covered, exact) : scanAllowed(q, covered, allowed, exact);
                 replaceIndexedPart(top, exact);
-                return new IndexProbe(filter == null ? "index->exact" : "index+filter->exact", scanned);
+                return new Searched("index->exact", scanned);
             }
-            return new IndexProbe(filter == null ? "index" : "index+filter", 0);
+            return new Searched("index", 0);
         }
     }
 
+    /** Exact scan of every covered row (none is dead). */
+    private long scanCovered(float[] q, long covered, TopK top) {
+        long scanned = 0;
+        for (SealedSegment seg : sealed) {
+            if (seg.base() < covered) {
+                scanned += scan(q, seg.segment().vectors(), (int) seg.segment().count(), seg.base(), top);
+            }
+        }
+        return scanned;
+    }
     /** The index's hits are the only entries in {@code top} so far; swap them for exact ones. */
     private static void replaceIndexedPart(TopK top, TopK exact) {
         top.clear();
@@ -1174,21 +1511,12 @@ public final class Shard implements AutoCloseable {
         };
     }
 
-    @FunctionalInterface
-    private interface MetadataSource {
-        MemorySegment metadata(long row);
-    }
-
-    private long scan(float[] q, MemorySegment vectors, int rows, long base, Filter filter, TopK top,
-                      MetadataSource meta) {
+    private long scan(float[] q, MemorySegment vectors, int rows, long base, TopK top) {
         float worst = top.worst();
         long scanned = 0;
         for (int r = 0; r < rows; r++) {
             long row = base + r;
             if (dead.get(row)) {
-                continue;
-            }
-            if (filter != null && !filter.matches(meta.metadata(r))) {
                 continue;
             }
             scanned++;
@@ -1377,6 +1705,7 @@ public final class Shard implements AutoCloseable {
                 index.close();
                 index = null;
             }
+            segmentMeta.close();
             if (wal != null) {
                 wal.close();
             }

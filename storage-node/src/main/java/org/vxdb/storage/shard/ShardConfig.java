@@ -2,8 +2,10 @@ package org.vxdb.storage.shard;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.vxdb.index.Metric;
 import org.vxdb.storage.memory.NativeMemoryBudget;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
 import org.vxdb.storage.observe.StorageListener;
 import org.vxdb.storage.wal.WalConfig;
 
@@ -16,10 +18,12 @@ import org.vxdb.storage.wal.WalConfig;
  * @param bufferAge   seal a non-empty buffer this old (checked on writes and by {@link Shard#maintain()})
  * @param listener    told about fsyncs, seals, index builds and compactions ({@link StorageListener#NONE} for none)
  * @param builds      shared by the shards of an engine: how many of them do index work at once
+ * @param metadataIndexes the metadata fields indexed in every segment and the memory buffer (more can be
+ *                    added to an open shard with {@link Shard#addMetadataIndex})
  */
 public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
                           Duration bufferAge, IndexPolicy index, NativeMemoryBudget budget, StorageListener listener,
-                          IndexBuildGate builds) {
+                          IndexBuildGate builds, List<MetadataIndexSpec> metadataIndexes) {
 
     public static final int DEFAULT_BUFFER_ROWS = 100_000;
     public static final long DEFAULT_BUFFER_BYTES = 256L << 20;
@@ -57,6 +61,15 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
         if (builds == null) {
             throw new IllegalArgumentException("index build gate is required (IndexBuildGate.UNLIMITED for none)");
         }
+        metadataIndexes = MetadataIndexSpec.checkList(metadataIndexes);
+    }
+
+    /** A shard without metadata indexes. */
+    public ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal, int bufferRows, long bufferBytes,
+                       Duration bufferAge, IndexPolicy index, NativeMemoryBudget budget, StorageListener listener,
+                       IndexBuildGate builds) {
+        this(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge, index, budget, listener, builds,
+                List.of());
     }
 
     /** A shard whose index work is not bounded by any other shard's. */
@@ -91,26 +104,32 @@ public record ShardConfig(Path dir, int dimension, Metric metric, WalConfig wal,
     }
 
     public ShardConfig withBufferRows(int rows) {
-        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index, budget, listener, builds);
+        return new ShardConfig(dir, dimension, metric, wal, rows, bufferBytes, bufferAge, index, budget, listener,
+                builds, metadataIndexes);
     }
 
     public ShardConfig withIndex(IndexPolicy policy) {
         return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
-                policy, budget, listener, builds);
+                policy, budget, listener, builds, metadataIndexes);
     }
 
     public ShardConfig withBudget(NativeMemoryBudget newBudget) {
         return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
-                index, newBudget, listener, builds);
+                index, newBudget, listener, builds, metadataIndexes);
     }
 
     public ShardConfig withListener(StorageListener newListener) {
         return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
-                index, budget, newListener, builds);
+                index, budget, newListener, builds, metadataIndexes);
     }
 
     public ShardConfig withBuildGate(IndexBuildGate gate) {
         return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
-                index, budget, listener, gate);
+                index, budget, listener, gate, metadataIndexes);
+    }
+
+    public ShardConfig withMetadataIndexes(List<MetadataIndexSpec> specs) {
+        return new ShardConfig(dir, dimension, metric, wal, bufferRows, bufferBytes, bufferAge,
+                index, budget, listener, builds, specs);
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vxdb.api.v1.AddMetadataIndexRequest;
 import org.vxdb.api.v1.CollectionInfo;
 import org.vxdb.api.v1.CollectionSpec;
 import org.vxdb.api.v1.CreateCollectionRequest;
@@ -19,6 +20,8 @@ import org.vxdb.api.v1.DescribeCollectionRequest;
 import org.vxdb.api.v1.DropCollectionRequest;
 import org.vxdb.api.v1.FsyncPolicy;
 import org.vxdb.api.v1.ListCollectionsRequest;
+import org.vxdb.api.v1.MetadataIndexKind;
+import org.vxdb.api.v1.MetadataIndexStats;
 import org.vxdb.api.v1.Metric;
 import org.vxdb.api.v1.WriteRequest;
 import org.vxdb.storage.engine.CollectionConfig;
@@ -73,6 +76,34 @@ class CollectionGrpcServiceTest {
         assertEquals(3000, s.getBatchWindowMicros());
         assertEquals(500, s.getBufferRows());
         assertEquals(Metric.COSINE, describe("ivf").getSpec().getMetric());
+    }
+
+    private static org.vxdb.api.v1.MetadataIndexSpec index(String field, MetadataIndexKind kind) {
+        return org.vxdb.api.v1.MetadataIndexSpec.newBuilder().setField(field).setKind(kind).build();
+    }
+
+    @Test
+    void shouldDeclareMetadataIndexesAtCreateAndAddOneLater() {
+        var tag = index("tag", MetadataIndexKind.METADATA_INDEX_INVERTED);
+        var n = index("n", MetadataIndexKind.METADATA_INDEX_ORDERED);
+        create(spec("docs", 3).toBuilder().addMetadataIndexes(tag).build());
+        node.vectors().upsert(WriteRequest.newBuilder().setCollection("docs").addVectors(vector(1, "a", 0, 0, 0))
+                .addVectors(vector(2, "b", 1, 1, 1)).build());
+        assertEquals(List.of(tag), describe("docs").getSpec().getMetadataIndexesList());
+        CollectionInfo info = node.collections().addMetadataIndex(AddMetadataIndexRequest.newBuilder()
+                .setCollection("docs").setIndex(n).build()).getCollection();
+        assertEquals(List.of(tag, n), info.getSpec().getMetadataIndexesList());
+        assertEquals(List.of(tag, n), info.getStats().getMetadataIndexesList().stream()
+                .map(MetadataIndexStats::getIndex).toList());
+        assertEquals(true, info.getStats().getMetadataIndexes(0).getBytes() > 0, "the buffer's index on 'tag'");
+        assertStatus(Status.Code.INVALID_ARGUMENT, "spec.metadata_indexes[0].kind: required"
+                + " (METADATA_INDEX_INVERTED or METADATA_INDEX_ORDERED)", () -> create(spec("bad", 3).toBuilder()
+                .addMetadataIndexes(index("x", MetadataIndexKind.METADATA_INDEX_KIND_UNSPECIFIED)).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "index.field: required", () -> node.collections()
+                .addMetadataIndex(AddMetadataIndexRequest.newBuilder().setCollection("docs")
+                        .setIndex(index("", MetadataIndexKind.METADATA_INDEX_ORDERED)).build()));
+        assertStatus(Status.Code.NOT_FOUND, "unknown collection 'nope'", () -> node.collections()
+                .addMetadataIndex(AddMetadataIndexRequest.newBuilder().setCollection("nope").setIndex(n).build()));
     }
 
     @Test

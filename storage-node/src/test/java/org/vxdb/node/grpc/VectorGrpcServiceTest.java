@@ -148,7 +148,7 @@ class VectorGrpcServiceTest {
         SearchResponse r = node.vectors().search(SearchRequest.newBuilder().setCollection("c")
                 .addAllQuery(floats(0, 0, 0)).setK(10).setFilter(onlyB).build());
         assertEquals(List.of(2L, 3L), ids(r));
-        assertEquals("exact-scan+filter", r.getPlan());
+        assertEquals("filter:exact-matches est=0,filter:exact-matches est=2", r.getPlan()); // two shards
     }
 
     @Test

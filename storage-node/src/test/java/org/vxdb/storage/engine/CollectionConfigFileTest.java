@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vxdb.index.Metric;
+import org.vxdb.storage.metaindex.MetadataIndexSpec;
 import org.vxdb.storage.wal.FsyncPolicy;
 
 class CollectionConfigFileTest {
@@ -39,6 +40,16 @@ class CollectionConfigFileTest {
                 "index=IVF256,SQ8", "shardCount=12", "bufferRows=5000", "bufferBytes=1073741824", "bufferAge=PT1M30S",
                 "fsyncPolicy=ALWAYS", "batchWindow=PT0S"), lines.subList(0, lines.size() - 1));
         assertEquals("crc32c=", lines.getLast().substring(0, 7));
+    }
+
+    @Test
+    void shouldReadBackMetadataIndexesWhateverTheirFieldNames() throws IOException {
+        CollectionConfig config = CONFIG.withMetadataIndexes(List.of(MetadataIndexSpec.inverted("a,b:c d"),
+                MetadataIndexSpec.ordered("price"), MetadataIndexSpec.inverted("price")));
+        CollectionConfigFile.write(dir, config);
+        assertEquals(config, CollectionConfigFile.read(dir));
+        assertEquals(true, Files.readAllLines(dir.resolve("collection.properties"))
+                .contains("metadataIndexes=inverted:a%2Cb%3Ac+d,ordered:price,inverted:price"));
     }
 
     @Test

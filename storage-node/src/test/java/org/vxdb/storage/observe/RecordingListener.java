@@ -15,6 +15,10 @@ public final class RecordingListener implements StorageListener {
     public final List<String> indexesBuilt = new CopyOnWriteArrayList<>();
     public final List<String> indexFailures = new CopyOnWriteArrayList<>();
     public final List<Long> compactedRows = new CopyOnWriteArrayList<>();
+    /** "plan est=E actual=A" per filtered search. */
+    public final List<String> filteredSearches = new CopyOnWriteArrayList<>();
+    /** "fields over rows" per segment whose metadata indexes were built. */
+    public final List<String> metadataIndexesBuilt = new CopyOnWriteArrayList<>();
 
     @Override
     public void walFsync(long nanos) {
@@ -46,5 +50,15 @@ public final class RecordingListener implements StorageListener {
     @Override
     public void compacted(long rowsRemoved, long nanos) {
         compactedRows.add(rowsRemoved);
+    }
+
+    @Override
+    public void filteredSearch(String plan, long estimatedMatches, long actualMatches) {
+        filteredSearches.add(plan + " est=" + estimatedMatches + " actual=" + actualMatches);
+    }
+
+    @Override
+    public void metadataIndexBuilt(String fields, long rows, long nanos) {
+        metadataIndexesBuilt.add(fields + " over " + rows);
     }
 }
