@@ -1,5 +1,6 @@
 package org.vxdb.coordinator.core;
 
+import io.grpc.Context;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,8 +116,9 @@ final class QuorumRead {
             }
             NodeClient node = e.getKey();
             ShardWriteRequest write = repair.build();
-            node.call(c -> c.internal(c.callTimeout()).writeShard(write)).thenRun(() ->
-                    metrics.readRepaired(node.id(), write.getRecordsCount()));
+            // Outlives the read: the core cancels the read's context once it has answered.
+            Context.current().fork().run(() -> node.call(c -> c.internal(c.callTimeout()).writeShard(write))
+                    .thenRun(() -> metrics.readRepaired(node.id(), write.getRecordsCount())));
         }
     }
 }
