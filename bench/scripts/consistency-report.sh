@@ -4,7 +4,8 @@
 #   bench/scripts/consistency-report.sh [step ...]   steps: levels catchup passcost (default: all)
 # levels:   write throughput at ONE, QUORUM and ALL through a coordinator, at RF 2 and at RF 3 (three
 #           nodes each: ops/config/bench-3node-rf2, -rf3), batches of 1000 x 128, 4 writers, in one run
-#           per replication factor, ONE QUORUM ALL ALL QUORUM ONE so that drift in the machine shows.
+#           per replication factor: four warm-up runs (not reported), then ONE QUORUM ALL ALL QUORUM ONE
+#           so that drift in the machine shows.
 # catchup:  RF 2; 60,000 rows, node-2 SIGKILLed, 60,000 more rows at ONE (upserts of the same ids:
 #           node-2 misses them), node-2 restarted; the time from its /readyz to every shard's replicas
 #           agreeing (GET /v1/collections/NAME/shards), once through hints alone (background pass off)
@@ -55,6 +56,12 @@ step_levels() {
   for rf in 2 3; do
     port=$((7600 + (rf - 2) * 100))
     start_cluster "ops/config/bench-3node-rf$rf" "rf$rf"
+    # Warm-up (not reported): three JVMs that just started get faster run after run for a while.
+    for level in one all one all; do
+      ./vxdb bench ingest --target "coordinator=127.0.0.1:$port" --n 100000 --dim 128 --rows 100000 --batch 1000 \
+        --concurrency 4 --consistency "$level" --fsync batch --progress off >"$LOGS/levels-rf$rf-warmup.log" 2>&1 \
+        || { tail -20 "$LOGS/levels-rf$rf-warmup.log" >&2; exit 1; }
+    done
     for level in "${order[@]}"; do
       i=$((i + 1))
       echo "== RF $rf $level (run $i)" >&2

@@ -306,6 +306,28 @@ class ConsistencyIT {
         }
     }
 
+    @Test
+    void hintsReachANodeThatReturnsAfterTheWritesStopped() throws Exception {
+        startNodes();
+        startCoordinator(2, "write:\n  consistency: one\n  hint_replay_interval: 200ms\nrepair:\n  interval: 0s\n");
+        createCollection("quiet");
+        NodeProcess victim = nodes.get(1);
+        victim.kill();
+        for (int batch = 0; batch < 10; batch++) {
+            WriteRequest.Builder b = WriteRequest.newBuilder().setCollection("quiet");
+            for (int i = 0; i < 100; i++) {
+                b.addVectors(vector(batch * 100L + i, i));
+            }
+            assertEquals(100, vectors().upsert(b.build()).getWritten());
+        }
+        // node-2's breaker opened during the outage and sees no traffic after it: the hints still go.
+        nodes.set(1, NodeProcess.launch(victim.config, dir.resolve("node-2/restart.log"), victim.grpcPort,
+                victim.httpPort).awaitReady());
+        assertTrue(awaitAgreement("quiet"), "node-2 got its hints with no client traffic");
+        assertEquals(CircuitBreaker.State.CLOSED, coordinator.clients().view().clients().get("node-2").breaker()
+                .getState(), "the delivery closed the breaker");
+    }
+
     private static void awaitWritten(AtomicLong written, long target) throws InterruptedException {
         for (int attempt = 0; written.get() < target && attempt < 1200; attempt++) {
             Thread.sleep(100);

@@ -18,7 +18,7 @@ import org.vxdb.coordinator.client.NodeClients;
 
 /**
  * Delivers hints: every {@code write.hint_replay_interval}, for each node with hints that is ready
- * (it answers its status call, ready) and whose breaker is closed, sends its hinted writes in order,
+ * (it answers its status call, ready), sends its hinted writes through its breaker in order,
  * one at a time, each holding a permit of the node's replica window. A node that refuses one for
  * admission (RESOURCE_EXHAUSTED) is given time and asked again: the pace is what its admission
  * control accepts. Any other node trouble ends the round for that node; a verdict on the request
@@ -67,7 +67,9 @@ public final class HintReplayer {
 
     /** Delivers {@code client}'s hints while it takes them; returns the records delivered. */
     public long replay(NodeClient client) {
-        if (!client.isAvailable() || !ready(client)) {
+        // Not gated on the breaker: one left open by the outage (with no traffic since) lets the first
+        // delivery through as a probe once its open time has passed, and closes on success.
+        if (!ready(client)) {
             return 0;
         }
         long delivered = 0;

@@ -84,13 +84,16 @@ public final class AntiEntropy {
         return new Pass(checked, skipped, differing, rows, failed);
     }
 
-    /** Which nodes answer their status call, ready, with their breaker letting calls through. */
+    /**
+     * Which nodes answer their status call, ready. Not their breakers: repair calls go around them,
+     * and a breaker left open by an outage with no traffic since would otherwise skip the node forever.
+     */
     private Map<String, Boolean> readiness() {
         Map<String, Boolean> out = new HashMap<>();
         for (NodeClient node : clients.view().all()) {
             boolean up;
             try {
-                up = node.isAvailable() && node.observe(c -> c.internal(STATUS_TIMEOUT)
+                up = node.observe(c -> c.internal(STATUS_TIMEOUT)
                         .nodeStatus(NodeStatusRequest.getDefaultInstance())).join().getReady();
             } catch (CompletionException e) {
                 up = false;
