@@ -102,8 +102,9 @@ sys.exit(0 if all(s["agreement"] == "in_agreement" for s in shards) else 1)'
 catchup_once() { # label, coordinator yaml tail
   local dir rest=7610 pid t0 t1 node2
   dir="$(variant ops/config/bench-3node-rf2 "$1" "$2")"
+  rm -rf data/bench-3node-rf2
   start_cluster "$dir" "catchup-$1"
-  curl -sf -X POST "http://127.0.0.1:$rest/v1/collections" -H 'Content-Type: application/json' \
+  curl -sS --fail-with-body -X POST "http://127.0.0.1:$rest/v1/collections" -H 'Content-Type: application/json' \
     -d '{"name":"catchup","dimension":32,"metric":"l2"}' >/dev/null
   write_rows $rest catchup 60000 1
   pid="$(pgrep -f "NodeMain --config $dir/node-2.yaml")"
@@ -132,6 +133,7 @@ step_catchup() {
 passcost_once() { # label, coordinator yaml tail
   local dir
   dir="$(variant ops/config/bench-3node-rf2 "pass-$1" "$2")"
+  rm -rf data/bench-3node-rf2
   start_cluster "$dir" "pass-$1"
   ./vxdb bench search --target coordinator=127.0.0.1:7600 --n 100000 --dim 128 --clients 1 --duration 20 \
     --progress off --json "$LOGS/passcost-$1-$3.json" >"$LOGS/passcost-$1-$3.log" 2>&1 \
