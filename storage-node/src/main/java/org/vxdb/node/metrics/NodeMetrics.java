@@ -3,8 +3,11 @@ package org.vxdb.node.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.Supplier;
+import org.vxdb.index.VectorIndexProviders;
+import org.vxdb.index.faiss.FaissVariant;
 import org.vxdb.service.metrics.ServiceMetrics;
 import org.vxdb.storage.engine.EngineStats;
 
@@ -46,6 +49,15 @@ public final class NodeMetrics {
             .help("Index builds that failed (the shard keeps answering by exact scan)").register(registry);
     final Counter compactedRows = Counter.builder().name("vxdb_compaction_removed_rows_total")
             .help("Dead rows removed by compaction").register(registry);
+
+    /** Which index provider and FAISS library variant (avx2, generic) this JVM chose; "none" without FAISS. */
+    public NodeMetrics() {
+        String provider = VectorIndexProviders.get().name();
+        FaissVariant.Choice variant = FaissVariant.loaded();
+        Info.builder().name("vxdb_index_provider").help("The vector index provider and FAISS library variant in use")
+                .labelNames("provider", "faiss_variant").register(registry)
+                .setLabelValues(provider, variant == null ? "none" : variant.variant());
+    }
 
     /** The gRPC, readiness and JVM metrics shared with every VxDB server, in the same registry. */
     public ServiceMetrics service() {
