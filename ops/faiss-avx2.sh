@@ -16,32 +16,37 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=ops/cache-dir.sh
 source "$ROOT/ops/cache-dir.sh"
 
-VERSION="$(dpkg-query -W -f='${source:Upstream-Version}' libfaiss-dev 2>/dev/null || true)"
-[[ -n "$VERSION" ]] || { echo "faiss-avx2: libfaiss-dev is not installed (run ops/install-deps.sh)" >&2; exit 1; }
-OUT="$VXDB_CACHE_DIR/faiss-$VERSION-avx2"
+PRINT=0
+case "${1:-}" in
+  --print) PRINT=1 ;;
+  "") ;;
+  *) echo "faiss-avx2: unknown argument '$1' (use --print)" >&2; exit 2 ;;
+esac
 
-if [[ "${1:-}" == --print ]]; then
-  echo "$OUT"
-  [[ -f "$OUT/BUILD-INFO" ]]
-  exit
-fi
-[[ $# -eq 0 ]] || { echo "faiss-avx2: unknown argument '$1' (use --print)" >&2; exit 2; }
-
-if [[ -f "$OUT/BUILD-INFO" && -f "$OUT/lib/libfaiss.a" ]]; then
-  echo "faiss-avx2: cached in $OUT" >&2
-  echo "$OUT"
-  exit 0
-fi
-
-# What the build needs besides install-deps.sh's compiler and FAISS headers.
+# What the build needs: the same FAISS headers and version as the JNI library's, a compiler, cmake.
 need=()
-for p in cmake dpkg-dev libopenblas-dev liblapack-dev; do
+((PRINT)) || for p in libfaiss-dev g++ make cmake dpkg-dev libopenblas-dev liblapack-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if ((${#need[@]})); then
   echo "faiss-avx2: installing ${need[*]}" >&2
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+VERSION="$(dpkg-query -W -f='${source:Upstream-Version}' libfaiss-dev 2>/dev/null || true)"
+[[ -n "$VERSION" ]] || { echo "faiss-avx2: libfaiss-dev is not installed (run ops/install-deps.sh)" >&2; exit 1; }
+OUT="$VXDB_CACHE_DIR/faiss-$VERSION-avx2"
+
+if ((PRINT)); then
+  echo "$OUT"
+  [[ -f "$OUT/BUILD-INFO" ]]
+  exit
+fi
+if [[ -f "$OUT/BUILD-INFO" && -f "$OUT/lib/libfaiss.a" ]]; then
+  echo "faiss-avx2: cached in $OUT" >&2
+  echo "$OUT"
+  exit 0
 fi
 
 # `apt-get source` needs a deb-src line; add one for the same mirror and suite as the binaries.
