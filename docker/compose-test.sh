@@ -58,6 +58,7 @@ wait_ready() {
   fail "$what did not become ready on :$port within 120 s"
 }
 container() { "${COMPOSE[@]}" ps -q "$1"; }
+docker_log() { "$DOCKER" logs "$(container "$1")" 2>&1; }
 
 # 1. Up, timed from `up` to a ready coordinator.
 "${COMPOSE[@]}" down -v >/dev/null 2>&1 || true
@@ -66,7 +67,15 @@ start=$(date +%s.%N)
 wait_ready 7480 coordinator
 startup="$(echo "$(date +%s.%N) - $start" | bc)"
 say "compose cluster ready in ${startup} s (3 nodes and a coordinator, from docker-compose up)"
-pass "cluster up: $(curl -s http://127.0.0.1:7481/metrics | grep '^vxdb_index_provider_info')"
+# Every node loaded FAISS, the AVX2 library where the CPU has AVX2 (FaissVariant's rule).
+want=generic
+grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && grep -qw f16c /proc/cpuinfo && want=avx2
+for port in 7481 7482 7483; do
+  info="$(curl -s http://127.0.0.1:$port/metrics | grep '^vxdb_index_provider_info' || true)"
+  [[ "$info" == "vxdb_index_provider_info{faiss_variant=\"$want\",provider=\"faiss\"} 1" ]] \
+    || fail "node on :$port reports '$info', not FAISS variant $want"
+done
+pass "cluster up; every node runs FAISS, variant $want: $(docker_log node-1 | grep -o 'FAISS library variant: [^"]*' | head -1)"
 
 # 2. The README's clients: REST with curl, then gRPC with Python grpcio.
 curl -fsS -X POST $URL/v1/collections -H 'Content-Type: application/json' \
