@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds VxDB's images the same way everywhere (a laptop, CI): starts a Docker engine if none
+# Builds VxDB's images the same way everywhere (a laptop, CI): installs what is missing
+# (ops/install-deps.sh --containers), starts a Docker engine if none
 # answers (docker/engine.sh), makes the Debian base image locally (mmdebstrap; no registry), a
 # jlinked JDK 25 runtime, the AVX2 FAISS (ops/faiss-avx2.sh), the jars (Maven, when stale), then
 # the images of docker/Dockerfile, and prints their sizes:
@@ -36,6 +37,11 @@ STAGE="$ROOT/docker/.build"
 T0=$SECONDS
 step() { echo "build-images: [$((SECONDS - T0)) s] $*" >&2; }
 
+# What the build needs (Docker, compose, mmdebstrap, FAISS headers, a compiler), installed when missing.
+if ! ops/install-deps.sh --check --containers >/dev/null 2>&1; then
+  step "installing what is missing (ops/install-deps.sh --containers)"
+  ops/install-deps.sh --containers
+fi
 eval "$(docker/engine.sh start)"
 export DOCKER_HOST
 DOCKER="$(command -v /usr/bin/docker || command -v docker)"
@@ -122,5 +128,7 @@ for target in faiss-toolchain node coordinator; do
   fi
 done
 
+# Images the new tags replaced would pile up in the cached data root.
+"$DOCKER" image prune -f >/dev/null
 step "done"
 "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep -E "^vxdb/.*:($TAG|bookworm)\b" | sort

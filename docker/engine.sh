@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A Docker engine for VxDB's images: uses the one DOCKER_HOST (or /var/run/docker.sock) points at
-# when it answers, else starts Debian's dockerd (package docker.io) with its own data root under
-# the cache directory (ops/cache-dir.sh), so images and build layers outlive a clone, and its own
-# socket. No iptables, no bridge: containers use the host network (`--network host`).
+# when it answers, else starts Debian's dockerd (package docker.io) on /var/run/docker.sock (so a
+# plain `docker` or `docker-compose` finds it) with its own data root under the cache directory
+# (ops/cache-dir.sh), so images and build layers outlive a clone. No iptables, no bridge:
+# containers use the host network (`--network host`).
 #   docker/engine.sh start    make sure an engine answers; prints `export DOCKER_HOST=...`
 #   docker/engine.sh stop     stop the engine this script started (an engine it found is left alone)
 #   docker/engine.sh status   exit 0 when an engine answers, else print why not and exit 1
@@ -14,8 +15,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/ops/cache-dir.sh"
 
 RUN_DIR=/run/vxdb-docker
-[[ $(id -u) -eq 0 ]] || RUN_DIR="${XDG_RUNTIME_DIR:-/tmp}/vxdb-docker"
-OWN_HOST="unix://$RUN_DIR/docker.sock"
+OWN_SOCKET=/var/run/docker.sock
+OWN_HOST="unix://$OWN_SOCKET"
 DATA_ROOT="$VXDB_CACHE_DIR/docker"
 LOG="$VXDB_CACHE_DIR/dockerd.log"
 DOCKER="$(command -v /usr/bin/docker || command -v docker || true)"
@@ -27,7 +28,7 @@ answers() {
 # Prints the host of an engine that answers, or nothing.
 find_engine() {
   local h
-  for h in "${DOCKER_HOST:-}" "$OWN_HOST" unix:///var/run/docker.sock; do
+  for h in "${DOCKER_HOST:-}" "$OWN_HOST"; do
     [[ -n "$h" ]] && answers "$h" && { echo "$h"; return 0; }
   done
   return 1
@@ -36,8 +37,8 @@ find_engine() {
 start_own() {
   local driver="$1" pid n
   mkdir -p "$RUN_DIR" "$DATA_ROOT"
-  # containerd and dockerd of a previous run that died leave sockets and pid files behind.
-  rm -f "$RUN_DIR/docker.sock" "$RUN_DIR/dockerd.pid"
+  # A dockerd that died leaves its socket and pid file behind (nothing answers on them: checked).
+  rm -f "$OWN_SOCKET" "$RUN_DIR/dockerd.pid"
   echo "engine: starting dockerd (data root $DATA_ROOT, storage driver $driver, log $LOG)" >&2
   setsid dockerd --host "$OWN_HOST" --data-root "$DATA_ROOT" --exec-root "$RUN_DIR/exec" \
     --pidfile "$RUN_DIR/dockerd.pid" --iptables=false --ip6tables=false --bridge=none \

@@ -69,7 +69,7 @@ dpkg-source -x --no-check ./*.dsc src >/dev/null
 srcver="$(basename ./*.dsc .dsc)"
 
 jobs="${VXDB_FAISS_JOBS:-2}"
-echo "faiss-avx2: compiling $srcver with -DFAISS_OPT_LEVEL=avx2 (nice -n 15, -j$jobs; about 15 min on 2 cores)" >&2
+echo "faiss-avx2: compiling $srcver with -DFAISS_OPT_LEVEL=avx2 (nice -n 15, -j$jobs; 2-4 min on 2 cores)" >&2
 start=$SECONDS
 nice -n 15 cmake -S src -B build -DCMAKE_BUILD_TYPE=Release -DFAISS_OPT_LEVEL=avx2 \
   -DFAISS_ENABLE_GPU=OFF -DFAISS_ENABLE_PYTHON=OFF -DFAISS_ENABLE_C_API=OFF -DBUILD_TESTING=OFF \
