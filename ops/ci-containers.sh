@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CI's container part (.ci/run runs it after ./vxdb test): the Kubernetes manifests are rendered and
 # validated offline (ops/k8s/check.sh) everywhere; then, when a Docker engine can be started
-# (docker/engine.sh), the images are built (docker/build-images.sh) and the compose cluster test
-# runs (docker/compose-test.sh). Without an engine that part is skipped with the reason printed;
+# (docker/engine.sh), the images are built (docker/build-images.sh), the compose cluster test
+# runs (docker/compose-test.sh) and the node image runs with ops/k8s's pod settings
+# (docker/pod-settings-test.sh). Without an engine that part is skipped with the reason printed;
 # VXDB_REQUIRE_CONTAINERS=1 turns that skip into a failure. An engine this script started is
 # stopped at the end; its data root (images, build cache) stays in the cache directory.
 set -euo pipefail
@@ -32,3 +33,5 @@ docker/build-images.sh
 say "images built"
 docker/compose-test.sh
 say "compose cluster test passed"
+docker/pod-settings-test.sh
+say "the node image runs with the Kubernetes pod's settings"
