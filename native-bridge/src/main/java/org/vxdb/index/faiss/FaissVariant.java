@@ -104,7 +104,16 @@ public final class FaissVariant {
         if (AVX2.equals(c.variant())) {
             // Registers the AVX2 library under the JNI library's name, so FaissNative's own
             // Loader.load() finds it loaded and does not load the generic one.
-            Loader.loadLibrary(FaissNative.class, new URL[] {avx2}, JNI_LIBRARY);
+            try {
+                if (Loader.loadLibrary(FaissNative.class, new URL[] {avx2}, JNI_LIBRARY) == null) {
+                    throw new UnsatisfiedLinkError("JavaCPP did not load " + avx2);
+                }
+            } catch (LinkageError | RuntimeException e) {
+                if (c.reason().startsWith("forced")) {
+                    throw e;
+                }
+                c = new Choice(GENERIC, "auto: the AVX2 library did not load (" + e + ")");
+            }
         }
         FaissNative.load();
         chosen = c;
