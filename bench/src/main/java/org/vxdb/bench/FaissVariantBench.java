@@ -25,12 +25,14 @@ import org.vxdb.index.faiss.FaissVariant;
  * Search QPS of the generic (SSE) and AVX2 FAISS libraries on the same index files, in one run
  * ({@code ./vxdb faiss-bench}). A JVM holds one FAISS library, so the run is three JVMs: one builds
  * Flat and IVF{nlist},Flat over seeded clustered vectors with the generic library and saves them;
- * then one per variant loads those files and searches the same queries one at a time (a server's
- * pattern; FAISS's own SIMD code, not BLAS) on one OpenMP thread, each setting for at least
- * {@code --seconds}. It prints a table with the speed-up and how many answers agree.
+ * then one per variant loads those files and searches the same queries, {@code --batch} per call
+ * (default 1, a server's pattern; below 20 FAISS uses its own SIMD code, not BLAS) on one OpenMP
+ * thread, each setting for at least {@code --seconds}. It prints a table with the speed-up and how
+ * many answers agree.
  *
  * <pre>
- *   ./vxdb faiss-bench [--rows 100000] [--dim 128] [--nlist 1024] [--nprobe 1,8,32] [--seconds 3] [--dir DIR]
+ *   ./vxdb faiss-bench [--rows 100000] [--dim 128] [--nlist 1024] [--nprobe 1,8,32] [--seconds 3] [--batch 1]
+ *                     [--dir DIR]
  * </pre>
  */
 public final class FaissVariantBench {
@@ -43,7 +45,7 @@ public final class FaissVariantBench {
     }
 
     /** Options shared by the parent and its children. */
-    record Options(int rows, int dim, int nlist, List<Integer> nprobes, double seconds, Path dir) {
+    record Options(int rows, int dim, int nlist, List<Integer> nprobes, double seconds, int batch, Path dir) {
 
         static Options parse(String[] args) throws IOException {
             Map<String, String> m = new LinkedHashMap<>();
@@ -60,18 +62,22 @@ public final class FaissVariantBench {
             Path dir = m.containsKey("dir") ? Path.of(m.get("dir")) : Files.createTempDirectory("vxdb-faiss-bench");
             Options o = new Options(Integer.parseInt(m.getOrDefault("rows", "100000")),
                     Integer.parseInt(m.getOrDefault("dim", "128")), Integer.parseInt(m.getOrDefault("nlist", "1024")),
-                    nprobes, Double.parseDouble(m.getOrDefault("seconds", "3")), dir);
-            m.keySet().removeAll(List.of("rows", "dim", "nlist", "nprobe", "seconds", "dir"));
+                    nprobes, Double.parseDouble(m.getOrDefault("seconds", "3")),
+                    Integer.parseInt(m.getOrDefault("batch", "1")), dir);
+            if (o.batch() < 1 || o.batch() > QUERIES || QUERIES % o.batch() != 0) {
+                throw new IllegalArgumentException("--batch must divide " + QUERIES + ", got " + o.batch());
+            }
+            m.keySet().removeAll(List.of("rows", "dim", "nlist", "nprobe", "seconds", "batch", "dir"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet()
-                        + " (use --rows --dim --nlist --nprobe --seconds --dir)");
+                        + " (use --rows --dim --nlist --nprobe --seconds --batch --dir)");
             }
             return o;
         }
 
         String[] toArgs() {
             List<String> a = new ArrayList<>(List.of("--rows", "" + rows, "--dim", "" + dim, "--nlist", "" + nlist,
-                    "--seconds", "" + seconds, "--dir", dir.toString(), "--nprobe"));
+                    "--seconds", "" + seconds, "--batch", "" + batch, "--dir", dir.toString(), "--nprobe"));
             a.add(String.join(",", nprobes.stream().map(String::valueOf).toList()));
             return a.toArray(String[]::new);
         }
@@ -87,8 +93,8 @@ public final class FaissVariantBench {
             return;
         }
         Options o = Options.parse(args);
-        System.out.printf(Locale.ROOT, "faiss-bench: %d x %d-d clustered vectors, %d queries one at a time, k %d, "
-                + "1 OpenMP thread, index files in %s%n", o.rows(), o.dim(), QUERIES, K, o.dir());
+        System.out.printf(Locale.ROOT, "faiss-bench: %d x %d-d clustered vectors, %d queries %d per call, k %d, "
+                + "1 OpenMP thread, index files in %s%n", o.rows(), o.dim(), QUERIES, o.batch(), K, o.dir());
         run(o, "generic", "build");
         Map<String, Double> generic = parse(run(o, "generic", "search"));
         Map<String, Double> avx2 = parse(run(o, "avx2", "search"));
@@ -174,20 +180,21 @@ public final class FaissVariantBench {
                                 Options o, String variant, Arena arena) throws IOException {
         SearchParams params = nprobe == 0 ? SearchParams.DEFAULT : SearchParams.nprobe(nprobe);
         long rowBytes = (long) o.dim() * Float.BYTES;
-        MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, K);
-        MemorySegment distances = arena.allocate(ValueLayout.JAVA_FLOAT, K);
+        int b = o.batch();
+        MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, (long) b * K);
+        MemorySegment distances = arena.allocate(ValueLayout.JAVA_FLOAT, (long) b * K);
         long[] firstPass = new long[QUERIES * K];
-        for (int q = 0; q < QUERIES; q++) {
-            index.search(queries.asSlice(q * rowBytes, rowBytes), K, params, ids, distances);
-            MemorySegment.copy(ids, ValueLayout.JAVA_LONG, 0, firstPass, q * K, K);
+        for (int q = 0; q < QUERIES; q += b) {
+            index.search(queries.asSlice(q * rowBytes, b * rowBytes), K, params, ids, distances);
+            MemorySegment.copy(ids, ValueLayout.JAVA_LONG, 0, firstPass, q * K, b * K);
         }
         long n = 0;
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (o.seconds() * 1e9);
         while (System.nanoTime() < deadline || n < QUERIES) {
             int q = (int) (n % QUERIES);
-            index.search(queries.asSlice(q * rowBytes, rowBytes), K, params, ids, distances);
-            n++;
+            index.search(queries.asSlice(q * rowBytes, b * rowBytes), K, params, ids, distances);
+            n += b;
         }
         double qps = n / ((System.nanoTime() - t0) / 1e9);
         String key = description + " " + (nprobe == 0 ? "-" : String.valueOf(nprobe));
