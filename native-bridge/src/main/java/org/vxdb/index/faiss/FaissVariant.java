@@ -74,7 +74,8 @@ public final class FaissVariant {
                             + "library (" + AVX2_RESOURCE + "): build it with ./vxdb deps --faiss-avx2, then rebuild");
                 }
                 if (!missing.isEmpty()) {
-                    throw new IllegalStateException("-D" + PROPERTY + "=avx2, but the CPU lacks " + String.join(" ", missing));
+                    throw new IllegalStateException("-D" + PROPERTY + "=avx2, but the CPU lacks "
+                            + String.join(" ", missing));
                 }
                 return new Choice(AVX2, "forced by -D" + PROPERTY + "=avx2");
             case "auto":

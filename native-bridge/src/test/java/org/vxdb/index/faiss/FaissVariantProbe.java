@@ -36,7 +36,8 @@ public final class FaissVariantProbe {
         String mode = args[0];
         Path dir = Path.of(args[1]);
         VectorIndexProvider provider = VectorIndexProviders.get();
-        try (Arena arena = Arena.ofConfined(); PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[2])))) {
+        try (Arena arena = Arena.ofConfined();
+             PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[2])))) {
             out.println("variant " + FaissVariant.loaded().variant());
             out.println("library " + mappedJniLibrary());
             MemorySegment queries = vectors(QUERIES, 99, arena);
