@@ -9,12 +9,19 @@
 #                                       grpc_tools (a client we did not write), promtool (metrics lint),
 #                                       redis-cli and python3-redis, the npm clients of ops/test-clients
 #                                       (ioredis, ws, wscat, playwright-core) and Chromium, which
-#                                       playwright-core drives through the dashboard
+#                                       playwright-core drives through the dashboard; and what --containers
+#                                       and --faiss-avx2 bring, which CI's container part needs
+#   ops/install-deps.sh --containers    Docker engine and compose (Debian docker.io, docker-compose),
+#                                       mmdebstrap for the base image (docs/containers.md)
+#   ops/install-deps.sh --faiss-avx2    also build FAISS with AVX2 from Debian's source package, once,
+#                                       into a cache outside the clone (ops/faiss-avx2.sh)
 set -euo pipefail
 
 PACKAGES=(libfaiss-dev libopenblas-dev libgomp1 g++ make unzip curl ca-certificates openssl)
 TEST_PACKAGES=(python3 python3-grpcio python3-grpc-tools prometheus redis-tools python3-redis chromium)
+CONTAINER_PACKAGES=(docker.io docker-compose mmdebstrap)
 TEST=0
+FAISS_AVX2=0
 # Node and npm from wherever they come (Debian's packages, or NodeSource's nodejs, which has npm).
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
@@ -22,8 +29,10 @@ CHECK=0
 for arg in "$@"; do
   case "$arg" in
     --check) CHECK=1 ;;
-    --test) PACKAGES+=("${TEST_PACKAGES[@]}"); TEST=1 ;;
-    *) echo "install-deps: unknown argument '$arg' (use --check, --test)" >&2; exit 2 ;;
+    --test) PACKAGES+=("${TEST_PACKAGES[@]}" "${CONTAINER_PACKAGES[@]}"); TEST=1; FAISS_AVX2=1 ;;
+    --containers) PACKAGES+=("${CONTAINER_PACKAGES[@]}") ;;
+    --faiss-avx2) FAISS_AVX2=1 ;;
+    *) echo "install-deps: unknown argument '$arg' (use --check, --test, --containers, --faiss-avx2)" >&2; exit 2 ;;
   esac
 done
 
@@ -53,6 +62,9 @@ if ((CHECK)); then
   if ((${#missing[@]})); then echo "missing packages: ${missing[*]}"; status=1; fi
   if npm_clients_missing; then echo "missing npm clients in ops/test-clients"; status=1; fi
   vxdb_find_jdk25 >/dev/null || status=1
+  if ((FAISS_AVX2)) && ! "$ROOT/ops/faiss-avx2.sh" --print >/dev/null 2>&1; then
+    echo "missing the AVX2 FAISS build (ops/faiss-avx2.sh)"; status=1
+  fi
   exit $status
 fi
 
@@ -76,6 +88,10 @@ fi
 if npm_clients_missing; then
   echo "install-deps: installing the npm test clients (ops/test-clients)" >&2
   (cd "$ROOT/ops/test-clients" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+if ((FAISS_AVX2)); then
+  "$ROOT/ops/faiss-avx2.sh" >/dev/null
 fi
 
 JDK="$(vxdb_find_jdk25)" || exit 1

@@ -126,7 +126,7 @@ class NodeProcessIT {
                 "vxdb_ingest_records_total", "vxdb_wal_fsync_duration_seconds_bucket", "vxdb_buffer_rows",
                 "vxdb_segments", "vxdb_indexed_rows", "vxdb_index_build_duration_seconds_count",
                 "vxdb_native_memory_used_bytes", "vxdb_segment_mapped_bytes", "jvm_memory_used_bytes",
-                "jvm_buffer_pool_used_bytes", "vxdb_ready 1.0")) {
+                "jvm_buffer_pool_used_bytes", "vxdb_ready 1.0", "vxdb_index_provider_info{")) {
             assertTrue(scrape.body().contains(name), () -> name + " missing from\n" + scrape.body());
         }
         Path file = shared.resolve("scrape.txt");

@@ -31,7 +31,7 @@ public final class FaissProvider implements VectorIndexProvider {
 
     private static String tryLoad() {
         try {
-            FaissNative.load();
+            FaissVariant.load();
             return null;
         } catch (LinkageError | RuntimeException e) {
             // Not swallowed: the reason becomes the provider choice's log line.
@@ -46,7 +46,9 @@ public final class FaissProvider implements VectorIndexProvider {
 
     @Override
     public String reason() {
-        return reason + ", OpenMP threads " + threads();
+        FaissVariant.Choice variant = FaissVariant.loaded();
+        return reason + ", FAISS variant " + variant.variant() + " (" + variant.reason() + "), OpenMP threads "
+                + threads();
     }
 
     @Override

@@ -3,8 +3,11 @@ package org.vxdb.node.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.Supplier;
+import org.vxdb.index.VectorIndexProviders;
+import org.vxdb.index.faiss.FaissVariant;
 import org.vxdb.service.metrics.ServiceMetrics;
 import org.vxdb.storage.engine.EngineStats;
 
@@ -62,6 +65,15 @@ public final class NodeMetrics {
     final Histogram metadataIndexBuildSeconds = Histogram.builder().name("vxdb_metadata_index_build_duration_seconds")
             .help("Time to build the metadata indexes of one segment from its metadata").classicOnly()
             .classicUpperBounds(BUILD_BUCKETS).register(registry);
+
+    /** Which index provider and FAISS library variant (avx2, generic) this JVM chose; "none" without FAISS. */
+    public NodeMetrics() {
+        String provider = VectorIndexProviders.get().name();
+        FaissVariant.Choice variant = FaissVariant.loaded();
+        Info.builder().name("vxdb_index_provider").help("The vector index provider and FAISS library variant in use")
+                .labelNames("provider", "faiss_variant").register(registry)
+                .setLabelValues(provider, variant == null ? "none" : variant.variant());
+    }
 
     /** The gRPC, readiness and JVM metrics shared with every VxDB server, in the same registry. */
     public ServiceMetrics service() {
