@@ -76,7 +76,7 @@ final class ClusterInspection {
                     rangesOf(topology, node.node(), false), status, micros));
         }
         List<ClusterReport.Range> ranges = topology.ranges().stream().map(r -> new ClusterReport.Range(
-                rangeText(r), r.first(), r.last(), r.replicas().stream().map(NodeInfo::id).toList())).toList();
+                r.span(), r.first(), r.last(), r.replicas().stream().map(NodeInfo::id).toList())).toList();
         return new ClusterReport.Cluster(coordinatorId, BuildVersion.version(), topology.totalClusters(),
                 topology.replicationFactor(), nodes, ranges, System.currentTimeMillis());
     }
@@ -153,7 +153,7 @@ final class ClusterInspection {
                 for (int i = 0; i < replicas.size(); i++) {
                     replicaViews.add(replica(c, i, statsByReplica.get(i), errors.get(i)));
                 }
-                out.add(new ClusterReport.Shard(c, rangeText(range), replicaViews, agreement(replicaViews)));
+                out.add(new ClusterReport.Shard(c, range.span(), replicaViews, agreement(replicaViews)));
             }
             return out;
         }
@@ -190,17 +190,12 @@ final class ClusterInspection {
         }
     }
 
-    /** {@code 0-3}, or {@code 5} for a range of one cluster. */
-    static String rangeText(ClusterRange r) {
-        return r.first() == r.last() ? Integer.toString(r.first()) : r.first() + "-" + r.last();
-    }
-
     private static List<String> rangesOf(Topology topology, NodeInfo node, boolean primary) {
         List<String> out = new ArrayList<>();
         for (ClusterRange r : topology.ranges()) {
             int at = r.replicas().indexOf(node);
             if (at == 0 && primary || at > 0 && !primary) {
-                out.add(rangeText(r));
+                out.add(r.span());
             }
         }
         return out;

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -186,7 +187,7 @@ public final class CoordinatorCore implements AutoCloseable {
         security.audit().record(ctx.caller(), ctx.requestId(), Operation.WATCH_METRICS.text(),
                 Operation.WATCH_METRICS.category(), null, -1, AuditTrail.OK);
         LiveStats.Subscription[] self = new LiveStats.Subscription[1];
-        java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean over = new AtomicBoolean();
         self[0] = live.subscribe(sample -> {
             if (over.get()) {
                 return;

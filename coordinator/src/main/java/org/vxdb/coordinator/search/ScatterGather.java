@@ -48,7 +48,7 @@ public final class ScatterGather {
         NodeSearch explain() {
             NodeSearch.Builder b = NodeSearch.newBuilder().setNode(node.id()).setRoundTripMicros(roundTripMicros);
             for (ClusterRange r : ranges) {
-                b.addRanges(r.first() == r.last() ? Integer.toString(r.first()) : r.first() + "-" + r.last());
+                b.addRanges(r.span());
             }
             if (failure == null) {
                 b.setPlan(response.getPlan()).setRowsScanned(response.getRowsScanned())

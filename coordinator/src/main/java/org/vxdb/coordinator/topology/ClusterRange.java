@@ -26,6 +26,11 @@ public record ClusterRange(int first, int last, List<NodeInfo> replicas) {
         return cluster >= first && cluster <= last;
     }
 
+    /** {@code 0-3}, or {@code 5} for a range of one: the range's clusters alone. */
+    public String span() {
+        return first == last ? Integer.toString(first) : first + "-" + last;
+    }
+
     /** {@code clusters 0-3}, or {@code cluster 5} for a range of one. */
     public String label() {
         return first == last ? "cluster " + first : "clusters " + first + "-" + last;
