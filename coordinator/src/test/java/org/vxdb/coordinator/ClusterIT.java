@@ -35,8 +35,8 @@ import org.vxdb.api.v1.VectorServiceGrpc;
 import org.vxdb.api.v1.WriteConsistency;
 import org.vxdb.api.v1.WriteRequest;
 import org.vxdb.api.v1.WriteResponse;
-import org.vxdb.coordinator.config.CoordinatorConfig;
 import org.vxdb.coordinator.repair.Repairer;
+import org.vxdb.coordinator.testing.ProcessCluster;
 import org.vxdb.node.NodeProcess;
 import org.vxdb.vecs.Dataset;
 import org.vxdb.vecs.Recall;
@@ -48,7 +48,7 @@ import org.vxdb.vecs.Recall;
  */
 class ClusterIT {
 
-    private static final int CLUSTERS = 12;
+    private static final int CLUSTERS = ProcessCluster.CLUSTERS;
 
     @TempDir
     Path dir;
@@ -57,38 +57,8 @@ class ClusterIT {
     private ManagedChannel channel;
 
     private void startCluster() throws Exception {
-        for (int i = 1; i <= 3; i++) {
-            nodes.add(NodeProcess.start(dir.resolve("node-" + i), dir.resolve("node-" + i + "/data"),
-                    "collection_defaults:\n  buffer_rows: 4000\n"));
-        }
-        for (NodeProcess n : nodes) {
-            n.awaitReady();
-        }
-        Files.writeString(dir.resolve("topology.yaml"), """
-                total_clusters: %d
-                replication_factor: 2
-                nodes:
-                  - {id: node-1, address: "127.0.0.1:%d"}
-                  - {id: node-2, address: "127.0.0.1:%d"}
-                  - {id: node-3, address: "127.0.0.1:%d"}
-                ranges:
-                  - {clusters: 0-3, replicas: [node-1, node-2]}
-                  - {clusters: 4-7, replicas: [node-3, node-1]}
-                  - {clusters: 8-11, replicas: [node-2, node-3]}
-                """.formatted(CLUSTERS, nodes.get(0).grpcPort, nodes.get(1).grpcPort, nodes.get(2).grpcPort));
-        Files.writeString(dir.resolve("coordinator.yaml"), """
-                coordinator_id: coord-it
-                grpc:
-                  listen: 127.0.0.1:0
-                http:
-                  listen: 127.0.0.1:0
-                rest:
-                  listen: 127.0.0.1:0
-                resp:
-                  listen: 127.0.0.1:0
-                topology:
-                  file: topology.yaml
-                  reload_interval: 0s
+        ProcessCluster.startNodes(dir, "collection_defaults:\n  buffer_rows: 4000\n", nodes);
+        coordinator = ProcessCluster.startCoordinator(dir, nodes, 2, ProcessCluster.RF2_RANGES, "coord-it", """
                 write:
                   # Hints and the background pass would repair node-2 on their own: these tests look at
                   # replication and ./vxdb repair alone (ConsistencyIT covers hints and anti-entropy).
@@ -105,7 +75,6 @@ class ClusterIT {
                   breaker_minimum_calls: 4
                   breaker_open_for: 60s
                 """);
-        coordinator = Coordinator.start(CoordinatorConfig.load(dir.resolve("coordinator.yaml")));
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcAddress().getPort()).usePlaintext()
                 .build();
     }

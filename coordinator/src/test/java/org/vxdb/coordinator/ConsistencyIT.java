@@ -9,7 +9,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +40,7 @@ import org.vxdb.api.v1.VectorServiceGrpc;
 import org.vxdb.api.v1.WriteConsistency;
 import org.vxdb.api.v1.WriteRequest;
 import org.vxdb.api.v1.WriteResponse;
-import org.vxdb.coordinator.config.CoordinatorConfig;
+import org.vxdb.coordinator.testing.ProcessCluster;
 import org.vxdb.node.NodeProcess;
 
 /**
@@ -55,7 +54,7 @@ import org.vxdb.node.NodeProcess;
  */
 class ConsistencyIT {
 
-    private static final int CLUSTERS = 12;
+    private static final int CLUSTERS = ProcessCluster.CLUSTERS;
 
     @TempDir
     Path dir;
@@ -75,47 +74,13 @@ class ConsistencyIT {
     }
 
     private void startNodes() throws Exception {
-        for (int i = 1; i <= 3; i++) {
-            nodes.add(NodeProcess.start(dir.resolve("node-" + i), dir.resolve("node-" + i + "/data"),
-                    "collection_defaults:\n  buffer_rows: 4000\n"));
-        }
-        for (NodeProcess n : nodes) {
-            n.awaitReady();
-        }
+        ProcessCluster.startNodes(dir, "collection_defaults:\n  buffer_rows: 4000\n", nodes);
     }
 
     /** RF 2 as the local cluster lays it out, or RF 3 with every range on every node. */
     private void startCoordinator(int rf, String extraYaml) throws Exception {
-        String ranges = rf == 2 ? """
-                  - {clusters: 0-3, replicas: [node-1, node-2]}
-                  - {clusters: 4-7, replicas: [node-3, node-1]}
-                  - {clusters: 8-11, replicas: [node-2, node-3]}
-                """ : """
-                  - {clusters: 0-11, replicas: [node-1, node-2, node-3]}
-                """;
-        Files.writeString(dir.resolve("topology.yaml"), """
-                total_clusters: %d
-                replication_factor: %d
-                nodes:
-                  - {id: node-1, address: "127.0.0.1:%d"}
-                  - {id: node-2, address: "127.0.0.1:%d"}
-                  - {id: node-3, address: "127.0.0.1:%d"}
-                ranges:
-                %s""".formatted(CLUSTERS, rf, nodes.get(0).grpcPort, nodes.get(1).grpcPort, nodes.get(2).grpcPort,
-                ranges));
-        Files.writeString(dir.resolve("coordinator.yaml"), """
-                coordinator_id: coord-it
-                grpc:
-                  listen: 127.0.0.1:0
-                http:
-                  listen: 127.0.0.1:0
-                rest:
-                  listen: off
-                resp:
-                  listen: off
-                topology:
-                  file: topology.yaml
-                  reload_interval: 0s
+        coordinator = ProcessCluster.startCoordinator(dir, nodes, rf,
+                rf == 2 ? ProcessCluster.RF2_RANGES : ProcessCluster.RF3_RANGES, "coord-it", """
                 nodes:
                   call_timeout: 6s
                   write_attempts: 2
@@ -124,7 +89,6 @@ class ConsistencyIT {
                   breaker_minimum_calls: 4
                   breaker_open_for: 1s
                 """ + extraYaml);
-        coordinator = Coordinator.start(CoordinatorConfig.load(dir.resolve("coordinator.yaml")));
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", coordinator.grpcAddress().getPort()).usePlaintext()
                 .build();
     }

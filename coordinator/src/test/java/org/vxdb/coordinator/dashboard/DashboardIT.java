@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vxdb.coordinator.Coordinator;
-import org.vxdb.coordinator.config.CoordinatorConfig;
+import org.vxdb.coordinator.testing.ProcessCluster;
 import org.vxdb.node.NodeProcess;
 import tools.jackson.databind.JsonNode;
 
@@ -55,43 +54,13 @@ class DashboardIT {
     }
 
     private void startCluster() throws Exception {
-        for (int i = 1; i <= 3; i++) {
-            nodes.add(NodeProcess.start(dir.resolve("node-" + i), dir.resolve("node-" + i + "/data"), ""));
-        }
-        for (NodeProcess n : nodes) {
-            n.awaitReady();
-        }
-        Files.writeString(dir.resolve("topology.yaml"), """
-                total_clusters: 12
-                replication_factor: 2
-                nodes:
-                  - {id: node-1, address: "127.0.0.1:%d"}
-                  - {id: node-2, address: "127.0.0.1:%d"}
-                  - {id: node-3, address: "127.0.0.1:%d"}
-                ranges:
-                  - {clusters: 0-3, replicas: [node-1, node-2]}
-                  - {clusters: 4-7, replicas: [node-3, node-1]}
-                  - {clusters: 8-11, replicas: [node-2, node-3]}
-                """.formatted(nodes.get(0).grpcPort, nodes.get(1).grpcPort, nodes.get(2).grpcPort));
-        Files.writeString(dir.resolve("coordinator.yaml"), """
-                coordinator_id: coord-dashboard
-                grpc:
-                  listen: 127.0.0.1:0
-                http:
-                  listen: 127.0.0.1:0
-                rest:
-                  listen: 127.0.0.1:0
-                resp:
-                  listen: 127.0.0.1:0
-                topology:
-                  file: topology.yaml
-                  reload_interval: 0s
+        ProcessCluster.startNodes(dir, "", nodes);
+        coordinator = ProcessCluster.startCoordinator(dir, nodes, 2, ProcessCluster.RF2_RANGES, "coord-dashboard", """
                 write:
                   consistency: all
                 nodes:
                   call_timeout: 6s
                 """);
-        coordinator = Coordinator.start(CoordinatorConfig.load(dir.resolve("coordinator.yaml")));
     }
 
     private String base() {
