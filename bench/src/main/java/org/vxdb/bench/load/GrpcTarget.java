@@ -4,6 +4,8 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
@@ -222,6 +224,16 @@ public final class GrpcTarget implements Target, FilterTarget {
     private final WrittenIds written = new WrittenIds();
     /** The metadata of each written row ({@code filter} workload), or null for none. */
     private volatile IntFunction<Metadata> metadataOfRow;
+
+    @Override
+    public LoadLoop.Operation emptyCall() {
+        HealthGrpc.HealthBlockingStub[] health = new HealthGrpc.HealthBlockingStub[channels.length];
+        for (int i = 0; i < channels.length; i++) {
+            health[i] = HealthGrpc.newBlockingStub(channels[i]);
+        }
+        HealthCheckRequest request = HealthCheckRequest.getDefaultInstance();
+        return i -> health[nextIndex()].check(request);
+    }
 
     private GrpcTarget(String name, String host, int port, Options options) {
         this.name = name;

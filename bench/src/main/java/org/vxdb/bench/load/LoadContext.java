@@ -53,6 +53,7 @@ final class LoadContext {
         this.progress = options.string("progress", Progress.terminal() ? "on" : "off").equals("on");
         this.loadBatch = options.integer("load-batch", 1000, 1);
         this.loadClients = options.integer("load-clients", 2, 1);
+        GroundTruthCheck.verify(dataset, metric);
         if (dataset.groundTruth()[0].length < k) {
             throw new IllegalArgumentException("the ground truth has " + dataset.groundTruth()[0].length
                     + " neighbours per query, fewer than k=" + k);

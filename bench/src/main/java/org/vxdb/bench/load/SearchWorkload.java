@@ -36,6 +36,16 @@ final class SearchWorkload {
         for (Target t : targets) {
             JsonLine load = c.load(t, c.base().count()).json();
             LoadLoop.Operation search = searchOp(c, t, nprobe);
+            JsonLine floor = null;
+            LoadLoop.Operation empty = t.emptyCall();
+            if (empty != null) {
+                // The hop floor: the same clients making empty calls over the same connections, same duration.
+                check(t, new LoadLoop(Ticker.SYSTEM).closed(clients, Math.max(warmup, 2000), 0, empty));
+                LoadLoop.Result f = check(t, new LoadLoop(Ticker.SYSTEM).closed(clients, 0, durationNanos, empty));
+                print(c, t.name(), "hop floor (empty gRPC call), " + clients + " clients", f);
+                rows.add(row(t.name(), "hop floor: empty gRPC call, " + clients + " clients", f));
+                floor = f.json("us").put("clients", clients);
+            }
             if (warmup > 0) {
                 check(t, new LoadLoop(Ticker.SYSTEM).closed(clients, warmup, 0, search));
             }
@@ -56,8 +66,12 @@ final class SearchWorkload {
                 series.put(t.name() + " open " + label, r.latency());
                 open.add(r.json("us").put("rate", rate));
             }
-            perTarget.add(new JsonLine().put("target", t.name()).put("load", load)
-                    .put("closed_loop", closed.json("us").put("clients", clients)).put("open_loop", open));
+            JsonLine target = new JsonLine().put("target", t.name()).put("load", load)
+                    .put("closed_loop", closed.json("us").put("clients", clients)).put("open_loop", open);
+            if (floor != null) {
+                target.put("hop_floor", floor);
+            }
+            perTarget.add(target);
         }
         JsonLine json = new JsonLine().put("workload", "search").put("dataset", c.dataset.name())
                 .put("n", c.base().count()).put("dim", c.base().dimension()).put("k", c.k).put("index", c.index)

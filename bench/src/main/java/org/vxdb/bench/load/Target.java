@@ -43,6 +43,15 @@ public interface Target extends AutoCloseable {
      */
     void search(float[] query, int k, int nprobe, long[] ids, float[] distances);
 
+    /**
+     * One empty round trip over this target's own connections (a gRPC health check that no
+     * storage engine answers): the transport's floor, measured in the same run as the target's
+     * figures. Null for in-process targets, which have no hop.
+     */
+    default LoadLoop.Operation emptyCall() {
+        return null;
+    }
+
     /** Drops what {@link #create} made (best effort) and releases every resource. */
     @Override
     void close();

@@ -1,7 +1,6 @@
 package org.vxdb.node.grpc;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -12,19 +11,10 @@ import org.vxdb.index.IndexArguments;
 import org.vxdb.storage.engine.Collection;
 import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.shard.Hit;
-import org.vxdb.storage.shard.SearchOutcome;
 import org.vxdb.storage.shard.StoredVector;
 
 /** One validated search over some shards of a collection, merged into a global top-k. */
 final class SearchExecution {
-
-    /** A search result with the shard it came from, so its vector can be fetched from there. */
-    private record ShardHit(int shard, Hit hit) {
-    }
-
-    private static final Comparator<ShardHit> NEAREST_FIRST = Comparator
-            .comparingDouble((ShardHit h) -> h.hit().distance())
-            .thenComparingLong(h -> h.hit().id());
 
     /** The merged result: hits nearest first, distinct plans, rows compared exactly. */
     record Result(List<SearchHit> hits, String plan, long rowsScanned) {
@@ -59,26 +49,16 @@ final class SearchExecution {
 
     static Result run(Collection c, int[] shards, float[] query, int k, Filter filter, org.vxdb.index.SearchParams params,
                       boolean includeVectors, boolean includeMetadata) {
-        List<ShardHit> all = new ArrayList<>();
-        TreeSet<String> plans = new TreeSet<>();
-        long scanned = 0;
-        for (int s : shards) {
-            SearchOutcome outcome = c.shard(s).search(query, k, filter, params);
-            for (Hit h : outcome.hits()) {
-                all.add(new ShardHit(s, h));
-            }
-            plans.add(outcome.plan());
-            scanned += outcome.rowsScanned();
-        }
-        all.sort(NEAREST_FIRST);
-        List<SearchHit> hits = new ArrayList<>(Math.min(k, all.size()));
-        for (ShardHit sh : all.subList(0, Math.min(k, all.size()))) {
+        Collection.ShardsOutcome outcome = c.search(shards, query, k, filter, params);
+        List<SearchHit> hits = new ArrayList<>(outcome.hits().size());
+        for (Collection.ShardHit sh : outcome.hits()) {
             hits.add(toProto(c, sh, includeVectors, includeMetadata));
         }
-        return new Result(hits, String.join(",", plans), scanned);
+        return new Result(hits, outcome.plan(), outcome.rowsScanned());
     }
 
-    private static SearchHit toProto(Collection c, ShardHit sh, boolean includeVectors, boolean includeMetadata) {
+    private static SearchHit toProto(Collection c, Collection.ShardHit sh, boolean includeVectors,
+                                     boolean includeMetadata) {
         Hit h = sh.hit();
         SearchHit.Builder b = SearchHit.newBuilder().setId(h.id()).setDistance(h.distance()).setVersion(h.version());
         if (includeMetadata) {

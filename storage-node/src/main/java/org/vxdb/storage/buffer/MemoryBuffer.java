@@ -11,7 +11,8 @@ import java.util.List;
  * One writer appends; any number of readers scan rows {@code [0, size())} concurrently. A row is
  * fully written before {@code size} is published (a volatile write), so a reader never sees a
  * half-written row. Rows never move: vectors, ids, versions and flags sit in arrays allocated once
- * for the buffer's capacity; metadata sits in 1 MiB pages that are never reallocated.
+ * for the buffer's capacity; metadata sits in 1 MiB pages that are never reallocated. A shard that
+ * needs more room copies the rows into a larger buffer ({@link #grown}) while no reader holds it.
  */
 public final class MemoryBuffer implements AutoCloseable {
 
@@ -33,7 +34,7 @@ public final class MemoryBuffer implements AutoCloseable {
     private final List<MemorySegment> pages = new ArrayList<>();
     private long pageUsed = PAGE_BYTES;
     private long metadataBytes;
-    private final long createdNanos = System.nanoTime();
+    private final long createdNanos;
     private volatile int size;
     private boolean closed;
     private final AutoCloseable reservation;
@@ -49,6 +50,10 @@ public final class MemoryBuffer implements AutoCloseable {
 
     /** A buffer that releases {@code reservation} (its share of a memory budget) when closed. */
     public MemoryBuffer(int dimension, int capacity, AutoCloseable reservation) {
+        this(dimension, capacity, reservation, System.nanoTime());
+    }
+
+    private MemoryBuffer(int dimension, int capacity, AutoCloseable reservation, long createdNanos) {
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
         }
@@ -65,6 +70,28 @@ public final class MemoryBuffer implements AutoCloseable {
         this.metadataAt = new long[capacity];
         this.metadataLength = new int[capacity];
         this.reservation = reservation;
+        this.createdNanos = createdNanos;
+    }
+
+    /**
+     * A buffer of {@code capacity} rows holding a copy of this one's rows, as old as this one (its
+     * age drives time-based seals). The caller closes this one afterwards; no reader may hold it
+     * while the copy is made.
+     */
+    public MemoryBuffer grown(int capacity, AutoCloseable reservation) {
+        if (capacity < size) {
+            throw new IllegalArgumentException("cannot grow a buffer of " + size + " rows to " + capacity);
+        }
+        MemoryBuffer bigger = new MemoryBuffer(dimension, capacity, reservation, createdNanos);
+        try {
+            for (int r = 0; r < size; r++) {
+                bigger.append(id(r), version(r), flags(r), vectors, r * rowBytes, metadata(r));
+            }
+        } catch (RuntimeException e) {
+            bigger.close();
+            throw e;
+        }
+        return bigger;
     }
 
     public int dimension() {

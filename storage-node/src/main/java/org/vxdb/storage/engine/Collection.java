@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.vxdb.api.IdHashing;
+import org.vxdb.index.SearchParams;
 import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.metaindex.MetadataIndexSpec;
 import org.vxdb.storage.metaindex.MetadataIndexStats;
@@ -38,10 +39,12 @@ public final class Collection {
     private volatile CollectionConfig config;
     private final List<Shard> shards;
     private volatile String closedAs;
+    private final ShardSearchPool searchPool;
 
-    Collection(CollectionConfig config, List<Shard> shards) {
+    Collection(CollectionConfig config, List<Shard> shards, ShardSearchPool searchPool) {
         this.config = config;
         this.shards = List.copyOf(shards);
+        this.searchPool = searchPool;
     }
 
     public CollectionConfig config() {
@@ -145,24 +148,56 @@ public final class Collection {
         return List.copyOf(out);
     }
 
+    /** A hit and the shard it came from (whose record it is, for reading its vector). */
+    public record ShardHit(int shard, Hit hit) {
+    }
+
+    /** Merged hits nearest first, the distinct shard plans, the rows the shards compared exactly. */
+    public record ShardsOutcome(List<ShardHit> hits, String plan, long rowsScanned) {
+    }
+
+    private static final Comparator<ShardHit> SHARD_HITS_NEAREST_FIRST = Comparator
+            .comparing(ShardHit::hit, NEAREST_FIRST);
+
     /**
      * Searches every shard and merges their results into one top-k, nearest first, equal
      * distances by lower id. The plan is the distinct shard plans, the rows scanned their sum.
      */
     public SearchOutcome search(float[] query, int k, Filter filter) {
+        int[] all = new int[shards.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        ShardsOutcome o = search(all, query, k, filter, SearchParams.DEFAULT);
+        return new SearchOutcome(o.hits().stream().map(ShardHit::hit).toList(), o.plan(), o.rowsScanned());
+    }
+
+    /**
+     * Searches the listed shards side by side (on the engine's shard-search pool, with the calling
+     * thread) and merges their results once into the top-k, nearest first, equal distances by lower
+     * id: the same answer as searching them one after another.
+     */
+    public ShardsOutcome search(int[] shardNumbers, float[] query, int k, Filter filter, SearchParams params) {
         ensureOpen();
-        List<Hit> all = new ArrayList<>();
+        for (int s : shardNumbers) {
+            shard(s);
+        }
+        List<SearchOutcome> outcomes = searchPool.runAll(shardNumbers.length,
+                i -> shards.get(shardNumbers[i]).search(query, k, filter, params));
+        List<ShardHit> all = new ArrayList<>();
         TreeSet<String> plans = new TreeSet<>();
         long scanned = 0;
-        for (Shard shard : shards) {
-            SearchOutcome outcome = shard.search(query, k, filter);
-            all.addAll(outcome.hits());
+        for (int i = 0; i < shardNumbers.length; i++) {
+            SearchOutcome outcome = outcomes.get(i);
+            for (Hit h : outcome.hits()) {
+                all.add(new ShardHit(shardNumbers[i], h));
+            }
             plans.add(outcome.plan());
             scanned += outcome.rowsScanned();
         }
-        all.sort(NEAREST_FIRST);
-        List<Hit> top = List.copyOf(all.subList(0, Math.min(k, all.size())));
-        return new SearchOutcome(top, String.join(",", plans), scanned);
+        all.sort(SHARD_HITS_NEAREST_FIRST);
+        List<ShardHit> top = List.copyOf(all.subList(0, Math.min(k, all.size())));
+        return new ShardsOutcome(top, String.join(",", plans), scanned);
     }
 
     /** The newest version of {@code id} in any shard (the highest version if, unexpectedly, several have it). */

@@ -59,6 +59,12 @@ public final class EngineConfig {
     public static final int INDEX_BUILDS_DEFAULT = 1;
 
     private int indexBuilds = intProperty(INDEX_BUILDS_PROP_NAME, INDEX_BUILDS_DEFAULT);
+    /** Threads that search the shards of one request side by side (with the request's own thread). */
+    public static final String SEARCH_THREADS_PROP_NAME = "vxdb.storage.searchThreads";
+    /** One per CPU: a shard search is CPU-bound. 1 searches the shards one after another. */
+    public static final int SEARCH_THREADS_DEFAULT = Runtime.getRuntime().availableProcessors();
+
+    private int searchThreads = intProperty(SEARCH_THREADS_PROP_NAME, SEARCH_THREADS_DEFAULT);
     private IndexBuildGate buildGate;
     /** No system property: a listener is code, set by whoever embeds the engine (the node's metrics). */
     private StorageListener listener = StorageListener.NONE;
@@ -99,6 +105,16 @@ public final class EngineConfig {
 
     public int indexBuilds() {
         return indexBuilds;
+    }
+
+    public EngineConfig searchThreads(int threads) {
+        checkNotConcluded();
+        this.searchThreads = threads;
+        return this;
+    }
+
+    public int searchThreads() {
+        return searchThreads;
     }
 
     /** The gate every shard of this engine takes its turn at for index work (after {@link #conclude()}). */
@@ -187,6 +203,9 @@ public final class EngineConfig {
         }
         if (indexBuilds < 1 || indexBuilds > 1024) {
             throw new IllegalArgumentException("indexBuilds " + indexBuilds + " is invalid: use 1-1024");
+        }
+        if (searchThreads < 1 || searchThreads > 1024) {
+            throw new IllegalArgumentException("searchThreads " + searchThreads + " is invalid: use 1-1024");
         }
         dataDirs = checkDataDirs(dataDirs);
         budget = new NativeMemoryBudget(nativeMemoryBudget);

@@ -43,10 +43,12 @@ public final class StorageEngine implements AutoCloseable {
     /** Collections being dropped: gone from {@link #collections}, their files not yet deleted. Guarded by lifecycle. */
     private final Set<String> dropping = new HashSet<>();
     private volatile boolean closed;
+    private final ShardSearchPool searchPool;
 
     private StorageEngine(EngineConfig config, DataDirLayout layout) {
         this.config = config;
         this.layout = layout;
+        this.searchPool = new ShardSearchPool(config.searchThreads());
     }
 
     /** Validates the config, locks the data dirs and opens every collection found on them. */
@@ -155,7 +157,7 @@ public final class StorageEngine implements AutoCloseable {
             }
             throw e;
         }
-        return new Collection(c, shards);
+        return new Collection(c, shards, searchPool);
     }
 
     /**
@@ -363,6 +365,7 @@ public final class StorageEngine implements AutoCloseable {
                 }
             }
             layout.close();
+            searchPool.close();
             if (failure != null) {
                 throw failure;
             }

@@ -21,11 +21,12 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import java.util.function.LongUnaryOperator;
 import java.util.stream.Stream;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
@@ -87,29 +88,45 @@ public final class Shard implements AutoCloseable {
     private final long rowBytes;
     private final VectorKernels kernels = Kernels.best();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    /** id -> global row of its newest version (tombstones included). Guarded by the lock. */
-    private final Long2LongHashMap idToRow = new Long2LongHashMap(-1L);
+    /**
+     * id -> global row of its newest version (tombstones included), dead rows, live count, newest
+     * version. Mutated under the write lock; replaced whole by a compaction.
+     */
+    private RowState state = new RowState();
     /** Ids that create-only writes in flight (logged, not yet applied) are creating. Guarded by the lock. */
     private final LongHashSet creating = new LongHashSet();
-    /** Replaced (never mutated concurrently with readers) by compaction, under the write lock. */
-    private RowBitmap dead = new RowBitmap();
+    /** Sealed segments in row order. Guarded by the lock. */
     private final List<SealedSegment> sealed = new ArrayList<>();
     private final List<String> quarantined = new ArrayList<>();
     private final TreeSet<Long> appliedAhead = new TreeSet<>();
     private long appliedPrefix;
     private MemoryBuffer buffer;
     private long bufferBase;
-    private Manifest manifest;
+    /**
+     * Buffers a seal froze, oldest first, rows {@code [frozen[0].base, bufferBase)}: searched like
+     * the buffer until their segments are published. Guarded by the lock.
+     */
+    private final List<FrozenBuffer> frozen = new ArrayList<>();
+    /**
+     * Held while segments are written and published, during a compaction, and for every manifest
+     * change, so those happen one at a time and outside the read/write lock. Taken before the lock.
+     */
+    private final ReentrantLock sealMutex = new ReentrantLock();
+    /** Set while a compaction holds {@link #sealMutex}: writers then leave their frozen buffers to it. */
+    private volatile boolean compacting;
+    /** Written under {@link #sealMutex} (and during open); volatile for readers without it. */
+    private volatile Manifest manifest;
     private WriteAheadLog wal;
-    private long liveRows;
     /** Highest version of any row tracked; recomputed with the row state, so it survives restarts. */
-    private long maxVersion;
     private boolean closed;
     /** Set when {@link #close} starts, before it waits for the indexer: queued index work is then skipped. */
     private volatile boolean closing;
     private final VectorIndexProvider provider = VectorIndexProviders.get();
-    /** Index over sealed rows; replaced atomically under the write lock. Null: exact scans. */
-    private ShardIndex index;
+    /**
+     * Index over sealed rows; replaced under the write lock, read by searches under the read lock
+     * and by status calls without it. Null: exact scans.
+     */
+    private volatile ShardIndex index;
     private final ExecutorService indexer;
     private boolean indexWorkQueued;
     /** True until open() has replayed the WAL; index work waits for a consistent shard. */
@@ -184,7 +201,7 @@ public final class Shard implements AutoCloseable {
             for (Manifest.SegmentEntry entry : manifest.segments()) {
                 if (quarantined.contains(entry.file())) {
                     for (long r = entry.baseRow(); r < entry.baseRow() + entry.rows(); r++) {
-                        dead.set(r); // an index may still hold these rows; they must never be returned
+                        state.dead.set(r); // an index may still hold these rows; they must never be returned
                     }
                 }
             }
@@ -195,19 +212,17 @@ public final class Shard implements AutoCloseable {
         }
         bufferBase = manifest.nextRow();
         for (SealedSegment s : sealed) {
-            for (long r = 0; r < s.segment().count(); r++) {
-                track(s.segment().id(r), s.segment().version(r), s.segment().isTombstone(r), s.base() + r);
-            }
+            trackSegment(state, s, this::versionOf);
         }
         loadIndex();
         segmentMeta.load(sealed, !metaSpecs.isEmpty());
-        buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
+        buffer = newLiveBuffer();
         bufferMeta = MetadataIndexSet.growing(metaSpecs);
         appliedPrefix = manifest.replayAfterLsn();
         wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay,
                 listener);
         LOG.info("shard {} open: {} segments, {} buffered rows, {} live vectors, index {}{}", dir, sealed.size(),
-                buffer.size(), liveRows, index == null ? "none" : config.index().description() + " over "
+                buffer.size(), state.liveRows, index == null ? "none" : config.index().description() + " over "
                         + index.coveredRows + " rows", quarantined.isEmpty() ? "" : ", quarantined " + quarantined);
         lock.writeLock().lock();
         try {
@@ -287,6 +302,7 @@ public final class Shard implements AutoCloseable {
     private void replay(long lsn, MemorySegment payload) {
         ShardRecordCodec.decode(payload, config.dimension(), this::applyRow);
         markApplied(lsn);
+        writeFrozen(true); // a buffer filled during replay becomes a segment now, as it would have then
     }
 
     /** Validates, logs durably and applies a batch; returns once it is visible to searches. */
@@ -390,8 +406,8 @@ public final class Shard implements AutoCloseable {
     }
 
     private boolean isLive(long id) {
-        long row = idToRow.get(id);
-        return row != -1 && !dead.get(row);
+        long row = state.idToRow.get(id);
+        return row != -1 && !state.dead.get(row);
     }
 
     private void unreserve(LongHashSet reserved) {
@@ -405,6 +421,8 @@ public final class Shard implements AutoCloseable {
 
     private void appendAndApply(List<ShardWrite> valid) throws IOException {
         long lsn;
+        int frozeNow;
+        int pending;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment payload = ShardRecordCodec.encode(valid, config.dimension(), arena);
             ensureOpen();
@@ -413,6 +431,7 @@ public final class Shard implements AutoCloseable {
         lock.writeLock().lock();
         try {
             ensureOpen();
+            int frozenBefore = frozen.size();
             try (Arena arena = Arena.ofConfined()) {
                 for (ShardWrite w : valid) {
                     MemorySegment vector = w.isDelete() ? null : MemorySegment.ofArray(w.vector());
@@ -421,12 +440,19 @@ public final class Shard implements AutoCloseable {
                 }
             }
             markApplied(lsn);
-            if (buffer.isFull() || buffer.bytes() >= config.bufferBytes()
+            if (buffer.size() >= config.bufferRows() || buffer.bytes() >= config.bufferBytes()
                     || buffer.ageNanos() >= config.bufferAge().toNanos()) {
-                sealLocked();
+                freezeLocked();
             }
+            frozeNow = frozen.size() - frozenBefore;
+            pending = frozen.size();
         } finally {
             lock.writeLock().unlock();
+        }
+        if (frozeNow > 0 || pending > 2) {
+            // Wait for our seal (or, when buffers pile up, for theirs), unless a compaction holds the seal
+            // mutex: it seals what we froze when it is done.
+            writeFrozen(!compacting || pending > 2);
         }
     }
 
@@ -475,12 +501,16 @@ public final class Shard implements AutoCloseable {
 
     /** Applies one row (under the write lock, or during recovery). Stale versions are ignored. */
     private void applyRow(byte op, long id, long version, MemorySegment vector, MemorySegment metadata) {
-        long prev = idToRow.get(id);
+        long prev = state.idToRow.get(id);
         if (prev != -1 && version <= versionOf(prev)) {
             return;
         }
         if (buffer.isFull()) {
-            sealLocked();
+            if (buffer.capacity() < config.bufferRows()) {
+                growBufferLocked();
+            } else {
+                freezeLocked();
+            }
         }
         boolean tombstone = op == ShardRecordCodec.OP_DELETE;
         MemorySegment v = tombstone ? zeros() : vector;
@@ -494,23 +524,14 @@ public final class Shard implements AutoCloseable {
 
     /** Makes {@code row} the newest row of {@code id}, retiring the previous one. */
     private void track(long id, long version, boolean tombstone, long row) {
-        maxVersion = Math.max(maxVersion, version);
-        long prev = idToRow.get(id);
-        if (prev != -1) {
-            if (version <= versionOf(prev)) {
-                dead.set(row);
-                return;
-            }
-            if (!dead.get(prev)) {
-                liveRows--;
-            }
-            dead.set(prev);
-        }
-        idToRow.put(id, row);
-        if (tombstone) {
-            dead.set(row);
-        } else {
-            liveRows++;
+        state.track(id, version, tombstone, row, this::versionOf);
+    }
+
+    /** Tracks every row of a sealed segment into {@code rows}. */
+    private static void trackSegment(RowState rows, SealedSegment s, LongUnaryOperator versionOf) {
+        Segment seg = s.segment();
+        for (long r = 0; r < seg.count(); r++) {
+            rows.track(seg.id(r), seg.version(r), seg.isTombstone(r), s.base() + r, versionOf);
         }
     }
 
@@ -533,15 +554,16 @@ public final class Shard implements AutoCloseable {
         }
     }
 
-    /** Seals the memory buffer into a segment now (no-op when it is empty). */
+    /** Seals the memory buffer into a segment now (no-op when it is empty); returns once it is published. */
     public void flush() {
         lock.writeLock().lock();
         try {
             ensureOpen();
-            sealLocked();
+            freezeLocked();
         } finally {
             lock.writeLock().unlock();
         }
+        writeFrozen(true);
     }
 
     /** Applies time-based triggers; call periodically. */
@@ -549,42 +571,126 @@ public final class Shard implements AutoCloseable {
         lock.writeLock().lock();
         try {
             if (!closed && buffer.size() > 0 && buffer.ageNanos() >= config.bufferAge().toNanos()) {
-                sealLocked();
+                freezeLocked();
             }
         } finally {
             lock.writeLock().unlock();
         }
+        writeFrozen(!compacting);
     }
 
-    private void sealLocked() {
+    /**
+     * Takes the memory buffer out of service (under the write lock, or during open): a fresh buffer
+     * takes the next rows and the frozen one stays searchable until {@link #writeFrozen} has made it
+     * a segment. No file is written here, so searches and writes never wait for a segment write.
+     */
+    private void freezeLocked() {
         int rows = buffer.size();
         if (rows == 0) {
             return;
         }
+        MemoryBuffer next = newLiveBuffer();
+        frozen.add(new FrozenBuffer(bufferBase, buffer, bufferMeta, appliedPrefix));
+        bufferBase += rows;
+        buffer = next;
+        bufferMeta = MetadataIndexSet.growing(metaSpecs);
+    }
+
+    /**
+     * Writes every frozen buffer into a segment, oldest first, and publishes it. The segment file,
+     * its metadata indexes and the manifest are written holding only {@link #sealMutex}; the write
+     * lock is taken just to swap the frozen buffer for the sealed segment. A failure leaves the
+     * buffer frozen (searchable, its rows still in the WAL) for the next attempt.
+     *
+     * <p>With {@code wait} false, returns at once when another thread holds the mutex: a seal in
+     * progress writes every buffer frozen meanwhile, and a compaction does once it has swapped.
+     * Writers wait only when buffers pile up (backpressure) and flush always waits.
+     */
+    private void writeFrozen(boolean wait) {
+        boolean block = wait;
+        while (true) {
+            if (block) {
+                sealMutex.lock();
+            } else if (!sealMutex.tryLock()) {
+                return;
+            }
+            try {
+                drainFrozen();
+            } finally {
+                sealMutex.unlock();
+            }
+            // A buffer frozen after the last look, whose writer found the mutex taken, is ours to write.
+            if (frozenCount() == 0) {
+                return;
+            }
+            block = false;
+        }
+    }
+
+    /** Seals the frozen buffers, oldest first; the caller holds {@link #sealMutex}. */
+    private void drainFrozen() {
+        while (true) {
+            FrozenBuffer f;
+            lock.readLock().lock();
+            try {
+                if (closed || frozen.isEmpty()) {
+                    return;
+                }
+                f = frozen.getFirst();
+            } finally {
+                lock.readLock().unlock();
+            }
+            seal(f);
+        }
+    }
+
+    private int frozenCount() {
+        lock.readLock().lock();
+        try {
+            return closed ? 0 : frozen.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void seal(FrozenBuffer f) {
+        int rows = f.rows().size();
         long started = System.nanoTime();
-        String name = segmentName(manifest.generation() + 1, bufferBase);
+        String name = segmentName(manifest.generation() + 1, f.base());
         Path file = dir.resolve(name);
+        Segment segment = null;
         try (Arena arena = Arena.ofConfined()) {
-            MemoryBuffer.Columns c = buffer.columns(rows, arena);
+            MemoryBuffer.Columns c = f.rows().columns(rows, arena);
             SegmentWriter.write(file, new SegmentData(config.dimension(), config.metric(), rows, c.vectors(), c.ids(),
                     c.versions(), c.flags(), c.metadata(), c.metadataOffsets()));
-            Segment segment = Segment.open(file);
-            MetadataIndexSet meta = bufferMeta.freeze(rows);
+            segment = Segment.open(file);
+            MetadataIndexSet meta = f.meta().freeze(rows);
             segmentMeta.write(name, meta);
-            manifest = manifest.withSegment(new Manifest.SegmentEntry(name, bufferBase, rows), appliedPrefix);
-            manifest.write(dir);
-            sealed.add(new SealedSegment(bufferBase, segment, name));
-            segmentMeta.install(name, meta);
+            Manifest next = manifest.withSegment(new Manifest.SegmentEntry(name, f.base(), rows), f.replayAfterLsn());
+            next.write(dir);
+            pause("seal");
+            lock.writeLock().lock();
+            try {
+                manifest = next;
+                sealed.add(new SealedSegment(f.base(), segment, name));
+                segmentMeta.install(name, meta);
+                frozen.removeFirst();
+                scheduleIndexWork();
+                if (!meta.covers(metaSpecs)) {
+                    scheduleMetadataIndexWork(); // an index declared after this buffer froze
+                }
+            } finally {
+                lock.writeLock().unlock();
+            }
         } catch (IOException e) {
+            if (segment != null) {
+                segment.close();
+            }
             throw new UncheckedIOException("cannot seal " + rows + " rows of shard " + dir + " into " + file + ": "
                     + e.getMessage(), e);
         }
-        bufferBase += rows;
-        buffer.close();
-        buffer = newBuffer(config.bufferRows(), "memory buffer of shard " + dir);
-        bufferMeta = MetadataIndexSet.growing(metaSpecs);
+        f.rows().close(); // no search can hold it: they read it under the read lock, and it is gone from the list
         listener.segmentSealed(rows, System.nanoTime() - started);
-        scheduleIndexWork();
         if (wal == null) {
             return; // sealing while the WAL replays at open: its files are released at the next seal
         }
@@ -592,6 +698,21 @@ public final class Shard implements AutoCloseable {
             wal.releaseUpTo(manifest.replayAfterLsn());
         } catch (UncheckedIOException e) {
             LOG.warn("shard {}: cannot release WAL files up to LSN {}: {}", dir, manifest.replayAfterLsn(), e.getMessage());
+        }
+    }
+
+    /** A test's hook into seal and compaction, run just before they publish; null in production. */
+    private volatile Consumer<String> publishHook;
+
+    /** Runs {@code hook} with "seal" or "compact" before each segment publication (tests hold a seal mid-way). */
+    void publishHook(Consumer<String> hook) {
+        publishHook = hook;
+    }
+
+    private void pause(String what) {
+        Consumer<String> hook = publishHook;
+        if (hook != null) {
+            hook.accept(what);
         }
     }
 
@@ -669,6 +790,7 @@ public final class Shard implements AutoCloseable {
     }
 
     private void swapIndex(ShardIndex built, ShardIndex previous) {
+        sealMutex.lock();
         lock.writeLock().lock();
         try {
             if (closed) {
@@ -691,6 +813,7 @@ public final class Shard implements AutoCloseable {
             throw new UncheckedIOException("cannot record the new index of shard " + dir + ": " + e.getMessage(), e);
         } finally {
             lock.writeLock().unlock();
+            sealMutex.unlock();
         }
     }
 
@@ -733,6 +856,32 @@ public final class Shard implements AutoCloseable {
         return i == null ? "none" : i.index.spec().description();
     }
 
+    /**
+     * A fresh memory buffer for new rows: a sixteenth of {@code bufferRows} (at least 64 rows),
+     * grown 4x at a time as rows come, so a shard that receives a trickle, or seals while another
+     * buffer is still being written, does not hold two full-size buffers.
+     */
+    private MemoryBuffer newLiveBuffer() {
+        int rows = Math.min(config.bufferRows(), Math.max(64, config.bufferRows() / 16));
+        return newBuffer(rows, "memory buffer of shard " + dir);
+    }
+
+    /** Moves the buffer's rows into one 4x larger (at most {@code bufferRows}); under the write lock. */
+    private void growBufferLocked() {
+        int capacity = (int) Math.min(config.bufferRows(), 4L * buffer.capacity());
+        NativeMemoryBudget.Reservation reservation = config.budget().reserve(
+                MemoryBuffer.bytesFor(config.dimension(), capacity), "memory buffer of shard " + dir);
+        MemoryBuffer bigger;
+        try {
+            bigger = buffer.grown(capacity, reservation);
+        } catch (RuntimeException e) {
+            reservation.close();
+            throw e;
+        }
+        buffer.close();
+        buffer = bigger;
+    }
+
     /** A memory buffer whose native memory is reserved from the budget first. */
     private MemoryBuffer newBuffer(int rows, String what) {
         NativeMemoryBudget.Reservation reservation =
@@ -772,51 +921,130 @@ public final class Shard implements AutoCloseable {
 
     private long compactNow() {
         long started = System.nanoTime();
-        lock.writeLock().lock();
         long dropped;
+        sealMutex.lock();
+        compacting = true;
         try {
-            ensureOpen();
-            long before = sealed.stream().mapToLong(x -> x.segment().count()).sum();
-            List<SealedSegment> rewritten = rewriteSealed();
+            drainFrozen(); // publish what is frozen first: the rewrite covers every sealed row
+            List<SealedSegment> old;
+            lock.readLock().lock();
+            try {
+                ensureOpen();
+                old = List.copyOf(sealed);
+            } finally {
+                lock.readLock().unlock();
+            }
+            // No segment is sealed until the swap (we hold the seal mutex), so `old` stays the sealed list.
+            long[] newestTombstones = newestTombstones(old);
+            long before = old.stream().mapToLong(x -> x.segment().count()).sum();
+            List<SealedSegment> rewritten = rewriteSealed(old, newestTombstones);
             Map<String, MetadataIndexSet> rewrittenMeta = buildMetadataIndexes(rewritten);
             long after = rewritten.stream().mapToLong(x -> x.segment().count()).sum();
             dropped = before - after;
-            List<SealedSegment> old = List.copyOf(sealed);
-            ShardIndex oldIndex = index;
             long newBase = rewritten.isEmpty() ? 0 : rewritten.getLast().end();
-            Manifest next = new Manifest(manifest.generation() + 1, manifest.replayAfterLsn(), newBase,
+            RowState next = new RowState();
+            for (SealedSegment s : rewritten) {
+                trackSegment(next, s, row -> versionIn(rewritten, row));
+            }
+            Manifest nextManifest = new Manifest(manifest.generation() + 1, manifest.replayAfterLsn(), newBase,
                     rewritten.stream().map(x -> new Manifest.SegmentEntry(x.file(), x.base(), x.segment().count()))
                             .toList(), null);
-            next.write(dir);
-            manifest = next;
-            // Renumber: sealed rows from the new segments, buffer rows after them.
-            sealed.clear();
-            sealed.addAll(rewritten);
-            long oldBufferBase = bufferBase;
-            bufferBase = newBase;
-            rebuildRowState();
-            index = null;
+            nextManifest.write(dir);
+            pause("compact");
+            ShardIndex oldIndex;
+            long oldBufferBase;
+            lock.writeLock().lock();
+            try {
+                manifest = nextManifest;
+                // Renumber: sealed rows from the new segments, then the frozen buffers, then the buffer.
+                sealed.clear();
+                sealed.addAll(rewritten);
+                long base = newBase;
+                for (int i = 0; i < frozen.size(); i++) {
+                    frozen.set(i, frozen.get(i).renumbered(base));
+                    base += frozen.get(i).rows().size();
+                }
+                oldBufferBase = bufferBase;
+                bufferBase = base;
+                // Rows written during the rewrite are newer than what it kept: tracked last, they win.
+                state = next;
+                for (FrozenBuffer f : frozen) {
+                    trackBuffer(f.rows(), f.base());
+                }
+                trackBuffer(buffer, bufferBase);
+                oldIndex = index;
+                index = null;
+                if (oldIndex != null) {
+                    oldIndex.close();
+                }
+                for (SealedSegment s : old) {
+                    s.segment().close();
+                    segmentMeta.drop(s.file());
+                }
+                rewrittenMeta.forEach(segmentMeta::installBuilt);
+            } finally {
+                lock.writeLock().unlock();
+            }
             if (oldIndex != null) {
-                oldIndex.close();
                 Files.deleteIfExists(dir.resolve(oldIndex.file));
             }
             for (SealedSegment s : old) {
-                s.segment().close();
                 Files.deleteIfExists(dir.resolve(s.file()));
-                segmentMeta.drop(s.file());
             }
-            rewrittenMeta.forEach(segmentMeta::installBuilt);
             IndexFiles.fsyncDirectory(dir);
+            drainFrozen(); // buffers frozen during the rewrite, renumbered by the swap
             LOG.info("shard {}: compacted {} sealed rows into {} ({} dropped); buffer rows renumbered from {} to {}",
                     dir, before, after, dropped, oldBufferBase, bufferBase);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot compact shard " + dir + ": " + e.getMessage(), e);
         } finally {
-            lock.writeLock().unlock();
+            compacting = false;
+            sealMutex.unlock();
         }
+        writeFrozen(false); // frozen by a writer that saw the compaction still running
         listener.compacted(dropped, System.nanoTime() - started);
         indexWork(); // a new index over the renumbered rows (we are on the index thread already)
         return dropped;
+    }
+
+    private void trackBuffer(MemoryBuffer rows, long base) {
+        for (int r = 0; r < rows.size(); r++) {
+            track(rows.id(r), rows.version(r), rows.isTombstone(r), base + r);
+        }
+    }
+
+    /**
+     * The tombstone rows of {@code segments} that are the newest record of their id, sorted: kept
+     * by compaction so a late older write still loses. Scans the flags without the lock (segments
+     * are immutable); looks the candidates up under the read lock.
+     */
+    private long[] newestTombstones(List<SealedSegment> segments) {
+        LongArrayList candidates = new LongArrayList();
+        for (SealedSegment s : segments) {
+            for (long r = 0; r < s.segment().count(); r++) {
+                if (s.segment().isTombstone(r)) {
+                    candidates.addLong(s.base() + r);
+                }
+            }
+        }
+        LongArrayList newest = new LongArrayList();
+        lock.readLock().lock();
+        try {
+            for (int i = 0; i < candidates.size(); i++) {
+                long row = candidates.getLong(i);
+                if (state.idToRow.get(idOf(row)) == row) {
+                    newest.addLong(row);
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return newest.toLongArray();
+    }
+
+    private static long versionIn(List<SealedSegment> segments, long row) {
+        SealedSegment s = segmentOf(segments, row);
+        return s.segment().version(row - s.base());
     }
 
     /** Builds and writes the declared metadata indexes of new segments (none declared: none built). */
@@ -980,8 +1208,14 @@ public final class Shard implements AutoCloseable {
         return segmentMeta.lastError();
     }
 
-    /** Writes the newest row of every id in the sealed segments into new segments numbered from 0. */
-    private List<SealedSegment> rewriteSealed() throws IOException {
+    /**
+     * Writes the rows of {@code segments} that are live now or newest tombstones into new segments
+     * numbered from 0, without any lock. A row that dies while this runs is kept; the row that
+     * superseded it is newer, so the swap's row state marks it dead again.
+     */
+    private List<SealedSegment> rewriteSealed(List<SealedSegment> segments, long[] newestTombstones)
+            throws IOException {
+        RowBitmap dead = state.dead;
         List<SealedSegment> out = new ArrayList<>();
         int per = config.bufferRows();
         long generation = manifest.generation() + 1;
@@ -989,19 +1223,20 @@ public final class Shard implements AutoCloseable {
             MemoryBuffer staging = null;
             long base = 0;
             try {
-                for (SealedSegment s : sealed) {
+                for (SealedSegment s : segments) {
                     for (long r = 0; r < s.segment().count(); r++) {
                         long row = s.base() + r;
-                        long id = s.segment().id(r);
-                        if (idToRow.get(id) != row) {
-                            continue; // superseded
+                        boolean tombstone = s.segment().isTombstone(r);
+                        boolean keep = tombstone ? Arrays.binarySearch(newestTombstones, row) >= 0 : !dead.get(row);
+                        if (!keep) {
+                            continue; // superseded or deleted
                         }
                         if (staging == null) {
                             staging = newBuffer(per, "compaction of shard " + dir);
                         }
-                        boolean tombstone = s.segment().isTombstone(r);
-                        staging.append(id, s.segment().version(r), tombstone ? MemoryBuffer.FLAG_TOMBSTONE : 0,
-                                s.segment().vectors(), r * rowBytes, tombstone ? null : s.segment().metadata(r));
+                        staging.append(s.segment().id(r), s.segment().version(r),
+                                tombstone ? MemoryBuffer.FLAG_TOMBSTONE : 0, s.segment().vectors(), r * rowBytes,
+                                tombstone ? null : s.segment().metadata(r));
                         if (staging.isFull()) {
                             out.add(writeSegment(staging, generation, base, arena));
                             base += staging.size();
@@ -1037,29 +1272,13 @@ public final class Shard implements AutoCloseable {
         return new SealedSegment(base, Segment.open(file), name);
     }
 
-    /** Rebuilds the id-to-row map and the dead-row bitmap from the sealed segments and the buffer. */
-    private void rebuildRowState() {
-        idToRow.clear();
-        dead = new RowBitmap();
-        liveRows = 0;
-        maxVersion = 0;
-        for (SealedSegment s : sealed) {
-            for (long r = 0; r < s.segment().count(); r++) {
-                track(s.segment().id(r), s.segment().version(r), s.segment().isTombstone(r), s.base() + r);
-            }
-        }
-        for (int r = 0; r < buffer.size(); r++) {
-            track(buffer.id(r), buffer.version(r), buffer.isTombstone(r), bufferBase + r);
-        }
-    }
-
     /** The newest version of {@code id}, if it exists and is not deleted. */
     public Optional<StoredVector> get(long id) {
         lock.readLock().lock();
         try {
             ensureOpen();
-            long row = idToRow.get(id);
-            if (row == -1 || dead.get(row)) {
+            long row = state.idToRow.get(id);
+            if (row == -1 || state.dead.get(row)) {
                 return Optional.empty();
             }
             return Optional.of(new StoredVector(id, versionOf(row), vectorOf(row),
@@ -1082,7 +1301,7 @@ public final class Shard implements AutoCloseable {
         lock.readLock().lock();
         try {
             ensureOpen();
-            idToRow.forEachLong((id, row) -> {
+            state.idToRow.forEachLong((id, row) -> {
                 int b = IdHashing.bucketOf(id, buckets);
                 records[b]++;
                 hashes[b] += BucketDigest.recordHash(id, versionOf(row), isTombstoneRow(row));
@@ -1134,7 +1353,7 @@ public final class Shard implements AutoCloseable {
         try {
             ensureOpen();
             for (long id : ids) {
-                long row = idToRow.get(id);
+                long row = state.idToRow.get(id);
                 if (row != -1) {
                     out.add(recordOf(id, row));
                 }
@@ -1151,7 +1370,7 @@ public final class Shard implements AutoCloseable {
         lock.readLock().lock();
         try {
             ensureOpen();
-            idToRow.forEachLong((id, row) -> {
+            state.idToRow.forEachLong((id, row) -> {
                 if (bucketFilter.test(IdHashing.bucketOf(id, buckets))) {
                     ids.addLong(id);
                 }
@@ -1171,7 +1390,7 @@ public final class Shard implements AutoCloseable {
         try {
             ensureOpen();
             for (int i = from; i < to; i++) {
-                long row = idToRow.get(ids[i]);
+                long row = state.idToRow.get(ids[i]);
                 if (row == -1) {
                     continue; // never expected: ids keep a record (at least a tombstone) once they have one
                 }
@@ -1260,6 +1479,9 @@ public final class Shard implements AutoCloseable {
                 scanned += scan(q, seg.segment().vectors(), (int) seg.segment().count(), seg.base(), top);
             }
         }
+        for (FrozenBuffer f : frozen) {
+            scanned += scan(q, f.rows().vectors(), f.rows().size(), f.base(), top);
+        }
         MemoryBuffer b = buffer;
         scanned += scan(q, b.vectors(), b.size(), bufferBase, top);
         return new Searched(plan, scanned);
@@ -1275,10 +1497,14 @@ public final class Shard implements AutoCloseable {
     }
 
     private List<Part> parts() {
-        List<Part> parts = new ArrayList<>(sealed.size() + 1);
+        List<Part> parts = new ArrayList<>(sealed.size() + frozen.size() + 1);
         for (SealedSegment s : sealed) {
             Segment seg = s.segment();
             parts.add(new Part(s.base(), (int) seg.count(), segmentMeta.get(s.file()), seg::metadata, seg.vectors()));
+        }
+        for (FrozenBuffer f : frozen) {
+            MemoryBuffer b = f.rows();
+            parts.add(new Part(f.base(), b.size(), f.meta(), b::metadata, b.vectors()));
         }
         MemoryBuffer b = buffer;
         parts.add(new Part(bufferBase, b.size(), bufferMeta, b::metadata, b.vectors()));
@@ -1294,7 +1520,7 @@ public final class Shard implements AutoCloseable {
             totalRows += p.rows();
         }
         // Estimates count dead rows too; scale them by the share of rows that are live.
-        double liveShare = totalRows == 0 ? 0 : Math.min(1.0, (double) liveRows / totalRows);
+        double liveShare = totalRows == 0 ? 0 : Math.min(1.0, (double) state.liveRows / totalRows);
         double estimate = 0;
         double estimateCovered = 0;
         for (Part p : parts) {
@@ -1342,7 +1568,7 @@ public final class Shard implements AutoCloseable {
         while (it.hasNext()) {
             int r = it.next();
             long row = part.base() + r;
-            if (dead.get(row)) {
+            if (state.dead.get(row)) {
                 continue;
             }
             scanned++;
@@ -1379,7 +1605,7 @@ public final class Shard implements AutoCloseable {
             }
             long allowedRows = 0;
             for (int w = 0; w < words; w++) {
-                bits[w] &= ~dead.word(w);
+                bits[w] &= ~state.dead.word(w);
                 allowedRows += Long.bitCount(bits[w]);
             }
             matches[0] += allowedRows;
@@ -1421,14 +1647,14 @@ public final class Shard implements AutoCloseable {
     /** The unfiltered search of the covered rows; dead rows are excluded with a bitmap when there are any. */
     private Searched probeIndex(ShardIndex idx, long covered, float[] q, int k, SearchParams params, TopK top) {
         long words = (covered + 63) >>> 6;
-        boolean allLive = dead.cardinality() == 0;
+        boolean allLive = state.dead.cardinality() == 0;
         try (NativeMemoryBudget.Reservation reservation = config.budget().reserve(
                 (allLive ? 0 : words * Long.BYTES) + 12L * k, "search bitmap over " + covered + " rows");
              Arena arena = Arena.ofConfined()) {
             MemorySegment allowed = allLive ? null : arena.allocate(words * Long.BYTES, 8);
             long live = allLive ? covered : 0;
             for (long w = 0; !allLive && w < words; w++) {
-                long alive = ~dead.word(w);
+                long alive = ~state.dead.word(w);
                 if (w == words - 1 && (covered & 63) != 0) {
                     alive &= (1L << (covered & 63)) - 1;
                 }
@@ -1516,7 +1742,7 @@ public final class Shard implements AutoCloseable {
         long scanned = 0;
         for (int r = 0; r < rows; r++) {
             long row = base + r;
-            if (dead.get(row)) {
+            if (state.dead.get(row)) {
                 continue;
             }
             scanned++;
@@ -1533,7 +1759,7 @@ public final class Shard implements AutoCloseable {
     public long count() {
         lock.readLock().lock();
         try {
-            return liveRows;
+            return state.liveRows;
         } finally {
             lock.readLock().unlock();
         }
@@ -1548,15 +1774,25 @@ public final class Shard implements AutoCloseable {
         }
     }
 
+    /** Rows not in a published segment yet: the memory buffer's and those of buffers being sealed. */
     public int bufferedRows() {
-        return buffer.size();
+        lock.readLock().lock();
+        try {
+            int rows = buffer.size();
+            for (FrozenBuffer f : frozen) {
+                rows += f.rows().size();
+            }
+            return rows;
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** Highest version of any record the shard holds, tombstones included; 0 when it holds none. */
     public long maxVersion() {
         lock.readLock().lock();
         try {
-            return maxVersion;
+            return state.maxVersion;
         } finally {
             lock.readLock().unlock();
         }
@@ -1570,7 +1806,11 @@ public final class Shard implements AutoCloseable {
     public long bufferBytes() {
         lock.readLock().lock();
         try {
-            return buffer.bytes();
+            long bytes = buffer.bytes();
+            for (FrozenBuffer f : frozen) {
+                bytes += f.rows().bytes();
+            }
+            return bytes;
         } finally {
             lock.readLock().unlock();
         }
@@ -1599,33 +1839,55 @@ public final class Shard implements AutoCloseable {
         return IndexSpec.flat(config.dimension(), config.metric());
     }
 
-    private long idOf(long row) {
+    /** A buffered row: the live or a frozen buffer holding it and its row number there. */
+    private record Buffered(MemoryBuffer rows, int local) {
+    }
+
+    /** The buffer (live or frozen) holding {@code row}, or null when a sealed segment holds it. Under the lock. */
+    private Buffered buffered(long row) {
         if (row >= bufferBase) {
-            return buffer.id((int) (row - bufferBase));
+            return new Buffered(buffer, (int) (row - bufferBase));
+        }
+        for (int i = frozen.size() - 1; i >= 0; i--) {
+            FrozenBuffer f = frozen.get(i);
+            if (row >= f.base()) {
+                return new Buffered(f.rows(), (int) (row - f.base()));
+            }
+        }
+        return null;
+    }
+
+    private long idOf(long row) {
+        Buffered b = buffered(row);
+        if (b != null) {
+            return b.rows().id(b.local());
         }
         SealedSegment s = sealedOf(row);
         return s.segment().id(row - s.base());
     }
 
     private long versionOf(long row) {
-        if (row >= bufferBase) {
-            return buffer.version((int) (row - bufferBase));
+        Buffered b = buffered(row);
+        if (b != null) {
+            return b.rows().version(b.local());
         }
         SealedSegment s = sealedOf(row);
         return s.segment().version(row - s.base());
     }
 
     private boolean isTombstoneRow(long row) {
-        if (row >= bufferBase) {
-            return buffer.isTombstone((int) (row - bufferBase));
+        Buffered b = buffered(row);
+        if (b != null) {
+            return b.rows().isTombstone(b.local());
         }
         SealedSegment s = sealedOf(row);
         return s.segment().isTombstone(row - s.base());
     }
 
     private MemorySegment metadataOf(long row) {
-        if (row >= bufferBase) {
-            return buffer.metadata((int) (row - bufferBase));
+        Buffered b = buffered(row);
+        if (b != null) {
+            return b.rows().metadata(b.local());
         }
         SealedSegment s = sealedOf(row);
         return s.segment().metadata(row - s.base());
@@ -1633,8 +1895,9 @@ public final class Shard implements AutoCloseable {
 
     private float[] vectorOf(long row) {
         MemorySegment v;
-        if (row >= bufferBase) {
-            v = buffer.vector((int) (row - bufferBase));
+        Buffered b = buffered(row);
+        if (b != null) {
+            v = b.rows().vector(b.local());
         } else {
             SealedSegment s = sealedOf(row);
             v = s.segment().vectors().asSlice((row - s.base()) * rowBytes, rowBytes);
@@ -1643,11 +1906,15 @@ public final class Shard implements AutoCloseable {
     }
 
     private SealedSegment sealedOf(long row) {
+        return segmentOf(sealed, row);
+    }
+
+    private static SealedSegment segmentOf(List<SealedSegment> segments, long row) {
         int lo = 0;
-        int hi = sealed.size() - 1;
+        int hi = segments.size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            SealedSegment s = sealed.get(mid);
+            SealedSegment s = segments.get(mid);
             if (row < s.base()) {
                 hi = mid - 1;
             } else if (row >= s.end()) {
@@ -1656,7 +1923,7 @@ public final class Shard implements AutoCloseable {
                 return s;
             }
         }
-        throw new IllegalStateException("row " + row + " is in no segment of shard " + dir);
+        throw new IllegalStateException("row " + row + " is in no sealed segment");
     }
 
     /** Saves an index that caught up with segments sealed after it was last written. */
@@ -1694,6 +1961,7 @@ public final class Shard implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sealMutex.lock(); // a seal in progress finishes first; frozen rows not yet sealed are in the WAL
         lock.writeLock().lock();
         try {
             if (closed) {
@@ -1716,8 +1984,13 @@ public final class Shard implements AutoCloseable {
             if (buffer != null) {
                 buffer.close();
             }
+            for (FrozenBuffer f : frozen) {
+                f.rows().close();
+            }
+            frozen.clear();
         } finally {
             lock.writeLock().unlock();
+            sealMutex.unlock();
         }
     }
 }

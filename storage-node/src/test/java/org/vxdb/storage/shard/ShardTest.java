@@ -297,10 +297,11 @@ class ShardTest {
 
     @Test
     void shouldRefuseToOpenWhenTheBufferDoesNotFitTheMemoryBudget() {
-        NativeMemoryBudget budget = new NativeMemoryBudget(1L << 20);
+        NativeMemoryBudget budget = new NativeMemoryBudget(256L << 10);
         ShardConfig config = ShardFixtures.config(dir, DIM, Metric.L2, 100_000, FsyncPolicy.ALWAYS).withBudget(budget);
-        assertEquals("native memory budget exceeded: memory buffer of shard " + dir + " needs 7.7 MiB, 0 B of 1.0 MiB "
-                + "already in use", assertThrows(NativeMemoryExhaustedException.class, () -> Shard.open(config))
+        // A new buffer starts at a sixteenth of bufferRows (6250 rows of 16-d) and grows as rows come.
+        assertEquals("native memory budget exceeded: memory buffer of shard " + dir + " needs 494.4 KiB, 0 B of "
+                + "256.0 KiB already in use", assertThrows(NativeMemoryExhaustedException.class, () -> Shard.open(config))
                 .getMessage());
         assertEquals(0, budget.used());
     }
