@@ -15,9 +15,9 @@ import org.vxdb.vecs.Recall;
 /**
  * {@code recall}: every query of the dataset against every target, for each nprobe; recall@k
  * against the exact ground truth (tie-aware when the dataset has distances), QPS and latency
- * percentiles. Targets take turns within each nprobe (forward order in even rounds, backward in
- * odd ones) so that drift in machine load hits them alike, and each target's best QPS at recall
- * >= {@code --recall-goal} is reported as a ratio to the first target's (the baseline).
+ * percentiles. Within each nprobe every target runs in its own steady block (warm-up, then all its
+ * rounds; remote targets also their hop floor), and each target's best QPS at recall >=
+ * {@code --recall-goal} is reported as a ratio to the first target's (the baseline).
  */
 final class RecallWorkload {
 
@@ -36,16 +36,17 @@ final class RecallWorkload {
     }
 
     /** What one target measured at one nprobe. */
-    record Point(String target, int nprobe, double recall, double qps, Histogram latency) {
+    record Point(String target, int nprobe, double recall, double qps, Histogram latency, Histogram floor) {
         JsonLine json() {
-            return new JsonLine().put("target", target).put("nprobe", nprobe == 0 ? "default" : nprobe)
+            JsonLine j = new JsonLine().put("target", target).put("nprobe", nprobe == 0 ? "default" : nprobe)
                     .put("recall", recall).put("qps", qps).put("latency", Latencies.summary(latency, "us"));
+            return floor == null ? j : j.put("hop_floor_latency", Latencies.summary(floor, "us"));
         }
     }
 
     static Outcome run(LoadContext c, List<Target> targets) {
         int rounds = c.options.integer("rounds", 1, 1);
-        int warmup = c.options.integer("warmup", 100, 0);
+        int warmup = c.options.integer("warmup", 1000, 0);
         int clients = c.options.integer("clients", 1, 1);
         double goal = c.options.decimal("recall-goal", 0.95);
         List<Integer> nprobes = c.options.nprobes("nprobe", "default");
@@ -63,38 +64,48 @@ final class RecallWorkload {
         return outcome(c, targets, loads, points, goal, rounds, clients);
     }
 
+    /**
+     * Each target in its own steady block: its warm-up right before its rounds, all its rounds back
+     * to back (targets never interleave, so a remote JVM is not measured cold after another target's
+     * turn), and for a remote target the hop floor (empty calls over the same connections) in the
+     * same block.
+     */
     private static List<Point> measure(LoadContext c, List<Target> targets, int nprobe, int rounds, int warmup,
                                        int clients) {
         int nq = c.dataset.queries().count();
-        Map<Target, Answers> answers = new LinkedHashMap<>();
-        Map<Target, Histogram> latency = new LinkedHashMap<>();
-        Map<Target, long[]> totals = new LinkedHashMap<>();
-        for (Target t : targets) {
-            answers.put(t, Answers.of(nq, c.k));
-            latency.put(t, Latencies.newHistogram());
-            totals.put(t, new long[2]);
-            // --warmup searches, cycling through the queries when there are fewer (sift-5k has 100).
-            if (warmup > 0) {
-                pass(c, t, nprobe, warmup, 1, Answers.of(nq, c.k));
-            }
-        }
-        for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < targets.size(); i++) {
-                Target t = targets.get(r % 2 == 0 ? i : targets.size() - 1 - i);
-                LoadLoop.Result res = pass(c, t, nprobe, nq, clients, answers.get(t));
-                latency.get(t).add(res.latency());
-                totals.get(t)[0] += res.completed();
-                totals.get(t)[1] += res.elapsedNanos();
-            }
-        }
         List<Point> points = new ArrayList<>();
         for (Target t : targets) {
-            long[] tot = totals.get(t);
-            Point p = new Point(t.name(), nprobe, recall(answers.get(t), c.dataset, c.k), tot[0] / (tot[1] / 1e9),
-                    latency.get(t));
-            c.out.printf(Locale.ROOT, "%-28s %8s %8.4f %9.0f %9.1f %9.1f %9.1f %9.1f%n", p.target(),
+            Answers answers = Answers.of(nq, c.k);
+            Histogram latency = Latencies.newHistogram();
+            // --warmup searches, cycling through the queries when there are fewer (sift-5k has 100).
+            if (warmup > 0) {
+                pass(c, t, nprobe, warmup, clients, Answers.of(nq, c.k));
+            }
+            Histogram floor = null;
+            LoadLoop.Operation empty = t.emptyCall();
+            if (empty != null) {
+                new LoadLoop(Ticker.SYSTEM).closed(clients, Math.max(warmup, 1000), 0, empty);
+                LoadLoop.Result f = new LoadLoop(Ticker.SYSTEM).closed(clients, (long) rounds * nq, 0, empty);
+                if (f.failed() > 0) {
+                    throw new IllegalStateException(t.name() + ": " + f.failed() + " empty calls failed, first: "
+                            + f.firstError());
+                }
+                floor = f.latency();
+            }
+            long completed = 0;
+            long elapsed = 0;
+            for (int r = 0; r < rounds; r++) {
+                LoadLoop.Result res = pass(c, t, nprobe, nq, clients, answers);
+                latency.add(res.latency());
+                completed += res.completed();
+                elapsed += res.elapsedNanos();
+            }
+            Point p = new Point(t.name(), nprobe, recall(answers, c.dataset, c.k), completed / (elapsed / 1e9),
+                    latency, floor);
+            c.out.printf(Locale.ROOT, "%-28s %8s %8.4f %9.0f %9.1f %9.1f %9.1f %9.1f%s%n", p.target(),
                     nprobe == 0 ? "default" : Integer.toString(nprobe), p.recall(), p.qps(), us(p.latency(), 50),
-                    us(p.latency(), 99), us(p.latency(), 99.9), p.latency().getMaxValue() / 1e3);
+                    us(p.latency(), 99), us(p.latency(), 99.9), p.latency().getMaxValue() / 1e3,
+                    floor == null ? "" : fmt("   (hop floor p50 %.1f, p99 %.1f)", us(floor, 50), us(floor, 99)));
             points.add(p);
         }
         return points;
