@@ -206,4 +206,15 @@ public final class RequestChecks {
         }
         return k;
     }
+
+    /**
+     * A recall target: 0 (none: the default) or a number in (0, 1]. {@code at} names the field in
+     * the error, e.g. {@code params.recall_target}.
+     */
+    public static double recallTarget(double target, String at) {
+        if (!(target >= 0 && target <= 1)) {
+            throw new IllegalArgumentException(at + ": " + target + " is invalid: use a recall in (0, 1] (0: none)");
+        }
+        return target;
+    }
 }

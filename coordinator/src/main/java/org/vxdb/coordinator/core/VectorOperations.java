@@ -217,6 +217,7 @@ final class VectorOperations {
         CollectionSpec spec = catalog.spec(name);
         RequestChecks.query(request.getQueryList(), spec.getDimension(), name);
         RequestChecks.k(request.getK());
+        RequestChecks.recallTarget(request.getParams().getRecallTarget(), "params.recall_target");
         if (request.hasFilter()) {
             RequestChecks.filter(request.getFilter());
         }

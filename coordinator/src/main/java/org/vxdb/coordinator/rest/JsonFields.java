@@ -106,6 +106,18 @@ final class JsonFields {
         return (int) v.longValue();
     }
 
+    /** A JSON number as a double; 0 when absent. The range is the core's to check. */
+    double decimal(String field) {
+        JsonNode v = get(field);
+        if (v == null) {
+            return 0;
+        }
+        if (!v.isNumber()) {
+            throw RestError.invalid(at(field) + ": expected a number, got " + kind(v));
+        }
+        return v.doubleValue();
+    }
+
     /** An unsigned 64-bit integer (a JSON number or a decimal string) as a long with the same bits; 0 when absent. */
     long uint64(String field) {
         JsonNode v = get(field);

@@ -26,7 +26,7 @@ final class RequestDecoder {
 
     private static final Set<String> SPEC_FIELDS = Set.of("name", "dimension", "metric", "index", "shard_count",
             "buffer_rows", "buffer_bytes", "buffer_age_millis", "fsync_policy", "batch_window_micros",
-            "metadata_indexes");
+            "metadata_indexes", "recall_target");
     private static final Set<String> METADATA_INDEX_FIELDS = Set.of("field", "kind");
     private static final List<String> METADATA_INDEX_KINDS = List.of("inverted", "ordered");
     private static final Set<String> WRITE_FIELDS = Set.of("vectors", "consistency");
@@ -34,7 +34,7 @@ final class RequestDecoder {
     private static final Set<String> DELETE_FIELDS = Set.of("ids", "consistency");
     private static final Set<String> SEARCH_FIELDS = Set.of("vector", "vector_f32", "k", "filter", "params",
             "include_vectors", "include_metadata", "explain");
-    private static final Set<String> PARAMS_FIELDS = Set.of("nprobe", "ef_search");
+    private static final Set<String> PARAMS_FIELDS = Set.of("nprobe", "ef_search", "recall_target");
 
     private RequestDecoder() {
     }
@@ -49,7 +49,8 @@ final class RequestDecoder {
                 .setBufferRows(f.uint32("buffer_rows"))
                 .setBufferBytes(f.uint64("buffer_bytes"))
                 .setBufferAgeMillis(f.uint64("buffer_age_millis"))
-                .setBatchWindowMicros(f.uint64("batch_window_micros"));
+                .setBatchWindowMicros(f.uint64("batch_window_micros"))
+                .setRecallTarget(f.decimal("recall_target"));
         String metric = f.string("metric", null);
         if (metric != null) {
             spec.setMetric(enumValue(Metric.class, "", metric, f.at("metric"), List.of("l2", "inner_product", "cosine")));
@@ -146,7 +147,7 @@ final class RequestDecoder {
         if (f.get("params") != null) {
             JsonFields p = JsonFields.of(f.get("params"), "params", PARAMS_FIELDS);
             request.setParams(SearchParams.newBuilder().setNprobe(p.uint32("nprobe"))
-                    .setEfSearch(p.uint32("ef_search")));
+                    .setEfSearch(p.uint32("ef_search")).setRecallTarget(p.decimal("recall_target")));
         }
         return request.build();
     }

@@ -57,6 +57,9 @@ final class ResponseEncoder {
             out.put("fsync_policy", RequestDecoder.spelling(s.getFsyncPolicy()).substring("fsync_".length()));
         }
         unsigned(out, "batch_window_micros", s.getBatchWindowMicros());
+        if (s.getRecallTarget() > 0) {
+            out.put("recall_target", s.getRecallTarget());
+        }
         if (s.getMetadataIndexesCount() == 0) {
             return out;
         }
@@ -155,6 +158,9 @@ final class ResponseEncoder {
         }
         out.put("plan", r.getPlan());
         unsigned(out, "rows_scanned", r.getRowsScanned());
+        if (r.hasRecall()) {
+            out.put("recall", r.getRecall().getValue());
+        }
         out.put("partial", r.getPartial());
         ArrayNode unavailable = out.putArray("unavailable_ranges");
         r.getUnavailableRangesList().forEach(unavailable::add);

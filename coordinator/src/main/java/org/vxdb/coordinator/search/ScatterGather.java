@@ -1,6 +1,7 @@
 package org.vxdb.coordinator.search;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.DoubleValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -75,6 +76,7 @@ public final class ScatterGather {
         List<List<SearchHit>> hits = new ArrayList<>();
         TreeSet<String> plans = new TreeSet<>();
         long scanned = 0;
+        double recall = Double.NaN;
         List<String> unavailable = new ArrayList<>();
         List<NodeSearch> explained = new ArrayList<>();
         while (!pending.isEmpty()) {
@@ -88,6 +90,10 @@ public final class ScatterGather {
                     hits.add(a.response().getHitsList());
                     plans.add(a.node().id() + ":" + a.response().getPlan());
                     scanned += a.response().getRowsScanned();
+                    if (a.response().hasRecall()) {
+                        double r = a.response().getRecall().getValue();
+                        recall = Double.isNaN(recall) ? r : Math.min(recall, r);
+                    }
                     continue;
                 }
                 if (!CallFailures.isNodeTrouble(a.failure())) {
@@ -104,9 +110,14 @@ public final class ScatterGather {
         if (!unavailable.isEmpty()) {
             metrics.partialSearch();
         }
-        return SearchResponse.newBuilder().addAllHits(TopKMerger.merge(hits, request.getK()))
-                .setPlan(String.join(",", plans)).setRowsScanned(scanned).setPartial(!unavailable.isEmpty())
-                .addAllUnavailableRanges(unavailable).addAllNodes(explained).build();
+        SearchResponse.Builder response = SearchResponse.newBuilder()
+                .addAllHits(TopKMerger.merge(hits, request.getK())).setPlan(String.join(",", plans))
+                .setRowsScanned(scanned).setPartial(!unavailable.isEmpty()).addAllUnavailableRanges(unavailable)
+                .addAllNodes(explained);
+        if (!Double.isNaN(recall)) {
+            response.setRecall(DoubleValue.of(recall));
+        }
+        return response.build();
     }
 
     /** Each pending range to its first replica not yet tried whose breaker is closed. */

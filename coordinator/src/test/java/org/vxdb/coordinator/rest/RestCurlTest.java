@@ -125,7 +125,7 @@ class RestCurlTest {
         assertError(curl.json("POST", "/v1/collections", "{\"name\":\"m\",\"dimension\":3,\"metric\":\"l2\",\"dims\":3}"),
                 400, "INVALID_ARGUMENT", "request body: unknown field 'dims' (expected batch_window_micros, "
                         + "buffer_age_millis, buffer_bytes, buffer_rows, dimension, fsync_policy, index, "
-                        + "metadata_indexes, metric, name, shard_count)");
+                        + "metadata_indexes, metric, name, recall_target, shard_count)");
         assertError(curl.get("/v1/collections/m"), 404, "NOT_FOUND", "unknown collection 'm'");
     }
 

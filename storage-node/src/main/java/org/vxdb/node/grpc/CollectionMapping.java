@@ -1,5 +1,6 @@
 package org.vxdb.node.grpc;
 
+import org.vxdb.api.RequestChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ final class CollectionMapping {
                         "spec.shard_count"),
                 rows, spec.getBufferBytes() > 0 ? spec.getBufferBytes() : defaults.bufferBytes(),
                 spec.getBufferAgeMillis() > 0 ? Duration.ofMillis(spec.getBufferAgeMillis()) : defaults.bufferAge(),
-                policy, window, indexes);
+                policy, window, indexes, RequestChecks.recallTarget(spec.getRecallTarget(), "spec.recall_target"));
     }
 
     /** A wire metadata index spec; errors name {@code at}, e.g. {@code spec.metadata_indexes[2].kind}. */
@@ -145,6 +146,7 @@ final class CollectionMapping {
                 .setFsyncPolicy(fsync(c.fsyncPolicy()))
                 .setBatchWindowMicros(c.batchWindow().toNanos() / 1000)
                 .addAllMetadataIndexes(c.metadataIndexes().stream().map(CollectionMapping::metadataIndex).toList())
+                .setRecallTarget(c.recallTarget())
                 .build();
     }
 

@@ -16,8 +16,8 @@ import org.vxdb.storage.shard.StoredVector;
 /** One validated search over some shards of a collection, merged into a global top-k. */
 final class SearchExecution {
 
-    /** The merged result: hits nearest first, distinct plans, rows compared exactly. */
-    record Result(List<SearchHit> hits, String plan, long rowsScanned) {
+    /** The merged result: hits nearest first, distinct plans, rows compared exactly, lowest measured recall. */
+    record Result(List<SearchHit> hits, String plan, long rowsScanned, double recall) {
     }
 
     private SearchExecution() {
@@ -47,14 +47,20 @@ final class SearchExecution {
         return new org.vxdb.index.SearchParams(nprobe, ef);
     }
 
+    /** The request's recall target, or the collection's when it names none. */
+    static double recallTarget(SearchParams p, Collection c) {
+        double target = RequestChecks.recallTarget(p.getRecallTarget(), "params.recall_target");
+        return target > 0 ? target : c.config().recallTarget();
+    }
+
     static Result run(Collection c, int[] shards, float[] query, int k, Filter filter, org.vxdb.index.SearchParams params,
-                      boolean includeVectors, boolean includeMetadata) {
-        Collection.ShardsOutcome outcome = c.search(shards, query, k, filter, params);
+                      double recallTarget, boolean includeVectors, boolean includeMetadata) {
+        Collection.ShardsOutcome outcome = c.search(shards, query, k, filter, params, recallTarget);
         List<SearchHit> hits = new ArrayList<>(outcome.hits().size());
         for (Collection.ShardHit sh : outcome.hits()) {
             hits.add(toProto(c, sh, includeVectors, includeMetadata));
         }
-        return new Result(hits, outcome.plan(), outcome.rowsScanned());
+        return new Result(hits, outcome.plan(), outcome.rowsScanned(), outcome.recall());
     }
 
     private static SearchHit toProto(Collection c, Collection.ShardHit sh, boolean includeVectors,

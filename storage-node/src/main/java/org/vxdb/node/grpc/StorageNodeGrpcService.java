@@ -120,10 +120,14 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
             int k = SearchExecution.k(request.getK());
             SearchExecution.Result r = SearchExecution.run(c, shards, query, k,
                     FilterMapping.toFilter(request.hasFilter(), request.getFilter()),
-                    SearchExecution.params(request.getParams()), request.getIncludeVectors(),
-                    request.getIncludeMetadata());
-            return ShardSearchResponse.newBuilder().addAllHits(r.hits()).setPlan(r.plan())
-                    .setRowsScanned(r.rowsScanned()).setTookMicros((System.nanoTime() - started) / 1000).build();
+                    SearchExecution.params(request.getParams()), SearchExecution.recallTarget(request.getParams(), c),
+                    request.getIncludeVectors(), request.getIncludeMetadata());
+            ShardSearchResponse.Builder b = ShardSearchResponse.newBuilder().addAllHits(r.hits()).setPlan(r.plan())
+                    .setRowsScanned(r.rowsScanned());
+            if (!Double.isNaN(r.recall())) {
+                b.setRecall(com.google.protobuf.DoubleValue.of(r.recall()));
+            }
+            return b.setTookMicros((System.nanoTime() - started) / 1000).build();
         });
     }
 

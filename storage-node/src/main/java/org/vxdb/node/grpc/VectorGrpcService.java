@@ -152,10 +152,14 @@ public final class VectorGrpcService extends VectorServiceGrpc.VectorServiceImpl
             int k = SearchExecution.k(request.getK());
             Filter filter = FilterMapping.toFilter(request.hasFilter(), request.getFilter());
             SearchExecution.Result r = SearchExecution.run(c, SearchExecution.shards(c, List.of()), query, k, filter,
-                    SearchExecution.params(request.getParams()), request.getIncludeVectors(),
-                    request.getIncludeMetadata());
-            return SearchResponse.newBuilder().addAllHits(r.hits()).setPlan(r.plan()).setRowsScanned(r.rowsScanned())
-                    .build();
+                    SearchExecution.params(request.getParams()), SearchExecution.recallTarget(request.getParams(), c),
+                    request.getIncludeVectors(), request.getIncludeMetadata());
+            SearchResponse.Builder b = SearchResponse.newBuilder().addAllHits(r.hits()).setPlan(r.plan())
+                    .setRowsScanned(r.rowsScanned());
+            if (!Double.isNaN(r.recall())) {
+                b.setRecall(com.google.protobuf.DoubleValue.of(r.recall()));
+            }
+            return b.build();
         });
     }
 

@@ -52,6 +52,11 @@ public final class MetricsStorageListener implements StorageListener {
     }
 
     @Override
+    public void recallSampled(boolean served, double recallAtDefault) {
+        metrics.measuredRecall.labelValues(served ? "served" : "bootstrap").observe(recallAtDefault);
+    }
+
+    @Override
     public void metadataIndexBuilt(String fields, long rows, long nanos) {
         metrics.metadataIndexBuildSeconds.observe(nanos / 1e9);
     }

@@ -62,6 +62,12 @@ public final class NodeMetrics {
     final Histogram filterEstimateRatio = Histogram.builder().name("vxdb_filter_estimate_ratio")
             .help("(estimated + 1) / (actual + 1) matching rows of each filtered shard search").classicOnly()
             .classicUpperBounds(RATIO_BUCKETS).register(registry);
+    final Histogram measuredRecall = Histogram.builder().name("vxdb_search_measured_recall")
+            .help("Recall@k of the index at its default setting, per calibration sample checked against the exact "
+                    + "answer (source: served queries, or shard rows used as queries when an index is built)")
+            .labelNames("source").classicOnly()
+            .classicUpperBounds(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 1.0)
+            .register(registry);
     final Histogram metadataIndexBuildSeconds = Histogram.builder().name("vxdb_metadata_index_build_duration_seconds")
             .help("Time to build the metadata indexes of one segment from its metadata").classicOnly()
             .classicUpperBounds(BUILD_BUCKETS).register(registry);

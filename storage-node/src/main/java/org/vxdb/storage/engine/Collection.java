@@ -152,8 +152,11 @@ public final class Collection {
     public record ShardHit(int shard, Hit hit) {
     }
 
-    /** Merged hits nearest first, the distinct shard plans, the rows the shards compared exactly. */
-    public record ShardsOutcome(List<ShardHit> hits, String plan, long rowsScanned) {
+    /**
+     * Merged hits nearest first, the distinct shard plans, the rows the shards compared exactly, and
+     * the lowest recall any shard measured at the index setting it ran (NaN: none measured).
+     */
+    public record ShardsOutcome(List<ShardHit> hits, String plan, long rowsScanned, double recall) {
     }
 
     private static final Comparator<ShardHit> SHARD_HITS_NEAREST_FIRST = Comparator
@@ -168,27 +171,34 @@ public final class Collection {
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
-        ShardsOutcome o = search(all, query, k, filter, SearchParams.DEFAULT);
-        return new SearchOutcome(o.hits().stream().map(ShardHit::hit).toList(), o.plan(), o.rowsScanned());
+        ShardsOutcome o = search(all, query, k, filter, SearchParams.DEFAULT, config.recallTarget());
+        return new SearchOutcome(o.hits().stream().map(ShardHit::hit).toList(), o.plan(), o.rowsScanned(),
+                o.recall());
     }
 
     /**
      * Searches the listed shards side by side (on the engine's shard-search pool, with the calling
      * thread) and merges their results once into the top-k, nearest first, equal distances by lower
-     * id: the same answer as searching them one after another.
+     * id: the same answer as searching them one after another. {@code recallTarget}: see
+     * {@link Shard#search(float[], int, Filter, SearchParams, double)} (0: none).
      */
-    public ShardsOutcome search(int[] shardNumbers, float[] query, int k, Filter filter, SearchParams params) {
+    public ShardsOutcome search(int[] shardNumbers, float[] query, int k, Filter filter, SearchParams params,
+                                double recallTarget) {
         ensureOpen();
         for (int s : shardNumbers) {
             shard(s);
         }
         List<SearchOutcome> outcomes = searchPool.runAll(shardNumbers.length,
-                i -> shards.get(shardNumbers[i]).search(query, k, filter, params));
+                i -> shards.get(shardNumbers[i]).search(query, k, filter, params, recallTarget));
         List<ShardHit> all = new ArrayList<>();
         TreeSet<String> plans = new TreeSet<>();
         long scanned = 0;
+        double recall = Double.NaN;
         for (int i = 0; i < shardNumbers.length; i++) {
             SearchOutcome outcome = outcomes.get(i);
+            if (!Double.isNaN(outcome.recall())) {
+                recall = Double.isNaN(recall) ? outcome.recall() : Math.min(recall, outcome.recall());
+            }
             for (Hit h : outcome.hits()) {
                 all.add(new ShardHit(shardNumbers[i], h));
             }
@@ -197,7 +207,7 @@ public final class Collection {
         }
         all.sort(SHARD_HITS_NEAREST_FIRST);
         List<ShardHit> top = List.copyOf(all.subList(0, Math.min(k, all.size())));
-        return new ShardsOutcome(top, String.join(",", plans), scanned);
+        return new ShardsOutcome(top, String.join(",", plans), scanned, recall);
     }
 
     /** The newest version of {@code id} in any shard (the highest version if, unexpectedly, several have it). */

@@ -32,10 +32,11 @@ import org.vxdb.storage.wal.WalConfig;
  * @param batchWindow with {@link FsyncPolicy#BATCH}, the least time between two fsyncs
  * @param metadataIndexes metadata fields indexed in every shard (value to rows, or ordered numbers),
  *                    at most {@link MetadataIndexSpec#MAX_PER_COLLECTION}, each (field, kind) once
+ * @param recallTarget recall@k searches aim for when they name none, in (0, 1]; 0: none
  */
 public record CollectionConfig(String name, int dimension, Metric metric, String index, int shardCount,
                                int bufferRows, long bufferBytes, Duration bufferAge, FsyncPolicy fsyncPolicy,
-                               Duration batchWindow, List<MetadataIndexSpec> metadataIndexes) {
+                               Duration batchWindow, List<MetadataIndexSpec> metadataIndexes, double recallTarget) {
 
     public static final int MAX_NAME_LENGTH = 64;
     public static final int MAX_DIMENSION = IndexSpec.MAX_DIMENSION;
@@ -106,13 +107,25 @@ public record CollectionConfig(String name, int dimension, Metric metric, String
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(at + "metadataIndexes: " + e.getMessage(), e);
         }
+        if (!(recallTarget >= 0 && recallTarget <= 1)) {
+            throw new IllegalArgumentException(at + "recallTarget " + recallTarget
+                    + " is invalid: use a recall in (0, 1] (0: none)");
+        }
     }
 
     /** A collection without metadata indexes. */
     public CollectionConfig(String name, int dimension, Metric metric, String index, int shardCount, int bufferRows,
                             long bufferBytes, Duration bufferAge, FsyncPolicy fsyncPolicy, Duration batchWindow) {
         this(name, dimension, metric, index, shardCount, bufferRows, bufferBytes, bufferAge, fsyncPolicy, batchWindow,
-                List.of());
+                List.of(), 0);
+    }
+
+    /** A collection without a default recall target. */
+    public CollectionConfig(String name, int dimension, Metric metric, String index, int shardCount, int bufferRows,
+                            long bufferBytes, Duration bufferAge, FsyncPolicy fsyncPolicy, Duration batchWindow,
+                            List<MetadataIndexSpec> metadataIndexes) {
+        this(name, dimension, metric, index, shardCount, bufferRows, bufferBytes, bufferAge, fsyncPolicy, batchWindow,
+                metadataIndexes, 0);
     }
 
     private static void checkBatchWindow(String at, FsyncPolicy policy, Duration window) {
@@ -158,38 +171,44 @@ public record CollectionConfig(String name, int dimension, Metric metric, String
 
     public CollectionConfig withIndex(String newIndex) {
         return new CollectionConfig(name, dimension, metric, newIndex, shardCount, bufferRows, bufferBytes, bufferAge,
-                fsyncPolicy, batchWindow, metadataIndexes);
+                fsyncPolicy, batchWindow, metadataIndexes, recallTarget);
     }
 
     public CollectionConfig withShardCount(int newShardCount) {
         return new CollectionConfig(name, dimension, metric, index, newShardCount, bufferRows, bufferBytes, bufferAge,
-                fsyncPolicy, batchWindow, metadataIndexes);
+                fsyncPolicy, batchWindow, metadataIndexes, recallTarget);
     }
 
     public CollectionConfig withBufferRows(int newBufferRows) {
         return new CollectionConfig(name, dimension, metric, index, shardCount, newBufferRows, bufferBytes, bufferAge,
-                fsyncPolicy, batchWindow, metadataIndexes);
+                fsyncPolicy, batchWindow, metadataIndexes, recallTarget);
     }
 
     public CollectionConfig withBufferBytes(long newBufferBytes) {
         return new CollectionConfig(name, dimension, metric, index, shardCount, bufferRows, newBufferBytes, bufferAge,
-                fsyncPolicy, batchWindow, metadataIndexes);
+                fsyncPolicy, batchWindow, metadataIndexes, recallTarget);
     }
 
     public CollectionConfig withBufferAge(Duration newBufferAge) {
         return new CollectionConfig(name, dimension, metric, index, shardCount, bufferRows, bufferBytes, newBufferAge,
-                fsyncPolicy, batchWindow, metadataIndexes);
+                fsyncPolicy, batchWindow, metadataIndexes, recallTarget);
     }
 
     /** Sets both WAL settings at once, so a policy and the window it needs change together. */
     public CollectionConfig withFsync(FsyncPolicy newPolicy, Duration newBatchWindow) {
         return new CollectionConfig(name, dimension, metric, index, shardCount, bufferRows, bufferBytes, bufferAge,
-                newPolicy, newBatchWindow, metadataIndexes);
+                newPolicy, newBatchWindow, metadataIndexes, recallTarget);
     }
 
     public CollectionConfig withMetadataIndexes(List<MetadataIndexSpec> specs) {
         return new CollectionConfig(name, dimension, metric, index, shardCount, bufferRows, bufferBytes, bufferAge,
-                fsyncPolicy, batchWindow, specs);
+                fsyncPolicy, batchWindow, specs, recallTarget);
+    }
+
+    /** This config with a default recall target for its searches (0: none). */
+    public CollectionConfig withRecallTarget(double target) {
+        return new CollectionConfig(name, dimension, metric, index, shardCount, bufferRows, bufferBytes, bufferAge,
+                fsyncPolicy, batchWindow, metadataIndexes, target);
     }
 
     /** This config with {@code spec} added to its metadata indexes (unchanged when already there). */

@@ -48,6 +48,9 @@ final class CollectionConfigFile {
         if (!c.metadataIndexes().isEmpty()) {
             e.put("metadataIndexes", formatIndexes(c.metadataIndexes()));
         }
+        if (c.recallTarget() > 0) {
+            e.put("recallTarget", Double.toString(c.recallTarget()));
+        }
         PropertiesFile.write(collectionDir.resolve(FILE_NAME), "VxDB collection config", e);
     }
 
@@ -63,12 +66,20 @@ final class CollectionConfigFile {
             config = new CollectionConfig(f.text("name"), f.integer("dimension"), Metric.parse(f.text("metric")),
                     f.text("index"), f.integer("shardCount"), f.integer("bufferRows"), f.number("bufferBytes"),
                     f.duration("bufferAge"), FsyncPolicy.valueOf(f.text("fsyncPolicy")), f.duration("batchWindow"),
-                    parseIndexes(f.optional("metadataIndexes", "")));
+                    parseIndexes(f.optional("metadataIndexes", "")), recallTarget(f.optional("recallTarget", "0")));
         } catch (IllegalArgumentException e) {
             throw PropertiesFile.corrupt(file, e.getMessage());
         }
         f.checkAllUsed();
         return config;
+    }
+
+    private static double recallTarget(String text) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("recallTarget '" + text + "' is not a number");
+        }
     }
 
     static String formatIndexes(List<MetadataIndexSpec> specs) {

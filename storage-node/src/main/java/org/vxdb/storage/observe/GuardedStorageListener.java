@@ -103,6 +103,15 @@ public final class GuardedStorageListener implements StorageListener {
         }
     }
 
+    @Override
+    public void recallSampled(boolean served, double recallAtDefault) {
+        try {
+            delegate.recallSampled(served, recallAtDefault);
+        } catch (RuntimeException e) {
+            failed("recallSampled", e);
+        }
+    }
+
     private void failed(String callback, RuntimeException e) {
         if (warned.compareAndSet(false, true)) {
             LOG.warn("storage listener {} threw from {}; ignored (further failures are logged at DEBUG)",

@@ -47,6 +47,13 @@ public interface StorageListener {
     }
 
     /** A shard built the metadata indexes {@code fields} (comma-separated specs) of a segment of {@code rows} rows. */
+    /**
+     * A recall calibration sample: {@code served} for a served query (false: a row of the shard used
+     * as a query when an index was built), with the recall@k measured at the default setting.
+     */
+    default void recallSampled(boolean served, double recallAtDefault) {
+    }
+
     default void metadataIndexBuilt(String fields, long rows, long nanos) {
     }
 }

@@ -45,6 +45,7 @@ import org.vxdb.index.kernel.Kernels;
 import org.vxdb.index.spi.IndexFiles;
 import org.vxdb.index.kernel.VectorKernels;
 import org.vxdb.index.linear.LinearIndex;
+import org.vxdb.index.faiss.FaissVectorIndex;
 import org.vxdb.index.linear.TopK;
 import org.vxdb.storage.buffer.MemoryBuffer;
 import org.vxdb.storage.filter.Filter;
@@ -122,6 +123,7 @@ public final class Shard implements AutoCloseable {
     /** Set when {@link #close} starts, before it waits for the indexer: queued index work is then skipped. */
     private volatile boolean closing;
     private final VectorIndexProvider provider = VectorIndexProviders.get();
+    private final RecallCalibrator calibration = new RecallCalibrator();
     /**
      * Index over sealed rows; replaced under the write lock, read by searches under the read lock
      * and by status calls without it. Null: exact scans.
@@ -229,6 +231,9 @@ public final class Shard implements AutoCloseable {
             recovering = false;
             scheduleIndexWork();
             scheduleMetadataIndexWork();
+            if (index != null) {
+                bootstrapCalibration(index);
+            }
         } finally {
             lock.writeLock().unlock();
         }
@@ -801,6 +806,7 @@ public final class Shard implements AutoCloseable {
                     built.persistedRows));
             manifest.write(dir);
             index = built;
+            bootstrapCalibration(built);
             if (previous != null) {
                 previous.close();
                 if (!previous.file.equals(built.file)) {
@@ -1416,6 +1422,11 @@ public final class Shard implements AutoCloseable {
         return search(query, k, filter, SearchParams.DEFAULT);
     }
 
+    /** {@link #search(float[], int, Filter, SearchParams, double)} without a recall target. */
+    public SearchOutcome search(float[] query, int k, Filter filter, SearchParams params) {
+        return search(query, k, filter, params, 0);
+    }
+
     /**
      * Top-k over the buffer (exact scan) and the sealed segments (the index where it covers them,
      * exact scan beyond), skipping dead rows and rows the filter rejects. The outcome names the plan
@@ -1423,9 +1434,15 @@ public final class Shard implements AutoCloseable {
      * ({@link FilterPlanner}) then chooses between scanning the matching rows exactly and searching
      * the index with the matches as allowed ids (with more lists or a larger efSearch when the filter
      * is selective). Whatever the plan, if k rows match, k come back.
+     *
+     * <p>With a {@code recallTarget} (0: none) and no explicit nprobe or efSearch, an unfiltered
+     * search through the index runs at the smallest setting whose recall, measured by the shard's
+     * {@link RecallCalibrator}, meets the target. Every search through the index names the setting
+     * that ran and the recall measured there in its plan and {@link SearchOutcome#recall()}.
      */
-    public SearchOutcome search(float[] query, int k, Filter filter, SearchParams params) {
+    public SearchOutcome search(float[] query, int k, Filter filter, SearchParams params, double recallTarget) {
         IndexArguments.checkK(k);
+        checkRecallTarget(recallTarget);
         if (query == null || query.length != config.dimension()) {
             throw new IllegalArgumentException("query has " + (query == null ? 0 : query.length)
                     + " dimensions, the collection has " + config.dimension());
@@ -1439,11 +1456,28 @@ public final class Shard implements AutoCloseable {
         if (config.metric() == Metric.COSINE) {
             LinearIndex.normalize(q);
         }
+        ShardIndex idx;
+        SearchOutcome outcome;
         lock.readLock().lock();
         try {
             ensureOpen();
+            idx = index;
+            RecallCalibrator.Setting setting = null;
+            SearchParams effective = params;
+            if (filter == null && idx != null && idx.coveredRows > 0) {
+                int defaultSetting = defaultSetting(idx);
+                if (params.nprobe() == 0 && params.efSearch() == 0 && recallTarget > 0) {
+                    setting = calibration.forTarget(idx, defaultSetting, recallTarget);
+                    effective = setting == null ? params : setting.params();
+                } else {
+                    int value = idx.index.spec().type().isIvf() ? (params.nprobe() > 0 ? params.nprobe()
+                            : defaultSetting) : (params.efSearch() > 0 ? params.efSearch() : defaultSetting);
+                    setting = calibration.at(idx, defaultSetting, value);
+                }
+            }
             TopK top = new TopK(k);
-            Searched searched = filter == null ? unfiltered(q, k, params, top) : filtered(q, k, filter, params, top);
+            Searched searched = filter == null ? unfiltered(q, k, effective, top)
+                    : filtered(q, k, filter, params, top);
             long[] rows = new long[top.size()];
             float[] distances = new float[top.size()];
             int n = top.drain(rows, distances);
@@ -1452,10 +1486,168 @@ public final class Shard implements AutoCloseable {
                 long row = rows[i];
                 hits.add(new Hit(idOf(row), distances[i], versionOf(row), MetadataCodec.decode(metadataOf(row))));
             }
-            return new SearchOutcome(hits, searched.plan(), searched.scanned());
+            String plan = searched.plan();
+            double recall = Double.NaN;
+            if (setting != null && plan.startsWith("index")) {
+                recall = setting.recall();
+                plan += " " + setting.label() + (Double.isNaN(recall) ? " recall=unmeasured"
+                        : String.format(java.util.Locale.ROOT, " recall=%.3f", recall))
+                        + (recallTarget > 0 ? " target=" + recallTarget : "");
+            }
+            outcome = new SearchOutcome(hits, plan, searched.scanned(), recall);
         } finally {
             lock.readLock().unlock();
         }
+        if (filter == null && idx != null && calibration.shouldSample(idx)) {
+            float[] sampled = q;
+            RecallCalibrator.submit(() -> calibrate(idx, sampled, k, -1));
+        }
+        return outcome;
+    }
+
+    private static void checkRecallTarget(double target) {
+        if (!(target >= 0 && target <= 1)) {
+            throw new IllegalArgumentException("recall target must be between 0 and 1 (0: none), got " + target);
+        }
+    }
+
+    /** The setting an index search runs at when none is given: the default nprobe, or FAISS HNSW's efSearch. */
+    private int defaultSetting(ShardIndex idx) {
+        return idx.index.spec().type().isIvf() ? defaultNprobe(idx) : FaissVectorIndex.DEFAULT_EF_SEARCH;
+    }
+
+    /**
+     * One calibration sample (on the calibration thread): the exact top-k of {@code q} over the
+     * rows {@code idx} covers, then the index's answer at each ladder setting, compared. Takes the
+     * read lock per segment and per setting, so writes are never held up for a whole scan; gives up
+     * if the index was replaced or the shard closed meanwhile. {@code self}: a row that is the query
+     * itself (leave-one-out), excluded from both answers; -1 for a served query.
+     */
+    private void calibrate(ShardIndex idx, float[] q, int k, long self) {
+        int[] ladder;
+        List<SealedSegment> segments;
+        lock.readLock().lock();
+        try {
+            if (closed || index != idx) {
+                return;
+            }
+            ladder = calibration.ladder(idx, defaultSetting(idx));
+            segments = List.copyOf(sealed);
+        } finally {
+            lock.readLock().unlock();
+        }
+        if (ladder.length == 0) {
+            return;
+        }
+        int want = self >= 0 ? k + 1 : k;
+        long covered = idx.coveredRows;
+        TopK exact = new TopK(want);
+        for (SealedSegment seg : segments) {
+            if (seg.base() >= covered) {
+                break;
+            }
+            lock.readLock().lock();
+            try {
+                if (closed || index != idx) {
+                    return;
+                }
+                scan(q, seg.segment().vectors(), (int) Math.min(seg.segment().count(), covered - seg.base()),
+                        seg.base(), exact);
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+        long[] truthRows = withoutSelf(exact, want, self, k);
+        if (truthRows.length == 0) {
+            return;
+        }
+        double[] recalls = new double[ladder.length];
+        for (int i = 0; i < ladder.length; i++) {
+            TopK got = new TopK(want);
+            lock.readLock().lock();
+            try {
+                if (closed || index != idx) {
+                    return;
+                }
+                SearchParams p = idx.index.spec().type().isIvf() ? SearchParams.nprobe(ladder[i])
+                        : SearchParams.efSearch(ladder[i]);
+                probeIndex(idx, covered, q, want, p, got);
+            } finally {
+                lock.readLock().unlock();
+            }
+            long[] found = withoutSelf(got, want, self, k);
+            int hits = 0;
+            for (long row : found) {
+                for (long t : truthRows) {
+                    if (t == row) {
+                        hits++;
+                        break;
+                    }
+                }
+            }
+            recalls[i] = hits / (double) truthRows.length;
+        }
+        calibration.add(idx, ladder, recalls, self < 0);
+        int at = java.util.Arrays.binarySearch(ladder, defaultSetting(idx));
+        listener.recallSampled(self < 0, recalls[Math.max(0, at)]);
+    }
+
+    /** The first {@code k} rows of {@code top} (nearest first) other than {@code self}. */
+    private static long[] withoutSelf(TopK top, int want, long self, int k) {
+        long[] rows = new long[top.size()];
+        float[] distances = new float[top.size()];
+        int n = top.drain(rows, distances);
+        long[] out = new long[Math.min(k, n)];
+        int m = 0;
+        for (int i = 0; i < n && m < out.length; i++) {
+            if (rows[i] != self) {
+                out[m++] = rows[i];
+            }
+        }
+        return Arrays.copyOf(out, m);
+    }
+
+    /**
+     * Leave-one-out samples for a new index: live covered rows, spread over the shard, each used
+     * as a query with itself left out, so the first searches with a recall target already find a
+     * calibrated setting.
+     */
+    private void bootstrapCalibration(ShardIndex idx) {
+        long covered = idx.coveredRows;
+        if (covered == 0) {
+            return;
+        }
+        long step = Math.max(1, covered / RecallCalibrator.BOOTSTRAP_SAMPLES);
+        RecallCalibrator.submit(() -> {
+            for (long row = step / 2; row < covered; row += step) {
+                float[] q;
+                lock.readLock().lock();
+                try {
+                    if (closed || index != idx) {
+                        return;
+                    }
+                    if (state.dead.get(row)) {
+                        continue;
+                    }
+                    q = vectorOf(row);
+                } finally {
+                    lock.readLock().unlock();
+                }
+                calibrate(idx, q, 10, row);
+            }
+        });
+    }
+
+    /** Calibration samples from served queries the live index has. */
+    int servedCalibrationSamples() {
+        ShardIndex idx = index;
+        return idx == null ? 0 : calibration.servedSamples(idx);
+    }
+
+    /** Calibration samples the live index has (tests wait for the bootstrap with it). */
+    int calibrationSamples() {
+        ShardIndex idx = index;
+        return idx == null ? 0 : calibration.samples(idx);
     }
 
     /** The plan that ran and the rows compared exactly. */

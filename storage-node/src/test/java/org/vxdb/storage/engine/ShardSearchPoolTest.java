@@ -112,8 +112,8 @@ class ShardSearchPoolTest {
             for (int q = 0; q < 25; q++) {
                 float[] query = vector(70_000 + q, DIM);
                 Filter filter = q % 2 == 0 ? null : Filter.eq("parity", "odd");
-                out.add(c.search(all, query, 10, filter, SearchParams.DEFAULT));
-                out.add(c.search(some, query, 7, filter, SearchParams.DEFAULT));
+                out.add(c.search(all, query, 10, filter, SearchParams.DEFAULT, 0));
+                out.add(c.search(some, query, 7, filter, SearchParams.DEFAULT, 0));
             }
             return out;
         }

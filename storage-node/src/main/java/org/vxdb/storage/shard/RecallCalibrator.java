@@ -1,0 +1,251 @@
+package org.vxdb.storage.shard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.vxdb.index.IndexSpec;
+import org.vxdb.index.IndexType;
+import org.vxdb.index.SearchParams;
+
+/**
+ * What a shard's index delivers: recall@k measured at a ladder of settings (IVF {@code nprobe},
+ * HNSW {@code efSearch}) on sampled queries, each checked against the exact answer over the rows
+ * the index covers. Samples are served queries (every one the calibration thread keeps up with
+ * until the window holds {@link #WINDOW} of them, then at most one per shard per second) and, right after an index is built or loaded, rows of the shard used as
+ * queries with themselves left out (leave-one-out), which stand in until {@link #MIN_SAMPLES}
+ * served queries have been checked. The last {@link #WINDOW} samples count, so the figures follow
+ * the data and the queries as they change; a new index starts over.
+ *
+ * <p>From them a shard picks the smallest setting whose mean recall meets a requested target, and
+ * tells every search the recall measured at the setting that ran. Thread-safe.
+ */
+final class RecallCalibrator {
+
+    /** Samples kept per shard. */
+    static final int WINDOW = 64;
+    /** Samples before the figures are used: until then a target runs at the ladder's top. */
+    static final int MIN_SAMPLES = 12;
+    /** Leave-one-out samples taken when an index is built or loaded. */
+    static final int BOOTSTRAP_SAMPLES = 24;
+    /** A served query is sampled at most this often per shard once calibrated. */
+    static final long SAMPLE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int[] EF_LADDER = {16, 32, 64, 128, 256, 512, 1024};
+
+    /** One calibration thread per process, low priority; samples beyond its short queue are dropped. */
+    private static final ThreadPoolExecutor WORKER = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(8), r -> {
+                Thread t = new Thread(r, "vxdb-recall-calibration");
+                t.setDaemon(true);
+                t.setPriority(Thread.MIN_PRIORITY);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy());
+
+    static {
+        WORKER.allowCoreThreadTimeOut(true);
+    }
+
+    /** A setting of the ladder and the recall measured there (NaN: not measured yet). */
+    record Setting(int value, boolean ivf, double recall) {
+
+        SearchParams params() {
+            return ivf ? SearchParams.nprobe(value) : SearchParams.efSearch(value);
+        }
+
+        String label() {
+            return (ivf ? "nprobe=" : "ef=") + value;
+        }
+    }
+
+    private final AtomicLong lastSample = new AtomicLong(System.nanoTime() - SAMPLE_EVERY_NANOS);
+    private ShardIndex index;
+    private int[] ladder = new int[0];
+    private boolean ivf;
+    private final double[][] ring = new double[WINDOW][];
+    private final boolean[] servedSample = new boolean[WINDOW];
+    private int samples;
+    private int served;
+    private int next;
+
+    static void submit(Runnable sample) {
+        WORKER.execute(sample);
+    }
+
+    /** Waits until the calibration thread has nothing queued or running (tests that count memory use it). */
+    static void awaitIdle() throws InterruptedException {
+        while (WORKER.getActiveCount() > 0 || !WORKER.getQueue().isEmpty()) {
+            Thread.sleep(5);
+        }
+    }
+
+    /** The ladder for an index: powers of two below nlist plus the default nprobe, or the efSearch ladder. */
+    static int[] ladderFor(IndexSpec spec, int defaultSetting) {
+        TreeSet<Integer> values = new TreeSet<>();
+        if (spec.type().isIvf()) {
+            for (int n = 1; n < spec.nlist(); n *= 2) {
+                values.add(n);
+            }
+            values.add(Math.min(spec.nlist(), Math.max(1, defaultSetting)));
+        } else if (spec.type() == IndexType.HNSW_FLAT) {
+            for (int ef : EF_LADDER) {
+                values.add(ef);
+            }
+            values.add(defaultSetting);
+        }
+        return values.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The ladder samples of {@code idx} are measured on (empty for an index without a knob). */
+    synchronized int[] ladder(ShardIndex idx, int defaultSetting) {
+        resetFor(idx, defaultSetting);
+        return ladder.clone();
+    }
+
+    private void resetFor(ShardIndex idx, int defaultSetting) {
+        if (index == idx) {
+            return;
+        }
+        index = idx;
+        ivf = idx.index.spec().type().isIvf();
+        ladder = ladderFor(idx.index.spec(), defaultSetting);
+        samples = 0;
+        served = 0;
+        next = 0;
+    }
+
+    /**
+     * Records one sample: recall at each ladder value (in ladder order), from a served query or a
+     * leave-one-out row; ignored if the index changed meanwhile.
+     */
+    synchronized void add(ShardIndex idx, int[] measuredLadder, double[] recalls, boolean fromServed) {
+        if (index != idx || !java.util.Arrays.equals(ladder, measuredLadder)) {
+            return;
+        }
+        if (samples == WINDOW && servedSample[next]) {
+            served--;
+        }
+        ring[next] = recalls.clone();
+        servedSample[next] = fromServed;
+        if (fromServed) {
+            served++;
+        }
+        next = (next + 1) % WINDOW;
+        samples = Math.min(WINDOW, samples + 1);
+    }
+
+    /**
+     * Whether sample {@code s} counts: once the window holds {@link #MIN_SAMPLES} served queries
+     * only they do (rows of the shard used as queries are a proxy: real queries may come from
+     * elsewhere, and their neighbours lie differently).
+     */
+    private boolean counts(int s) {
+        return served < MIN_SAMPLES || servedSample[s];
+    }
+
+    private int counted() {
+        return served < MIN_SAMPLES ? samples : served;
+    }
+
+    synchronized int samples(ShardIndex idx) {
+        return index == idx ? samples : 0;
+    }
+
+    synchronized int servedSamples(ShardIndex idx) {
+        return index == idx ? served : 0;
+    }
+
+    /** Whether a served query on {@code idx} should be sampled now (and claims the slot if so). */
+    boolean shouldSample(ShardIndex idx) {
+        long now = System.nanoTime();
+        long last = lastSample.get();
+        boolean due = servedSamples(idx) < WINDOW || now - last >= SAMPLE_EVERY_NANOS;
+        return due && lastSample.compareAndSet(last, now);
+    }
+
+    /**
+     * The setting for a recall target: the smallest ladder value whose measured recall meets it
+     * with 95% confidence (the mean less 1.645 standard errors over the samples); the ladder's top
+     * when none does or too few samples exist yet (recall then as measured).
+     */
+    synchronized Setting forTarget(ShardIndex idx, int defaultSetting, double target) {
+        resetFor(idx, defaultSetting);
+        if (ladder.length == 0) {
+            return null;
+        }
+        double[] mean = means();
+        if (mean != null) {
+            for (int i = 0; i < ladder.length; i++) {
+                if (lowerBound(i, mean[i]) >= target) {
+                    return new Setting(ladder[i], ivf, mean[i]);
+                }
+            }
+        }
+        int top = ladder.length - 1;
+        return new Setting(ladder[top], ivf, mean == null ? Double.NaN : mean[top]);
+    }
+
+    /** The recall measured at {@code value} (the largest ladder value not above it); NaN if not measured. */
+    synchronized Setting at(ShardIndex idx, int defaultSetting, int value) {
+        resetFor(idx, defaultSetting);
+        if (ladder.length == 0) {
+            return null;
+        }
+        double[] mean = means();
+        int at = -1;
+        for (int i = 0; i < ladder.length && ladder[i] <= value; i++) {
+            at = i;
+        }
+        double recall = mean == null || at < 0 ? Double.NaN : mean[at];
+        return new Setting(value, ivf, recall);
+    }
+
+    /** One-sided 95% lower confidence bound of the mean recall at ladder index {@code i}. */
+    private double lowerBound(int i, double mean) {
+        double squares = 0;
+        for (int s = 0; s < samples; s++) {
+            if (counts(s)) {
+                double d = ring[s][i] - mean;
+                squares += d * d;
+            }
+        }
+        int n = counted();
+        double std = n > 1 ? Math.sqrt(squares / (n - 1)) : 0;
+        return mean - 1.645 * std / Math.sqrt(n);
+    }
+
+    /** Mean recall per ladder value over the window, or null with fewer than {@link #MIN_SAMPLES}. */
+    private double[] means() {
+        if (samples < MIN_SAMPLES) {
+            return null;
+        }
+        double[] mean = new double[ladder.length];
+        for (int s = 0; s < samples; s++) {
+            if (counts(s)) {
+                for (int i = 0; i < ladder.length; i++) {
+                    mean[i] += ring[s][i];
+                }
+            }
+        }
+        int n = counted();
+        for (int i = 0; i < ladder.length; i++) {
+            mean[i] /= n;
+        }
+        return mean;
+    }
+
+    /** Per ladder value: the mean recall so far (for status reports and tests). */
+    synchronized List<Setting> curve(ShardIndex idx) {
+        List<Setting> out = new ArrayList<>();
+        if (index != idx) {
+            return out;
+        }
+        double[] mean = means();
+        for (int i = 0; i < ladder.length; i++) {
+            out.add(new Setting(ladder[i], ivf, mean == null ? Double.NaN : mean[i]));
+        }
+        return out;
+    }
+}
