@@ -71,7 +71,8 @@ public final class VxdbCli {
         });
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println("vxdb: " + e.getMessage() + " (try: vxdb " + qualifiedName(c) + " --help)");
+            String name = qualifiedName(c);
+            c.getErr().println("vxdb: " + e.getMessage() + " (try: vxdb " + (name.isEmpty() ? "" : name + " ") + "--help)");
             c.getErr().flush();
             return USAGE;
         });
