@@ -48,7 +48,13 @@ public final class VxdbCli {
     /** Exit code for a command line picocli cannot parse. */
     public static final int USAGE = 2;
 
+    /** The CLI's own logging setup (warnings only, on stderr), not the node's or the coordinator's. */
+    static final String LOGBACK_CONFIG = "vxdb-cli-logback.xml";
+
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+        }
         int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         System.exit(code);
     }
@@ -72,7 +78,12 @@ public final class VxdbCli {
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();
             String name = qualifiedName(c);
-            c.getErr().println("vxdb: " + e.getMessage() + " (try: vxdb " + (name.isEmpty() ? "" : name + " ") + "--help)");
+            String message = e.getMessage();
+            if (e instanceof CommandLine.UnmatchedArgumentException u && name.isEmpty() && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().getFirst().startsWith("-")) {
+                message = "unknown command '" + u.getUnmatched().getFirst() + "'";
+            }
+            c.getErr().println("vxdb: " + message + " (try: vxdb " + (name.isEmpty() ? "" : name + " ") + "--help)");
             c.getErr().flush();
             return USAGE;
         });

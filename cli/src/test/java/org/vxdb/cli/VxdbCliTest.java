@@ -45,7 +45,7 @@ class VxdbCliTest {
     void shouldNameAnUnknownCommand() {
         CliRun r = CliRun.of("frobnicate");
         assertEquals(2, r.code());
-        assertEquals("vxdb: Unmatched argument at index 0: 'frobnicate' (try: vxdb --help)\n", r.err());
+        assertEquals("vxdb: unknown command 'frobnicate' (try: vxdb --help)\n", r.err());
     }
 
     @Test

@@ -12,6 +12,10 @@ public final class GrpcErrors {
     public static String describe(StatusRuntimeException e) {
         Status s = e.getStatus();
         String description = s.getDescription();
+        if (s.getCause() != null && s.getCause().getMessage() != null
+                && (description == null || description.equals("io exception"))) {
+            description = s.getCause().getMessage();
+        }
         return switch (s.getCode()) {
             case UNAVAILABLE -> "the cluster is unavailable" + (description == null ? "" : ": " + description);
             case DEADLINE_EXCEEDED -> "the call timed out (--timeout)" + (description == null ? "" : ": " + description);

@@ -59,6 +59,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private final List<Process> processes = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -174,10 +176,23 @@ public final class RunCommand implements Callable<Integer> {
         }
         out.println("Press Ctrl-C to stop.");
         out.flush();
-        for (Process p : processes) {
-            p.waitFor();
+        List<Member> members = new ArrayList<>(nodes);
+        members.add(coordinator);
+        int code = 0;
+        for (int i = 0; i < members.size(); i++) {
+            int exit = processes.get(i).waitFor();
+            if (exit != 0 && !stopping.get()) {
+                spec.commandLine().getErr().println("vxdb: " + members.get(i).name() + " exited with code " + exit
+                        + "; see " + members.get(i).log());
+                spec.commandLine().getErr().flush();
+                code = 1;
+            }
         }
-        return 0;
+        if (stopping.get()) {
+            awaitStopped();
+            return 0;
+        }
+        return code;
     }
 
     private void start(Launcher launcher, Member m, String heap, String classpath, String mainClass) {
@@ -223,19 +238,35 @@ public final class RunCommand implements Callable<Integer> {
         throw new CliException(m.name() + " did not become ready");
     }
 
-    /** SIGTERM to every process still running (a graceful shutdown), then waits for each. */
+    /** SIGTERM to every process still running (a graceful shutdown), then waits for each. Once. */
     private void stopAll() {
-        List<Process> running;
-        synchronized (processes) {
-            running = processes.stream().filter(Process::isAlive).toList();
-        }
-        if (running.isEmpty()) {
+        if (!stopping.compareAndSet(false, true)) {
+            awaitStopped();
             return;
         }
-        System.err.println("vxdb: stopping the local cluster");
-        running.forEach(Process::destroy);
-        running.forEach(Launcher::stop);
-        System.err.println("vxdb: stopped");
+        try {
+            List<Process> running;
+            synchronized (processes) {
+                running = processes.stream().filter(Process::isAlive).toList();
+            }
+            if (running.isEmpty()) {
+                return;
+            }
+            System.err.println("vxdb: stopping the local cluster");
+            running.forEach(Process::destroy);
+            running.forEach(Launcher::stop);
+            System.err.println("vxdb: stopped");
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** HOST:PORT as a client reaches it; port 0 cannot be waited for. */
