@@ -42,6 +42,16 @@ class VxdbCliTest {
     }
 
     @Test
+    void shouldStartTheNodeImageWithTheFlagsOfOpsJvmArgs() throws IOException {
+        String start = Files.readString(projectDir().resolve("docker/node-start.sh")).replace("\\\n", " ");
+        for (String line : Files.readAllLines(projectDir().resolve("ops/jvm.args"))) {
+            if (!line.isBlank()) {
+                assertTrue(start.replaceAll("\\s+", " ").contains(line.strip()), "docker/node-start.sh passes " + line);
+            }
+        }
+    }
+
+    @Test
     void shouldNameAnUnknownCommand() {
         CliRun r = CliRun.of("frobnicate");
         assertEquals(2, r.code());

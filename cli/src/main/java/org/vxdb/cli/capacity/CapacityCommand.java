@@ -33,11 +33,14 @@ public final class CapacityCommand implements Runnable {
     @Option(names = "--index", defaultValue = "ivf_flat", paramLabel = "ivf_flat|ivf_sq8|hnsw|flat|FACTORY",
             description = "Index type, or a factory string such as IVF1024,Flat (default: ${DEFAULT-VALUE})")
     String index;
-    @Option(names = "--hnsw-m", defaultValue = "32", description = "HNSW M for --index hnsw (default: ${DEFAULT-VALUE})")
+    @Option(names = "--hnsw-m", defaultValue = "32",
+            description = "HNSW M for --index hnsw (default: ${DEFAULT-VALUE})")
     int hnswM;
-    @Option(names = "--rf", defaultValue = "1", paramLabel = "R", description = "Replication factor (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rf", defaultValue = "1", paramLabel = "R",
+            description = "Replication factor (default: ${DEFAULT-VALUE})")
     int rf;
-    @Option(names = "--nodes", defaultValue = "1", paramLabel = "K", description = "Storage nodes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--nodes", defaultValue = "1", paramLabel = "K",
+            description = "Storage nodes (default: ${DEFAULT-VALUE})")
     int nodes;
     @Option(names = "--clusters", defaultValue = "12", paramLabel = "C",
             description = "Total clusters of the topology: shards of a collection per node (default: ${DEFAULT-VALUE})")

@@ -18,7 +18,8 @@ public final class GrpcErrors {
         }
         return switch (s.getCode()) {
             case UNAVAILABLE -> "the cluster is unavailable" + (description == null ? "" : ": " + description);
-            case DEADLINE_EXCEEDED -> "the call timed out (--timeout)" + (description == null ? "" : ": " + description);
+            case DEADLINE_EXCEEDED -> "the call timed out (--timeout)"
+                    + (description == null ? "" : ": " + description);
             case UNAUTHENTICATED -> "not authenticated (give --api-key or --api-key-file)"
                     + (description == null ? "" : ": " + description);
             default -> description == null ? s.getCode().toString() : description;

@@ -82,7 +82,8 @@ public final class SearchCommand implements Runnable {
         GetResponse got = c.vectors().get(GetRequest.newBuilder().setCollection(collection).addIds(id)
                 .setIncludeVectors(true).build());
         if (got.getVectorsCount() == 0) {
-            throw new CliException("collection '" + collection + "' has no vector with id " + Long.toUnsignedString(id));
+            throw new CliException("collection '" + collection + "' has no vector with id "
+                    + Long.toUnsignedString(id));
         }
         return got.getVectors(0).getValuesList();
     }

@@ -108,14 +108,16 @@ public final class StatusCommand implements java.util.concurrent.Callable<Intege
                 long v = s.path("vectors").asLong(0);
                 vectors += v;
                 nodeVectors = Long.toString(v);
-                memory = human(s.path("native_memory_used").asLong()) + " / " + human(s.path("native_memory_limit").asLong());
+                memory = human(s.path("native_memory_used").asLong()) + " / "
+                        + human(s.path("native_memory_limit").asLong());
                 long free = 0;
                 for (JsonNode d : s.path("data_dirs")) {
                     free += d.path("usable_bytes").asLong();
                 }
                 disk = human(free);
             }
-            String stateText = state + (n.path("reason").asString("").isEmpty() ? "" : " (" + n.path("reason").asString() + ")");
+            String reason = n.path("reason").asString("");
+            String stateText = state + (reason.isEmpty() ? "" : " (" + reason + ")");
             lines.add(String.format("%-12s %-10s %-10s %12s  %-22s %-10s %s", n.path("id").asString(), state, breaker,
                     nodeVectors, memory, disk, ranges(n)));
             if (!state.equals("ready")) {

@@ -42,7 +42,8 @@ public final class DelegateCommands {
         }
     }
 
-    @Command(name = "node", description = "Run one storage node: vxdb node --config FILE (ops/config/node.example.yaml)")
+    @Command(name = "node",
+            description = "Run one storage node: vxdb node --config FILE (ops/config/node.example.yaml)")
     public static final class Node extends Delegate {
         @Override
         String mainClass() {
@@ -116,8 +117,8 @@ public final class DelegateCommands {
         }
     }
 
-    @Command(name = "audit", description = "Check an audit log's hash chain: vxdb audit verify [--checkpoint SEQ:HASH]..."
-            + " FILE...")
+    @Command(name = "audit",
+            description = "Check an audit log's hash chain: vxdb audit verify [--checkpoint SEQ:HASH]... FILE...")
     public static final class Audit extends Delegate {
         @Override
         String mainClass() {

@@ -46,7 +46,8 @@ public final class Launcher {
     public Path jvmArgsFile() {
         Path f = home.resolve(JVM_ARGS_FILE);
         if (!Files.isRegularFile(f)) {
-            throw new CliException(f + " is missing: run vxdb from the repository (./vxdb sets -D" + HOME_PROPERTY + ")");
+            throw new CliException(f + " is missing: run vxdb from the repository (./vxdb sets -D" + HOME_PROPERTY
+                    + ")");
         }
         return f;
     }

@@ -106,8 +106,10 @@ public final class RunCommand implements Callable<Integer> {
         CoordinatorConfig cc = CoordinatorConfig.load(coordinatorFile);
         String grpc = fixedPort(cc.server().grpc().listen(), coordinatorFile);
         String http = fixedPort(cc.server().httpListen(), coordinatorFile);
-        String rest = cc.protocols().restListen() == null ? null : fixedPort(cc.protocols().restListen(), coordinatorFile);
-        String resp = cc.protocols().respListen() == null ? null : fixedPort(cc.protocols().respListen(), coordinatorFile);
+        HostAndPort restListen = cc.protocols().restListen();
+        HostAndPort respListen = cc.protocols().respListen();
+        String rest = restListen == null ? null : fixedPort(restListen, coordinatorFile);
+        String resp = respListen == null ? null : fixedPort(respListen, coordinatorFile);
         List<String> coordinatorPorts = new ArrayList<>(List.of(grpc, http));
         if (rest != null) {
             coordinatorPorts.add(rest);
@@ -169,9 +171,11 @@ public final class RunCommand implements Callable<Integer> {
             out.println("Dashboard (docs/dashboard.md): http" + s + "://" + rest + "/dashboard/");
         }
         if (secure) {
-            out.println("Secured (docs/security.md): CA data/secure/certs/ca.pem, first admin key data/secure/admin.key,");
+            out.println("Secured (docs/security.md): CA data/secure/certs/ca.pem, first admin key"
+                    + " data/secure/admin.key,");
             out.println("  audit log " + logs + "/audit.log. Try:");
-            out.println("  curl --cacert data/secure/certs/ca.pem -H \"Authorization: Bearer $(cat data/secure/admin.key)\""
+            out.println("  curl --cacert data/secure/certs/ca.pem"
+                    + " -H \"Authorization: Bearer $(cat data/secure/admin.key)\""
                     + " https://127.0.0.1:7110/v1/collections");
         }
         out.println("Press Ctrl-C to stop.");
@@ -322,8 +326,9 @@ public final class RunCommand implements Callable<Integer> {
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         List<String> cmd = launcher.javaCommand(null, launcher.moduleClasspath("coordinator"),
-                "org.vxdb.coordinator.security.KeysMain", List.of("--config", conf.resolve("coordinator.yaml").toString(),
-                        "create", "--role", "admin", "--name", "local admin (./vxdb run --secure)", "--quiet"));
+                "org.vxdb.coordinator.security.KeysMain", List.of("--config",
+                        conf.resolve("coordinator.yaml").toString(), "create", "--role", "admin", "--name",
+                        "local admin (./vxdb run --secure)", "--quiet"));
         Process p = launcher.processBuilder(cmd).redirectOutput(tmp.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         if (p.waitFor() != 0) {

@@ -45,8 +45,8 @@ public final class ImportCommand implements Callable<Integer> {
     String format;
     @Option(names = "--batch", defaultValue = "1000", description = "Rows per write (default: ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--state", paramLabel = "FILE", description = "Where the position is kept (default: FILE.vxdb-import"
-            + " beside the input)")
+    @Option(names = "--state", paramLabel = "FILE",
+            description = "Where the position is kept (default: FILE.vxdb-import beside the input)")
     Path stateFile;
     @Option(names = "--restart", description = "Ignore a saved position and import from the first row")
     boolean restart;

@@ -30,7 +30,8 @@ final class ProgressBar {
         drawn = now;
         int filled = (int) Math.round(Math.max(0, Math.min(1, fraction)) * WIDTH);
         double seconds = Math.max(1e-3, (now - started) / 1e9);
-        err.printf(Locale.ROOT, "\r[%s%s] %3d%%  %,d rows  %,.0f rows/s ", "#".repeat(filled), "-".repeat(WIDTH - filled),
+        err.printf(Locale.ROOT, "\r[%s%s] %3d%%  %,d rows  %,.0f rows/s ", "#".repeat(filled),
+                "-".repeat(WIDTH - filled),
                 Math.round(fraction * 100), rows, sentThisRun / seconds);
         err.flush();
     }

@@ -37,8 +37,9 @@ public interface RowSource extends AutoCloseable {
                 case "fvecs" -> FVECS;
                 case "jsonl", "json", "ndjson" -> JSONL;
                 case "csv" -> CSV;
-                default -> throw new CliException(name != null ? "--format '" + name + "' is invalid: use fvecs, jsonl or"
-                        + " csv" : file + ": cannot tell the format from the extension: give --format fvecs, jsonl or csv");
+                default -> throw new CliException(name != null
+                        ? "--format '" + name + "' is invalid: use fvecs, jsonl or csv"
+                        : file + ": cannot tell the format from the extension: give --format fvecs, jsonl or csv");
             };
         }
 
