@@ -87,7 +87,8 @@ public final class StatusCommand implements java.util.concurrent.Callable<Intege
         }
     }
 
-    static int print(PrintWriter out, JsonNode c) {
+    /** Prints the cluster report {@code c} (the JSON of GET /v1/cluster); returns the exit code. */
+    public static int print(PrintWriter out, JsonNode c) {
         int ready = 0;
         int open = 0;
         long vectors = 0;

@@ -37,7 +37,8 @@ public final class DelegateCommands {
         @Override
         public Integer call() {
             Launcher launcher = Launcher.fromEnvironment();
-            List<String> cmd = launcher.javaCommand(heap(), classpath(launcher), mainClass(), arguments(launcher));
+            List<String> arguments = arguments(launcher); // a usage error before a missing build
+            List<String> cmd = launcher.javaCommand(heap(), classpath(launcher), mainClass(), arguments);
             return launcher.runForeground(cmd);
         }
     }

@@ -50,6 +50,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--config-dir", paramLabel = "DIR", description = "The config directory (default ops/config/local)")
     Path configDir;
 
+    @Option(names = "--log-dir", paramLabel = "DIR",
+            description = "Where the logs go (default data/logs, data/logs/DIR-NAME for another --config-dir)")
+    Path logDir;
+
     @Option(names = "--secure", description = "The secured local cluster (ops/config/local-secure): TLS, API keys,"
             + " audit log; makes development certificates and a first admin key in data/secure")
     boolean secure;
@@ -79,7 +83,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         conf = conf.toRealPath();
         boolean defaultConf = conf.equals(root.resolve("ops/config/local").toAbsolutePath().normalize());
-        Path logs = defaultConf ? root.resolve("data/logs") : root.resolve("data/logs").resolve(conf.getFileName());
+        Path logs = logDir != null ? logDir.toAbsolutePath().normalize()
+                : defaultConf ? root.resolve("data/logs") : root.resolve("data/logs").resolve(conf.getFileName());
 
         List<Path> nodeFiles;
         try (Stream<Path> files = Files.list(conf)) {

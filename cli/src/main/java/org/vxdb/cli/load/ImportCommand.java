@@ -83,41 +83,60 @@ public final class ImportCommand implements Callable<Integer> {
             }
             ProgressBar progress = new ProgressBar(err, !noProgress && System.console() != null
                     && System.console().isTerminal());
-            long done = start;
-            long batches = 0;
-            List<Row> rows = new ArrayList<>(batch);
-            while (true) {
-                rows.clear();
-                Row r;
-                while (rows.size() < batch && (r = source.next()) != null) {
-                    if (r.vector().length != dimension) {
-                        throw new CliException(r.where() + ": vector has " + r.vector().length + " values, collection '"
-                                + collection + "' has dimension " + dimension);
-                    }
-                    rows.add(r);
-                }
-                if (rows.isEmpty()) {
-                    break;
-                }
-                write(c, rows);
-                done += rows.size();
-                state.save(done);
-                batches++;
-                progress.update(source.progress(), done, done - start, false);
-                if (stopAfterBatches > 0 && batches == stopAfterBatches) {
-                    progress.finish();
-                    throw new CliException("import stopped after " + batches + " batches at row " + done
-                            + "; run the same command again to resume", STOPPED);
+            long[] done = {start};
+            Thread interrupted = new Thread(() -> {
+                err.println();
+                err.println("vxdb: import interrupted after row " + done[0] + "; run the same command again to resume");
+                err.flush();
+            }, "vxdb-import-interrupted");
+            Runtime.getRuntime().addShutdownHook(interrupted);
+            try {
+                return importRows(c, source, state, dimension, start, done, progress, out);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(interrupted);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook says where the import stopped
                 }
             }
-            progress.update(1, done, done - start, true);
-            progress.finish();
-            state.delete();
-            out.println("imported " + (done - start) + " rows into " + collection + (start > 0 ? " (resumed at row "
-                    + start + ", " + done + " rows in all)" : ""));
-            out.flush();
-            return 0;
         }
+    }
+
+    private int importRows(Connection c, RowSource source, ImportState state, int dimension, long start, long[] done,
+                           ProgressBar progress, PrintWriter out) throws IOException {
+        long batches = 0;
+        List<Row> rows = new ArrayList<>(batch);
+        while (true) {
+            rows.clear();
+            Row r;
+            while (rows.size() < batch && (r = source.next()) != null) {
+                if (r.vector().length != dimension) {
+                    throw new CliException(r.where() + ": vector has " + r.vector().length + " values, collection '"
+                            + collection + "' has dimension " + dimension);
+                }
+                rows.add(r);
+            }
+            if (rows.isEmpty()) {
+                break;
+            }
+            write(c, rows);
+            done[0] += rows.size();
+            state.save(done[0]);
+            batches++;
+            progress.update(source.progress(), done[0], done[0] - start, false);
+            if (stopAfterBatches > 0 && batches == stopAfterBatches) {
+                progress.finish();
+                throw new CliException("import stopped after " + batches + " batches at row " + done[0]
+                        + "; run the same command again to resume", STOPPED);
+            }
+        }
+        progress.update(1, done[0], done[0] - start, true);
+        progress.finish();
+        state.delete();
+        out.println("imported " + (done[0] - start) + " rows into " + collection + (start > 0
+                ? " (resumed at row " + start + ", " + done[0] + " rows in all)" : ""));
+        out.flush();
+        return 0;
     }
 
     private void write(Connection c, List<Row> rows) {
