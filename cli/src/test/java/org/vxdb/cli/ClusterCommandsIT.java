@@ -147,6 +147,50 @@ class ClusterCommandsIT {
     }
 
     @Test
+    void shouldResumeAnImportWhoseProcessWasKilledWithEveryRowPresentOnce() throws Exception {
+        assertEquals(0, cli("collections", "create", "killed", "--dim", "4", "--metric", "l2").code());
+        Path input = jsonLines("killed.jsonl", 40_000);
+        Path state = dir.resolve("killed.jsonl.vxdb-import");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), VxdbCli.class.getName(), "import", "killed", input.toString(),
+                "--batch", "50", "--target", target).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.out").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+            while (savedRows(state) < 2_000) {
+                assertTrue(p.isAlive(), "the import ran to its end before it could be killed: "
+                        + Files.readString(dir.resolve("killed.out")));
+                assertTrue(System.nanoTime() < deadline, "no progress: " + Files.readString(dir.resolve("killed.out")));
+                Thread.sleep(5);
+            }
+        } finally {
+            p.destroyForcibly(); // SIGKILL: no shutdown hook, a batch may be in flight
+            p.waitFor();
+        }
+        long saved = savedRows(state);
+        assertTrue(saved >= 2_000 && saved < 40_000, "killed part way: " + saved);
+
+        CliRun resumed = cli("import", "killed", input.toString(), "--batch", "1000");
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertEquals("imported " + (40_000 - saved) + " rows into killed (resumed at row " + saved
+                + ", 40000 rows in all)\n", resumed.out());
+        assertEquals(40_000, vectorCount("killed"), "every row once");
+        for (long from = 0; from < 40_000; from += 5_000) {
+            assertEquals(List.of(), get("killed", from, from + 5_000).getMissingIdsList());
+        }
+    }
+
+    private static long savedRows(Path state) throws IOException {
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(state)) {
+            p.load(r);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
+        return Long.parseLong(p.getProperty("rows", "0"));
+    }
+
+    @Test
     void shouldResumeAfterTheBatchInFlightWasWrittenButNotRecorded() throws IOException {
         // The process died after the cluster took batch 2 but before the state said so: batch 2 is sent again.
         assertEquals(0, cli("collections", "create", "replayed", "--dim", "4", "--metric", "l2").code());
