@@ -108,7 +108,8 @@ public final class VxdbCli {
     }
 
     /** {@code vxdb completion}: a bash completion script for every command and option. */
-    @Command(name = "completion", description = "Print a bash completion script: source <(vxdb completion)")
+    @Command(name = "completion", mixinStandardHelpOptions = true,
+            description = "Print a bash completion script: source <(vxdb completion)")
     static final class CompletionCommand implements Runnable {
 
         @CommandLine.Spec

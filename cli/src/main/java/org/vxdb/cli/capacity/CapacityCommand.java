@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code vxdb capacity}: memory and disk per storage node for a collection, from the engine's own
  * estimates ({@link CapacityPlan}), and the node count a memory limit needs.
  */
-@Command(name = "capacity", sortOptions = false,
+@Command(name = "capacity", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Plan a cluster: heap, native memory and disk per node, and the nodes a memory limit needs")
 public final class CapacityCommand implements Runnable {
 

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vxdb collections list|describe|create|drop}: the CollectionService of a running cluster. */
-@Command(name = "collections", description = "List, describe, create and drop collections of a running cluster",
+@Command(name = "collections", mixinStandardHelpOptions = true,
+        description = "List, describe, create and drop collections of a running cluster",
         subcommands = {CollectionsCommand.ListCollections.class, CollectionsCommand.Describe.class,
             CollectionsCommand.Create.class, CollectionsCommand.Drop.class})
 public final class CollectionsCommand implements Runnable {
@@ -56,7 +57,8 @@ public final class CollectionsCommand implements Runnable {
         };
     }
 
-    @Command(name = "list", description = "One line per collection: name, dimension, metric, index, vectors")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "One line per collection: name, dimension, metric, index, vectors")
     static final class ListCollections implements Runnable {
         @Mixin
         ClientOptions client;
@@ -85,7 +87,7 @@ public final class CollectionsCommand implements Runnable {
         }
     }
 
-    @Command(name = "describe", description = "A collection's settings and figures")
+    @Command(name = "describe", mixinStandardHelpOptions = true, description = "A collection's settings and figures")
     static final class Describe implements Runnable {
         @Mixin
         ClientOptions client;
@@ -130,7 +132,7 @@ public final class CollectionsCommand implements Runnable {
         return k == MetadataIndexKind.METADATA_INDEX_ORDERED ? "ordered" : "inverted";
     }
 
-    @Command(name = "create", description = "Create a collection")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a collection")
     static final class Create implements Runnable {
         @Mixin
         ClientOptions client;
@@ -184,7 +186,7 @@ public final class CollectionsCommand implements Runnable {
         }
     }
 
-    @Command(name = "drop", description = "Drop a collection and all its vectors")
+    @Command(name = "drop", mixinStandardHelpOptions = true, description = "Drop a collection and all its vectors")
     static final class Drop implements Runnable {
         @Mixin
         ClientOptions client;

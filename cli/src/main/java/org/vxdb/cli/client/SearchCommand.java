@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vxdb search}: the k nearest vectors to one given inline or by the id of a stored vector. */
-@Command(name = "search", description = "Search a collection: the k nearest to a vector given inline or by id")
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Search a collection: the k nearest to a vector given inline or by id")
 public final class SearchCommand implements Runnable {
 
     @Mixin

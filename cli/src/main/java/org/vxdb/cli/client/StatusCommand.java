@@ -34,7 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * vectors, native memory against the budget, free disk and ranges. Exits 0 when every node is
  * ready and every breaker closed, {@value #DEGRADED} otherwise.
  */
-@Command(name = "status", description = "Cluster health at a glance: nodes ready or down, breakers, vectors, memory")
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Cluster health at a glance: nodes ready or down, breakers, vectors, memory")
 public final class StatusCommand implements java.util.concurrent.Callable<Integer> {
 
     /** Exit code when a node is not ready or a breaker is not closed. */

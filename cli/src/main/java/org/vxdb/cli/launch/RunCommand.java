@@ -37,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * node must answer /readyz before the coordinator starts. Ctrl-C stops them all gracefully (the
  * nodes sync their WALs).
  */
-@Command(name = "run", description = "Start a local cluster: every node-*.yaml and the coordinator.yaml of a config"
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start a local cluster: every node-*.yaml and the coordinator.yaml of a config"
         + " directory (default ops/config/local: 3 nodes RF 2 + a coordinator, data in ./data)")
 public final class RunCommand implements Callable<Integer> {
 
@@ -82,7 +83,8 @@ public final class RunCommand implements Callable<Integer> {
             throw new CliException("config directory '" + conf + "' does not exist");
         }
         conf = conf.toRealPath();
-        boolean defaultConf = conf.equals(root.resolve("ops/config/local").toAbsolutePath().normalize());
+        Path local = root.resolve("ops/config/local");
+        boolean defaultConf = Files.isDirectory(local) && Files.isSameFile(conf, local);
         Path logs = logDir != null ? logDir.toAbsolutePath().normalize()
                 : defaultConf ? root.resolve("data/logs") : root.resolve("data/logs").resolve(conf.getFileName());
 

@@ -25,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * of upserts. After each acknowledged batch the position is saved ({@link ImportState}); an
  * interrupted import run again resumes there, and every row ends up present exactly once.
  */
-@Command(name = "import", description = "Import an fvecs, JSON lines or CSV file into a collection (resumable)")
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Import an fvecs, JSON lines or CSV file into a collection (resumable)")
 public final class ImportCommand implements Callable<Integer> {
 
     /** Exit code of an import stopped before its end (interrupted, or --stop-after-batches). */
