@@ -110,7 +110,8 @@ public final class Launcher {
 
     /**
      * Runs a child JVM in the foreground with this terminal (stdin, stdout, stderr) and returns its
-     * exit code. Ctrl-C reaches it directly (same process group); a TERM to this JVM is passed on.
+     * exit code. Ctrl-C reaches it directly (same process group); a SIGINT or SIGTERM to this JVM is
+     * passed on as SIGTERM, and this JVM waits for the child's graceful stop and exits with its code.
      */
     public int runForeground(List<String> command) {
         Process p;
@@ -119,6 +120,7 @@ public final class Launcher {
         } catch (IOException e) {
             throw new CliException("cannot start " + command.getFirst() + ": " + e.getMessage());
         }
+        StopSignals.onStop(p::destroy);
         Thread stopper = new Thread(() -> stop(p), "vxdb-stop-child");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {

@@ -132,12 +132,10 @@ public final class RunCommand implements Callable<Integer> {
         Files.createDirectories(logs);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "vxdb-stop-cluster"));
         // Ctrl-C and TERM stop the cluster and end with 0, as a requested stop is not a failure.
-        for (String signal : List.of("INT", "TERM")) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> {
-                stopAll();
-                System.exit(0);
-            });
-        }
+        StopSignals.onStop(() -> {
+            stopAll();
+            System.exit(0);
+        });
         for (Member n : nodes) {
             start(launcher, n, "-Xmx1g", launcher.moduleClasspath("storage-node"), "org.vxdb.node.NodeMain");
         }
