@@ -309,6 +309,24 @@ class ClusterCommandsIT {
     }
 
     @Test
+    void shouldFindTheAddressesInTheCoordinatorsConfig() throws IOException {
+        // The cluster's own config listens on port 0; a copy names the ports it got, on the wildcard host.
+        Path copy = dir.resolve("cluster/cli-coordinator.yaml");
+        Files.writeString(copy, Files.readString(dir.resolve("cluster/coordinator.yaml"))
+                .replaceFirst("grpc:\n  listen: 127.0.0.1:0", "grpc:\n  listen: 0.0.0.0:" + target.split(":")[1])
+                .replaceFirst("rest:\n  listen: 127.0.0.1:0", "rest:\n  listen: 0.0.0.0:" + rest.split(":")[1]));
+        assertEquals(0, CliRun.of("collections", "create", "configured", "--dim", "2", "--metric", "l2", "--config",
+                copy.toString()).code());
+        CliRun list = CliRun.of("collections", "list", "--config", copy.toString());
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("configured ")), list.toString());
+        CliRun status = CliRun.of("status", "--config", copy.toString());
+        assertEquals(0, status.code(), status.toString());
+        Path missing = dir.resolve("nope.yaml");
+        assertEquals("vxdb: --config " + missing + ": no such file\n",
+                CliRun.of("collections", "list", "--config", missing.toString()).err());
+    }
+
+    @Test
     void shouldSayWhenTheClusterCannotBeReached() {
         CliRun r = CliRun.of("collections", "list", "--target", "127.0.0.1:1", "--timeout", "5");
         assertEquals(1, r.code());
