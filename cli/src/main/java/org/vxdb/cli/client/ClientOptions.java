@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /**
  * How a client command reaches a running cluster: the coordinator's gRPC address (and, for
- * {@code status}, its REST address), TLS and the API key, as docs/security.md describes for every
+ * {@code status}, its REST address: {@link #restTarget}), TLS and the API key, as docs/security.md describes for every
  * client. Given {@code --config coordinator.yaml}, the addresses and the CA come from that file.
  */
 public final class ClientOptions {
@@ -26,11 +26,6 @@ public final class ClientOptions {
             description = "The coordinator's gRPC address (default: the --config file's grpc.listen, else "
                     + TARGET_DEFAULT + ")")
     String target;
-
-    @Option(names = "--rest", paramLabel = "HOST:PORT",
-            description = "The coordinator's REST address, for status (default: the --config file's rest.listen, else "
-                    + REST_DEFAULT + ")")
-    String rest;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The coordinator's config (coordinator.yaml)")
     Path config;
@@ -61,8 +56,8 @@ public final class ClientOptions {
         return c == null ? TARGET_DEFAULT : reachable(c.server().grpc().listen());
     }
 
-    /** The REST address to call. */
-    public String restTarget() {
+    /** The REST address to call: {@code rest} when given, else from the config or the default. */
+    public String restTarget(String rest) {
         if (rest != null) {
             return rest;
         }

@@ -25,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -47,6 +48,10 @@ public final class StatusCommand implements java.util.concurrent.Callable<Intege
     ClientOptions client;
     @Spec
     CommandSpec spec;
+    @Option(names = "--rest", paramLabel = "HOST:PORT",
+            description = "The coordinator's REST address (default: the --config file's rest.listen, else "
+                    + ClientOptions.REST_DEFAULT + ")")
+    String rest;
 
     @Override
     public Integer call() {
@@ -55,7 +60,7 @@ public final class StatusCommand implements java.util.concurrent.Callable<Intege
     }
 
     private JsonNode fetch() {
-        String target = client.restTarget();
+        String target = client.restTarget(rest);
         Connection.HostPort.parse("--rest", target);
         Path ca = client.caFile();
         URI uri = URI.create((ca == null ? "http://" : "https://") + target + "/v1/cluster");
