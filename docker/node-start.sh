@@ -1,6 +1,6 @@
 #!/bin/bash
 # The storage node image's entry point: runs org.vxdb.node.NodeMain with the JVM flags VxDB needs
-# (kept in step with JVM_FLAGS in ./vxdb) and any arguments. With VXDB_NODE_ID set (a Kubernetes
+# (kept in step with ops/jvm.args: VxdbCliTest checks) and any arguments. With VXDB_NODE_ID set (a Kubernetes
 # StatefulSet passes the pod's name), the config given by --config is copied to /tmp with its
 # node_id replaced, so every pod of the set shares one ConfigMap. JAVA_TOOL_OPTIONS sizes the heap.
 set -euo pipefail

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import org.vxdb.storage.memory.StorageEstimates;
 
 /**
  * The newest rows of a shard, off-heap and append-only, until they are sealed into a segment.
@@ -41,7 +42,7 @@ public final class MemoryBuffer implements AutoCloseable {
 
     /** Native bytes a buffer of this shape allocates up front (metadata pages come on top). */
     public static long bytesFor(int dimension, int capacity) {
-        return (long) capacity * ((long) dimension * Float.BYTES + 2L * Long.BYTES + 1);
+        return StorageEstimates.bufferBytes(dimension, capacity);
     }
 
     public MemoryBuffer(int dimension, int capacity) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.vxdb.index.IndexSpec;
 import org.vxdb.index.Metric;
+import org.vxdb.storage.memory.StorageEstimates;
 import org.vxdb.storage.metaindex.MetadataIndexSpec;
 import org.vxdb.storage.shard.IndexPolicy;
 import org.vxdb.storage.shard.ShardConfig;
@@ -52,8 +53,6 @@ public record CollectionConfig(String name, int dimension, Metric metric, String
     public static final Duration BATCH_WINDOW_DEFAULT = WalConfig.BATCH_WINDOW_DEFAULT;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0," + (MAX_NAME_LENGTH - 1) + "}");
-    /** Bytes a buffered row takes besides its vector: id, version, flags. */
-    private static final int ROW_OVERHEAD_BYTES = 17;
 
     public CollectionConfig {
         if (name == null) {
@@ -160,7 +159,7 @@ public record CollectionConfig(String name, int dimension, Metric metric, String
      * byte trigger would never be used.
      */
     public static int defaultBufferRows(int dimension) {
-        long rowBytes = (long) Math.max(dimension, 1) * Float.BYTES + ROW_OVERHEAD_BYTES;
+        long rowBytes = (long) Math.max(dimension, 1) * Float.BYTES + StorageEstimates.BUFFER_ROW_OVERHEAD_BYTES;
         return (int) Math.max(1, Math.min(BUFFER_ROWS_DEFAULT, BUFFER_BYTES_DEFAULT / rowBytes));
     }
 

@@ -11,6 +11,7 @@ import org.vxdb.index.Metric;
 import org.vxdb.index.VectorIndex;
 import org.vxdb.index.VectorIndexProvider;
 import org.vxdb.storage.memory.NativeMemoryBudget;
+import org.vxdb.storage.memory.StorageEstimates;
 
 /**
  * The approximate index over a shard's sealed rows {@code [0, coveredRows)}: a {@link VectorIndex}
@@ -38,17 +39,9 @@ final class ShardIndex implements AutoCloseable {
         this.reservation = reservation;
     }
 
-    /** Native bytes an index of {@code spec} over {@code rows} rows takes, estimated from its layout. */
+    /** Native bytes an index of {@code spec} over {@code rows} rows takes ({@link StorageEstimates#indexBytes}). */
     static long estimateBytes(IndexSpec spec, long rows) {
-        long d = spec.dimension();
-        long ids = Long.BYTES;
-        return switch (spec.type()) {
-            case FLAT -> rows * (d * Float.BYTES + ids);
-            case IVF_FLAT -> rows * (d * Float.BYTES + ids) + spec.nlist() * d * Float.BYTES;
-            case IVF_SQ8 -> rows * (d + ids) + spec.nlist() * d * Float.BYTES;
-            case IVF_PQ -> rows * (spec.pqM() + ids) + spec.nlist() * d * Float.BYTES + 256L * d * Float.BYTES;
-            case HNSW_FLAT -> rows * (d * Float.BYTES + ids + 2L * spec.hnswM() * Integer.BYTES * 2);
-        };
+        return StorageEstimates.indexBytes(spec, rows);
     }
 
     static Metric indexMetric(Metric shardMetric) {
@@ -78,7 +71,8 @@ final class ShardIndex implements AutoCloseable {
             if (spec.requiresTraining()) {
                 long sampleRows = Math.min(rows, policy.maxTrainingRows());
                 try (NativeMemoryBudget.Reservation sampleReservation = budget.reserve(
-                        sampleRows * dimension * Float.BYTES, "training sample of " + sampleRows + " rows");
+                        StorageEstimates.trainingSampleBytes(dimension, sampleRows),
+                        "training sample of " + sampleRows + " rows");
                      Arena arena = Arena.ofConfined()) {
                     index.train(sample(segments, rows, sampleRows, dimension, arena));
                 }
