@@ -80,6 +80,7 @@ public final class StorageNode implements AutoCloseable {
     private StorageNode(NodeConfig config) {
         this.config = config;
         this.statusReport = new NodeStatusReport(state, config.dataDirs(), config.nativeMemoryBudget());
+        metrics.registerDataDirGauges(config.dataDirs());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.grpcWorkerThreads(), r -> {
             Thread t = new Thread(r, "vxdb-grpc-" + n.incrementAndGet());
