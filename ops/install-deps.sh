@@ -6,7 +6,7 @@
 #   ops/install-deps.sh                 install what is missing (root, or sudo)
 #   ops/install-deps.sh --check         only report; exit 1 when something is missing
 #   ops/install-deps.sh --test [--check]  also the tools the test suite drives: Python grpcio and
-#                                       grpc_tools (a client we did not write), promtool (metrics lint),
+#                                       grpc_tools (a client we did not write), promtool (metrics lint, alert rules),
 #                                       redis-cli and python3-redis, the npm clients of ops/test-clients
 #                                       (ioredis, ws, wscat, playwright-core) and Chromium, which
 #                                       playwright-core drives through the dashboard; and what --containers
