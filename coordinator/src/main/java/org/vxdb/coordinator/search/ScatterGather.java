@@ -1,5 +1,11 @@
 package org.vxdb.coordinator.search;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +28,7 @@ import org.vxdb.coordinator.client.NodeClients;
 import org.vxdb.coordinator.routing.TopKMerger;
 import org.vxdb.coordinator.topology.ClusterRange;
 import org.vxdb.coordinator.topology.NodeInfo;
+import org.vxdb.service.tracing.Tracing;
 
 /**
  * A search over the whole cluster: every cluster range is asked of one replica (primary first,
@@ -32,12 +39,21 @@ import org.vxdb.coordinator.topology.NodeInfo;
  */
 public final class ScatterGather {
 
+    private static final AttributeKey<List<String>> RANGES = AttributeKey.stringArrayKey("vxdb.ranges");
+
     private final NodeClients clients;
     private final CoordinatorMetrics metrics;
+    private final Tracer tracer;
 
     public ScatterGather(NodeClients clients, CoordinatorMetrics metrics) {
+        this(clients, metrics, Tracing.off().tracer());
+    }
+
+    /** @param tracer records a span per node call, a child of the span current when {@link #search} runs */
+    public ScatterGather(NodeClients clients, CoordinatorMetrics metrics, Tracer tracer) {
         this.clients = clients;
         this.metrics = metrics;
+        this.tracer = tracer;
     }
 
     /** What one round of calls brought back. */
@@ -148,9 +164,21 @@ public final class ScatterGather {
             long start = System.nanoTime();
             long[] nanos = new long[1];
             took.put(node, nanos);
-            calls.put(node, node.call(c -> c.internal(timeout).searchShards(call)).whenComplete((r, t) -> {
+            Span span = tracer.spanBuilder("vxdb.search.node_call").setSpanKind(SpanKind.CLIENT)
+                    .setAttribute(Tracing.NODE_ID, node.id()).setAttribute(Tracing.SHARD_COUNT, (long) call.getShardsCount())
+                    .setAttribute(RANGES, e.getValue().stream().map(ClusterRange::span).toList()).startSpan();
+            CompletableFuture<ShardSearchResponse> sent;
+            // Current while the call starts, so that its traceparent header names this span.
+            try (Scope ignored = span.makeCurrent()) {
+                sent = node.call(c -> c.internal(timeout).searchShards(call));
+            }
+            calls.put(node, sent.whenComplete((r, t) -> {
                 nanos[0] = System.nanoTime() - start;
                 metrics.nodeCall(node.id(), "SearchShards", t, nanos[0]);
+                if (t != null) {
+                    span.setStatus(StatusCode.ERROR, CallFailures.describe(t));
+                }
+                span.end();
             }));
         }
         List<Answer> answers = new ArrayList<>();

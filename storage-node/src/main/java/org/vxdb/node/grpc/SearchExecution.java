@@ -1,5 +1,8 @@
 package org.vxdb.node.grpc;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,6 +12,7 @@ import org.vxdb.api.RequestChecks;
 import org.vxdb.api.v1.SearchHit;
 import org.vxdb.api.v1.SearchParams;
 import org.vxdb.index.IndexArguments;
+import org.vxdb.service.tracing.Tracing;
 import org.vxdb.storage.engine.Collection;
 import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.shard.Hit;
@@ -59,11 +63,28 @@ final class SearchExecution {
 
     static Result run(Collection c, int[] shards, float[] query, int k, Filter filter, org.vxdb.index.SearchParams params,
                       boolean includeVectors, boolean includeMetadata) {
+        return run(c, shards, query, k, filter, params, includeVectors, includeMetadata, Tracing.off().tracer());
+    }
+
+    /** With a span per shard searched, a child of the span current on this thread. */
+    static Result run(Collection c, int[] shards, float[] query, int k, Filter filter, org.vxdb.index.SearchParams params,
+                      boolean includeVectors, boolean includeMetadata, Tracer tracer) {
         List<ShardHit> all = new ArrayList<>();
         TreeSet<String> plans = new TreeSet<>();
         long scanned = 0;
         for (int s : shards) {
-            SearchOutcome outcome = c.shard(s).search(query, k, filter, params);
+            Span span = tracer.spanBuilder("vxdb.shard.search").setAttribute(Tracing.SHARD, (long) s).startSpan();
+            SearchOutcome outcome;
+            try {
+                outcome = c.shard(s).search(query, k, filter, params);
+                span.setAttribute(Tracing.PLAN, outcome.plan()).setAttribute(Tracing.ROWS_SCANNED, outcome.rowsScanned())
+                        .setAttribute(Tracing.HITS, (long) outcome.hits().size());
+            } catch (RuntimeException e) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+                throw e;
+            } finally {
+                span.end();
+            }
             for (Hit h : outcome.hits()) {
                 all.add(new ShardHit(s, h));
             }
