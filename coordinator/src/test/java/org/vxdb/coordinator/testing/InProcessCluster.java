@@ -48,12 +48,12 @@ public final class InProcessCluster implements AutoCloseable {
     private final DevCerts certs;
 
     private InProcessCluster(Path dir, String coordinatorExtraYaml, DevCerts certs) throws IOException {
-        this(dir, coordinatorExtraYaml, certs, null);
+        this(dir, coordinatorExtraYaml, certs, null, "");
     }
 
     /** @param tracingOf each server's tracing by its id (node-1, node-2, coord-test); null: each its config's */
     private InProcessCluster(Path dir, String coordinatorExtraYaml, DevCerts certs,
-                             Function<String, Tracing> tracingOf) throws IOException {
+                             Function<String, Tracing> tracingOf, String nodeStorageYaml) throws IOException {
         this.certs = certs;
         for (int i = 1; i <= 2; i++) {
             Path nodeDir = dir.resolve("node-" + i);
@@ -66,7 +66,7 @@ public final class InProcessCluster implements AutoCloseable {
                       listen: 127.0.0.1:0
                     storage:
                       data_dirs: [data]
-                    """.formatted(i) + (certs == null ? "" : certs.yaml("node-" + i)), nodeDir);
+                    """.formatted(i) + nodeStorageYaml + (certs == null ? "" : certs.yaml("node-" + i)), nodeDir);
             nodes.add(tracingOf == null ? StorageNode.start(nodeConfig)
                     : StorageNode.start(nodeConfig, tracingOf.apply("node-" + i)));
         }
@@ -121,7 +121,12 @@ public final class InProcessCluster implements AutoCloseable {
      * coord-test), e.g. recording spans in memory; the caller closes those after the cluster.
      */
     public static InProcessCluster startTraced(Path dir, Function<String, Tracing> tracingOf) throws IOException {
-        return new InProcessCluster(dir, "", null, tracingOf);
+        return new InProcessCluster(dir, "", null, tracingOf, "");
+    }
+
+    /** With more fields of the nodes' {@code storage:} section, each line indented by two spaces. */
+    public static InProcessCluster startWithNodeStorage(Path dir, String nodeStorageYaml) throws IOException {
+        return new InProcessCluster(dir, "", null, null, nodeStorageYaml);
     }
 
     /**
