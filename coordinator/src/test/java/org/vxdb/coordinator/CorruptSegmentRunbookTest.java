@@ -89,6 +89,11 @@ class CorruptSegmentRunbookTest {
         assertTrue(r.statusCode() / 100 == 2, () -> path + ": " + r.statusCode() + " " + r.body());
     }
 
+    private static String scrape(StorageNode node) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpAddress().getPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     private static JsonNode shards(int rest) throws IOException, InterruptedException {
         return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rest
                 + "/v1/collections/docs/shards")).build(), HttpResponse.BodyHandlers.ofString()).body());
@@ -178,6 +183,9 @@ class CorruptSegmentRunbookTest {
                         "VXDB_NODE_DATA", data.toString(),
                         "VXDB_COORD_CONFIG", repairConfig().toString());
 
+                String metric = "vxdb_quarantined_segment_files{dir=\"" + data + "\"} ";
+                assertTrue(scrape(restarted).contains(metric + "1.0\n"), "the alert's metric counts the file");
+
                 // 1. Find the quarantined files.
                 Path quarantined = victim.getParent().resolve("quarantine").resolve(victim.getFileName());
                 assertEquals(quarantined + "\n", bash(steps.get(1), env));
@@ -216,6 +224,7 @@ class CorruptSegmentRunbookTest {
                 // 5. Remove the quarantined file.
                 assertEquals("removed '" + quarantined + "'\n", bash(steps.get(5), env));
                 assertFalse(Files.exists(quarantined));
+                assertTrue(scrape(restarted).contains(metric + "0.0\n"), "the alert clears");
             }
         }
     }

@@ -27,7 +27,9 @@ import org.vxdb.api.v1.SearchRequest;
 import org.vxdb.api.v1.VectorServiceGrpc;
 import org.vxdb.coordinator.testing.InProcessCluster;
 import org.vxdb.node.StorageNode;
+import org.vxdb.node.config.NodeConfig;
 import org.vxdb.service.config.ConfigTesting;
+import org.vxdb.service.tls.DevCerts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -68,7 +70,7 @@ class AlertRulesTest {
     @Test
     void shouldPassPromtoolCheckOfTheRulesAndThePrometheusConfig() throws Exception {
         String rules = promtool(prometheusDir(), List.of("check", "rules", "vxdb-alerts.yml"));
-        assertTrue(rules.contains("SUCCESS: 11 rules found"), rules);
+        assertTrue(rules.contains("SUCCESS: 14 rules found"), rules);
         String config = promtool(prometheusDir(), List.of("check", "config", "prometheus.yml"));
         assertTrue(config.contains("SUCCESS: 1 rule files found"), config);
     }
@@ -80,9 +82,9 @@ class AlertRulesTest {
             files.filter(f -> f.toString().endsWith(".yml")).sorted()
                     .forEach(f -> args.add("tests/" + f.getFileName()));
         }
-        assertEquals(5, args.size(), () -> "expected three unit test files: " + args);
+        assertEquals(6, args.size(), () -> "expected four unit test files: " + args);
         String out = promtool(prometheusDir(), args);
-        assertEquals(3, out.lines().filter(l -> l.strip().equals("SUCCESS")).count(), out);
+        assertEquals(4, out.lines().filter(l -> l.strip().equals("SUCCESS")).count(), out);
     }
 
     /** Every vxdb_* name in the rules' expressions, with a histogram's _bucket suffix kept (it is the series read). */
@@ -123,8 +125,8 @@ class AlertRulesTest {
     @Test
     void shouldReadOnlyMetricsThatARealNodeOrCoordinatorExports() throws Exception {
         Set<String> wanted = metricsInRules(prometheusDir().resolve("vxdb-alerts.yml"));
-        assertTrue(wanted.contains("vxdb_data_dir_usable_bytes") && wanted.contains("vxdb_antientropy_differing_shards"),
-                wanted::toString);
+        assertTrue(wanted.containsAll(List.of("vxdb_data_dir_usable_bytes", "vxdb_antientropy_differing_shards",
+                "vxdb_quarantined_segment_files", "vxdb_tls_certificate_expiry_timestamp_seconds")), wanted::toString);
         try (InProcessCluster cluster = InProcessCluster.start(dir)) {
             int rest = cluster.restPort();
             post(rest, "/v1/collections", "{\"name\":\"alerts\",\"dimension\":2,\"metric\":\"l2\"}");
@@ -136,6 +138,19 @@ class AlertRulesTest {
             StringBuilder all = new StringBuilder(scrape(cluster.coordinator().httpAddress()));
             for (StorageNode node : cluster.nodes()) {
                 all.append(scrape(node.httpAddress()));
+            }
+            // The TLS metrics exist on a server with TLS: a node with the development certificates.
+            DevCerts certs = DevCerts.make(dir.resolve("certs"), "node-tls");
+            try (StorageNode secured = StorageNode.start(NodeConfig.parse("""
+                    node_id: node-tls
+                    grpc:
+                      listen: 127.0.0.1:0
+                    http:
+                      listen: 127.0.0.1:0
+                    storage:
+                      data_dirs: [data]
+                    """ + certs.yaml("node-tls"), Files.createDirectories(dir.resolve("node-tls"))))) {
+                all.append(scrape(secured.httpAddress()));
             }
             String exposition = all.toString();
             List<String> missing = wanted.stream().filter(name -> !exports(exposition, name)).toList();

@@ -45,6 +45,24 @@ class DataDirMetricsTest {
     }
 
     @Test
+    void shouldCountTheSegmentFilesInEveryShardsQuarantineDirectory() throws IOException {
+        NodeMetrics metrics = new NodeMetrics();
+        metrics.registerDataDirGauges(List.of(dir));
+        assertEquals(0.0, gauge(metrics, "vxdb_quarantined_segment_files").getDataPoints().get(0).getValue());
+
+        Files.createDirectories(dir.resolve("collections/docs/shard-0/quarantine"));
+        Files.createFile(dir.resolve("collections/docs/shard-0/quarantine/seg-00000001-0000000000000000.vxs"));
+        Files.createDirectories(dir.resolve("collections/docs/shard-3/quarantine"));
+        Files.createFile(dir.resolve("collections/docs/shard-3/quarantine/seg-00000002-0000000000000100.vxs"));
+        Files.createFile(dir.resolve("collections/docs/shard-3/seg-00000002-0000000000000200.vxs"));
+        Files.createDirectories(dir.resolve("collections/other/shard-0"));
+
+        GaugeSnapshot quarantined = gauge(metrics, "vxdb_quarantined_segment_files");
+        assertEquals(dir.toString(), quarantined.getDataPoints().get(0).getLabels().get("dir"));
+        assertEquals(2.0, quarantined.getDataPoints().get(0).getValue());
+    }
+
+    @Test
     void shouldLeaveOutADirectoryWhoseFileSystemCannotBeRead() {
         NodeMetrics metrics = new NodeMetrics();
         metrics.registerDataDirGauges(List.of(dir.resolve("missing"), dir));
