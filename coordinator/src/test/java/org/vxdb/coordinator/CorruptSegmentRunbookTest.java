@@ -116,7 +116,7 @@ class CorruptSegmentRunbookTest {
         }
     }
 
-    /** The runbook's {@code ./vxdb repair ...} line, its variables expanded from {@code env}, run as the launcher runs it. */
+    /** The runbook's {@code ./vxdb repair ...} line, its variables expanded from {@code env}, run as ./vxdb runs it. */
     private static String repair(String commandLine, Map<String, String> env) {
         assertTrue(commandLine.startsWith("./vxdb repair "), commandLine);
         List<String> args = new ArrayList<>(List.of("repair"));

@@ -180,9 +180,11 @@ public final class CoordinatorCore implements AutoCloseable {
     }
 
     /** The search as one trace: this root span, a child per node call, the node's spans inside those. */
-    private SearchResponse tracedSearch(io.opentelemetry.context.Context caller, CallContext ctx, SearchRequest request) {
+    private SearchResponse tracedSearch(io.opentelemetry.context.Context caller, CallContext ctx,
+                                        SearchRequest request) {
         Span span = tracer.spanBuilder("vxdb.search").setParent(caller).setSpanKind(SpanKind.SERVER)
-                .setAttribute(Tracing.COLLECTION, request.getCollection()).setAttribute(Tracing.K, (long) request.getK())
+                .setAttribute(Tracing.COLLECTION, request.getCollection())
+                .setAttribute(Tracing.K, (long) request.getK())
                 .setAttribute(Tracing.REQUEST_ID, String.valueOf(ctx.requestId())).startSpan();
         try (Scope ignored = span.makeCurrent()) {
             SearchResponse response = vectors.search(ctx, request);

@@ -165,7 +165,8 @@ public final class ScatterGather {
             long[] nanos = new long[1];
             took.put(node, nanos);
             Span span = tracer.spanBuilder("vxdb.search.node_call").setSpanKind(SpanKind.CLIENT)
-                    .setAttribute(Tracing.NODE_ID, node.id()).setAttribute(Tracing.SHARD_COUNT, (long) call.getShardsCount())
+                    .setAttribute(Tracing.NODE_ID, node.id())
+                    .setAttribute(Tracing.SHARD_COUNT, (long) call.getShardsCount())
                     .setAttribute(RANGES, e.getValue().stream().map(ClusterRange::span).toList()).startSpan();
             CompletableFuture<ShardSearchResponse> sent;
             // Current while the call starts, so that its traceparent header names this span.

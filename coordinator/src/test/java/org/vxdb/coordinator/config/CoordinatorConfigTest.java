@@ -281,7 +281,8 @@ class CoordinatorConfigTest {
                         + " topology, nodes, write, repair, rest, resp, connections, security, audit, shutdown,"
                         + " logging, tracing)"),
                 invalid(REQUIRED + "tracing:\n  endpoint: collector:4317\n", "tracing.endpoint: 'collector:4317'"
-                        + " is invalid: use http:// or https:// with a host and a port, e.g. http://otel-collector:4317"),
+                        + " is invalid: use http:// or https:// with a host and a port, e.g."
+                        + " http://otel-collector:4317"),
                 invalid(REQUIRED + "repiar:\n  buckets: 1\n", "repiar: unknown field (did you mean repair?)"),
                 invalid(REQUIRED + "security:\n  enabled: true\n",
                         "security.keys_file: required when security.enabled is true (or configure security.jwt)"),

@@ -88,7 +88,8 @@ class SearchTracingTest {
         try (InProcessCluster cluster = start(1.0)) {
             exporter.reset();
             SearchResponse response = writeAndSearch(cluster);
-            assertEquals(Set.of(2L, 3L, 4L), response.getHitsList().stream().map(h -> h.getId()).collect(Collectors.toSet()));
+            assertEquals(Set.of(2L, 3L, 4L), response.getHitsList().stream().map(h -> h.getId())
+                    .collect(Collectors.toSet()));
         }
         List<SpanData> spans = exporter.getFinishedSpanItems().stream()
                 .filter(s -> s.getName().startsWith("vxdb.search") || s.getName().startsWith("vxdb.node.search")

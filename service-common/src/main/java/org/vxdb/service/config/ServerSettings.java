@@ -7,8 +7,9 @@ import org.vxdb.service.tracing.TracingSettings;
 
 /**
  * The sections every VxDB server's config has beside its own: {@code grpc}, {@code http},
- * {@code tls}, {@code shutdown}, {@code logging} and {@code tracing}. Each is read by its own method so that a server can read
- * its sections in the order its documentation lists them, and so report the first error in that order.
+ * {@code tls}, {@code shutdown}, {@code logging} and {@code tracing}. Each is read by its own
+ * method so that a server can read its sections in the order its documentation lists them, and so
+ * report the first error in that order.
  *
  * @param grpc          the gRPC server
  * @param httpListen    health ({@code /healthz}, {@code /readyz}) and metrics ({@code /metrics})

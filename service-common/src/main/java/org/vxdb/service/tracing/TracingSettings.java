@@ -75,7 +75,8 @@ public record TracingSettings(URI endpoint, double sampleRatio, String serviceNa
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw value.invalid("'" + text + "' is invalid: " + e.getReason() + " (use e.g. http://otel-collector:4317)");
+            throw value.invalid("'" + text + "' is invalid: " + e.getReason()
+                    + " (use e.g. http://otel-collector:4317)");
         }
         if (uri.getScheme() == null || !SCHEMES.contains(uri.getScheme()) || uri.getHost() == null
                 || uri.getPort() < 0) {

@@ -50,9 +50,11 @@ class TracingSettingsTest {
     @Test
     void shouldRejectBadFieldsNamingThemAndTheReason() {
         assertConfigError("tracing.endpoint: 'otel-collector:4317' is invalid: use http:// or https:// with a host"
-                + " and a port, e.g. http://otel-collector:4317", () -> read("tracing:\n  endpoint: otel-collector:4317\n"));
+                + " and a port, e.g. http://otel-collector:4317",
+                () -> read("tracing:\n  endpoint: otel-collector:4317\n"));
         assertConfigError("tracing.endpoint: 'http://otel-collector' is invalid: use http:// or https:// with a host"
-                + " and a port, e.g. http://otel-collector:4317", () -> read("tracing:\n  endpoint: http://otel-collector\n"));
+                + " and a port, e.g. http://otel-collector:4317",
+                () -> read("tracing:\n  endpoint: http://otel-collector\n"));
         assertConfigError("tracing.endpoint: 'http://a b:4317' is invalid: Illegal character in authority"
                 + " (use e.g. http://otel-collector:4317)", () -> read("tracing:\n  endpoint: http://a b:4317\n"));
         assertConfigError("tracing.sample_ratio: 1.5 is invalid: use 0-1 (the share of traces recorded)",

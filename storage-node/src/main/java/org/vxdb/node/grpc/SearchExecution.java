@@ -67,8 +67,9 @@ final class SearchExecution {
     }
 
     /** With a span per shard searched, a child of the span current on this thread. */
-    static Result run(Collection c, int[] shards, float[] query, int k, Filter filter, org.vxdb.index.SearchParams params,
-                      boolean includeVectors, boolean includeMetadata, Tracer tracer) {
+    static Result run(Collection c, int[] shards, float[] query, int k, Filter filter,
+                      org.vxdb.index.SearchParams params, boolean includeVectors, boolean includeMetadata,
+                      Tracer tracer) {
         List<ShardHit> all = new ArrayList<>();
         TreeSet<String> plans = new TreeSet<>();
         long scanned = 0;
@@ -77,7 +78,8 @@ final class SearchExecution {
             SearchOutcome outcome;
             try {
                 outcome = c.shard(s).search(query, k, filter, params);
-                span.setAttribute(Tracing.PLAN, outcome.plan()).setAttribute(Tracing.ROWS_SCANNED, outcome.rowsScanned())
+                span.setAttribute(Tracing.PLAN, outcome.plan())
+                        .setAttribute(Tracing.ROWS_SCANNED, outcome.rowsScanned())
                         .setAttribute(Tracing.HITS, (long) outcome.hits().size());
             } catch (RuntimeException e) {
                 span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
