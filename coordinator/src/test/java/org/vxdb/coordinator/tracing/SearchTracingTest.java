@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.SpanKind;
@@ -139,6 +141,28 @@ class SearchTracingTest {
                 TreeMap::new, Collectors.mapping(s -> s.getAttributes().get(Tracing.SHARD), Collectors.toSet())));
         assertEquals(Map.of("node-1", Set.of(0L, 1L), "node-2", Set.of(2L, 3L)), shardsByNode);
         assertEquals(9, spans.size(), () -> "root, 2 node calls, 2 node spans, 4 shard spans: " + spans);
+    }
+
+    @Test
+    void shouldContinueTheTraceOfAClientThatSendsATraceparent() throws Exception {
+        String clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String clientSpan = "00f067aa0ba902b7";
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
+                "00-" + clientTrace + "-" + clientSpan + "-01");
+        try (InProcessCluster cluster = start(1.0)) {
+            writeAndSearch(cluster);
+            exporter.reset();
+            VectorServiceGrpc.newBlockingStub(cluster.channel())
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .search(SearchRequest.newBuilder().setCollection("traced").addQuery(1).addQuery(0).setK(1).build());
+        }
+        SpanData root = named(exporter.getFinishedSpanItems(), "vxdb.search").getFirst();
+        assertEquals(clientTrace, root.getTraceId());
+        assertEquals(clientSpan, root.getParentSpanId());
+        assertTrue(root.getParentSpanContext().isRemote());
+        assertTrue(exporter.getFinishedSpanItems().stream().allMatch(s -> s.getTraceId().equals(clientTrace)));
+        assertEquals(2, named(exporter.getFinishedSpanItems(), "vxdb.node.search_shards").size());
     }
 
     @Test
