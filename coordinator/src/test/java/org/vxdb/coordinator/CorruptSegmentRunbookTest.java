@@ -4,24 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,9 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * docs/runbooks/corrupt-segment.md, followed as written: a segment file of a real node is corrupted
  * while the node is stopped, the node restarts and quarantines it, and each step's command block
- * of the runbook is run (through bash, with the runbook's variables pointing at this cluster; the
- * {@code ./vxdb repair} line through {@link CoordinatorMain}, what the launcher runs). The rows come
- * back from the other replica. Needs curl and jq.
+ * of the runbook is run ({@link RunbookSteps}) against this cluster. The rows come back from the
+ * other replica. Needs curl and jq.
  */
 class CorruptSegmentRunbookTest {
 
@@ -69,17 +63,6 @@ class CorruptSegmentRunbookTest {
         }
         assertEquals(List.of(1, 2, 3, 4, 5), List.copyOf(steps.keySet()), text);
         return steps;
-    }
-
-    private String bash(String script, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
-                .directory(ConfigTesting.repoFile("docs").getParent().toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(1, TimeUnit.MINUTES), script);
-        assertEquals(0, p.exitValue(), () -> script + "\n" + out);
-        return out;
     }
 
     private static void post(int port, String path, String json) throws IOException, InterruptedException {
@@ -114,32 +97,6 @@ class CorruptSegmentRunbookTest {
             b.put(0, (byte) (b.get(0) ^ 0x10));
             ch.write(b.flip(), at);
         }
-    }
-
-    /** The runbook's {@code ./vxdb repair ...} line, its variables expanded from {@code env}, run as ./vxdb runs it. */
-    private static String repair(String commandLine, Map<String, String> env) {
-        assertTrue(commandLine.startsWith("./vxdb repair "), commandLine);
-        List<String> args = new ArrayList<>(List.of("repair"));
-        for (String word : commandLine.substring("./vxdb repair ".length()).split(" ")) {
-            String plain = word.replace("\"", "");
-            args.add(plain.startsWith("$") ? env.get(plain.substring(1)) : plain);
-        }
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = CoordinatorMain.run(args.toArray(String[]::new));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        String printed = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, () -> args + "\n" + printed + errors.toString(StandardCharsets.UTF_8));
-        return printed;
     }
 
     @Test
@@ -188,12 +145,12 @@ class CorruptSegmentRunbookTest {
 
                 // 1. Find the quarantined files.
                 Path quarantined = victim.getParent().resolve("quarantine").resolve(victim.getFileName());
-                assertEquals(quarantined + "\n", bash(steps.get(1), env));
+                assertEquals(quarantined + "\n", RunbookSteps.bash(steps.get(1), env));
                 int shard = Integer.parseInt(victim.getParent().getFileName().toString().substring("shard-".length()));
 
                 // 2. The replicas of that shard differ; node-1's has fewer records.
                 awaitAnswerFromEveryReplica(rest);
-                String step2 = bash(steps.get(2), env);
+                String step2 = RunbookSteps.bash(steps.get(2), env);
                 JsonNode seen = shards(rest);
                 assertEquals(1, step2.lines().count(), () -> "one shard drifts: " + step2 + " " + seen + " " + victim);
                 JsonNode drifting = JSON.readTree(step2);
@@ -206,13 +163,13 @@ class CorruptSegmentRunbookTest {
                 assertTrue(counts.get("node-1") < counts.get("node-2"), counts::toString);
 
                 // 3. Repair the collection.
-                String printed = repair(steps.get(3).strip(), env);
+                String printed = RunbookSteps.repair(steps.get(3).strip(), env);
                 assertTrue(printed.contains("docs cluster " + shard + " [node-1, node-2]: ")
                         && printed.contains("records sent, now in sync"), printed);
                 assertTrue(printed.endsWith("repair: every cluster is in sync\n"), printed);
 
                 // 4. Every shard in agreement, every row on both replicas.
-                assertEquals("      4 in_agreement\n", bash(steps.get(4), env));
+                assertEquals("      4 in_agreement\n", RunbookSteps.bash(steps.get(4), env));
                 long total = 0;
                 for (JsonNode s : shards(rest).get("shards")) {
                     JsonNode replicas = s.get("replicas");
@@ -222,7 +179,7 @@ class CorruptSegmentRunbookTest {
                 assertEquals(ROWS, total);
 
                 // 5. Remove the quarantined file.
-                assertEquals("removed '" + quarantined + "'\n", bash(steps.get(5), env));
+                assertEquals("removed '" + quarantined + "'\n", RunbookSteps.bash(steps.get(5), env));
                 assertFalse(Files.exists(quarantined));
                 assertTrue(scrape(restarted).contains(metric + "0.0\n"), "the alert clears");
             }
