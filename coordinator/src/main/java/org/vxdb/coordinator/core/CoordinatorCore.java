@@ -182,14 +182,18 @@ public final class CoordinatorCore implements AutoCloseable {
     /** The search as one trace: this root span, a child per node call, the node's spans inside those. */
     private SearchResponse tracedSearch(io.opentelemetry.context.Context caller, CallContext ctx,
                                         SearchRequest request) {
-        Span span = tracer.spanBuilder("vxdb.search").setParent(caller).setSpanKind(SpanKind.SERVER)
-                .setAttribute(Tracing.COLLECTION, request.getCollection())
-                .setAttribute(Tracing.K, (long) request.getK())
-                .setAttribute(Tracing.REQUEST_ID, String.valueOf(ctx.requestId())).startSpan();
-        try (Scope ignored = span.makeCurrent()) {
+        Span span = tracer.spanBuilder("vxdb.search").setParent(caller).setSpanKind(SpanKind.SERVER).startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(Tracing.COLLECTION, request.getCollection())
+                    .setAttribute(Tracing.K, (long) request.getK())
+                    .setAttribute(Tracing.REQUEST_ID, String.valueOf(ctx.requestId()));
+        }
+        try (Scope ignored = Tracing.scope(span)) {
             SearchResponse response = vectors.search(ctx, request);
-            span.setAttribute(Tracing.HITS, (long) response.getHitsCount())
-                    .setAttribute(Tracing.PARTIAL, response.getPartial());
+            if (span.isRecording()) {
+                span.setAttribute(Tracing.HITS, (long) response.getHitsCount())
+                        .setAttribute(Tracing.PARTIAL, response.getPartial());
+            }
             return response;
         } catch (RuntimeException e) {
             span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));

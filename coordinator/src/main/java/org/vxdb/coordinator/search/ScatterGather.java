@@ -164,19 +164,21 @@ public final class ScatterGather {
             long start = System.nanoTime();
             long[] nanos = new long[1];
             took.put(node, nanos);
-            Span span = tracer.spanBuilder("vxdb.search.node_call").setSpanKind(SpanKind.CLIENT)
-                    .setAttribute(Tracing.NODE_ID, node.id())
-                    .setAttribute(Tracing.SHARD_COUNT, (long) call.getShardsCount())
-                    .setAttribute(RANGES, e.getValue().stream().map(ClusterRange::span).toList()).startSpan();
+            Span span = tracer.spanBuilder("vxdb.search.node_call").setSpanKind(SpanKind.CLIENT).startSpan();
+            if (span.isRecording()) {
+                span.setAttribute(Tracing.NODE_ID, node.id())
+                        .setAttribute(Tracing.SHARD_COUNT, (long) call.getShardsCount())
+                        .setAttribute(RANGES, e.getValue().stream().map(ClusterRange::span).toList());
+            }
             CompletableFuture<ShardSearchResponse> sent;
             // Current while the call starts, so that its traceparent header names this span.
-            try (Scope ignored = span.makeCurrent()) {
+            try (Scope ignored = Tracing.scope(span)) {
                 sent = node.call(c -> c.internal(timeout).searchShards(call));
             }
             calls.put(node, sent.whenComplete((r, t) -> {
                 nanos[0] = System.nanoTime() - start;
                 metrics.nodeCall(node.id(), "SearchShards", t, nanos[0]);
-                if (t != null) {
+                if (t != null && span.isRecording()) {
                     span.setStatus(StatusCode.ERROR, CallFailures.describe(t));
                 }
                 span.end();

@@ -176,6 +176,27 @@ class SearchTracingTest {
     }
 
     @Test
+    void shouldSendNoTraceContextFromACoordinatorWithTracingOff() throws Exception {
+        try (InProcessCluster cluster = InProcessCluster.startTraced(dir, id -> {
+            if (id.equals("coord-test")) {
+                return Tracing.off();
+            }
+            Tracing t = Tracing.exportingTo(exporter, 1.0, "vxdb-" + id);
+            tracings.add(t);
+            return t;
+        })) {
+            exporter.reset();
+            writeAndSearch(cluster);
+        }
+        List<SpanData> onNodes = named(exporter.getFinishedSpanItems(), "vxdb.node.search_shards");
+        assertEquals(2, onNodes.size());
+        for (SpanData s : onNodes) {
+            assertFalse(s.getParentSpanContext().isValid(), "no traceparent arrived: " + s);
+        }
+        assertEquals(List.of(), named(exporter.getFinishedSpanItems(), "vxdb.search"));
+    }
+
+    @Test
     void shouldBeOffWithAnInvalidSpanWhenNotConfigured() {
         Tracing off = Tracing.off();
         assertFalse(off.enabled());

@@ -4,9 +4,11 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ServerInterceptor;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
@@ -92,6 +94,15 @@ public final class Tracing implements AutoCloseable {
 
     public Tracer tracer() {
         return tracer;
+    }
+
+    /**
+     * Makes {@code span} current until the scope closes; with tracing off (an invalid span) it does
+     * nothing, so a search pays no context switch for it. A span sampled out is still made current:
+     * its context carries the decision to the nodes.
+     */
+    public static Scope scope(Span span) {
+        return span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
     }
 
     static TextMapPropagator propagator() {

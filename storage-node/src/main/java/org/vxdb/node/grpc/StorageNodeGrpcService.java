@@ -135,11 +135,13 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
         VectorGrpcService.unary(out, () -> {
             long started = System.nanoTime();
             // A child of the coordinator's node-call span when the call carried a traceparent.
-            Span span = tracer.spanBuilder("vxdb.node.search_shards").setSpanKind(SpanKind.SERVER)
-                    .setAttribute(Tracing.COLLECTION, request.getCollection()).setAttribute(Tracing.NODE_ID, nodeId)
-                    .setAttribute(Tracing.SHARD_COUNT, (long) request.getShardsCount())
-                    .setAttribute(Tracing.K, (long) request.getK()).startSpan();
-            try (Scope ignored = span.makeCurrent()) {
+            Span span = tracer.spanBuilder("vxdb.node.search_shards").setSpanKind(SpanKind.SERVER).startSpan();
+            if (span.isRecording()) {
+                span.setAttribute(Tracing.COLLECTION, request.getCollection()).setAttribute(Tracing.NODE_ID, nodeId)
+                        .setAttribute(Tracing.SHARD_COUNT, (long) request.getShardsCount())
+                        .setAttribute(Tracing.K, (long) request.getK());
+            }
+            try (Scope ignored = Tracing.scope(span)) {
                 Collection c = collection(request.getCollection());
                 int[] shards = SearchExecution.shards(c, request.getShardsList());
                 float[] query = SearchExecution.query(request.getQueryList(), c);
