@@ -6,7 +6,7 @@
 #   ops/install-deps.sh                 install what is missing (root, or sudo)
 #   ops/install-deps.sh --check         only report; exit 1 when something is missing
 #   ops/install-deps.sh --test [--check]  also the tools the test suite drives: Python grpcio and
-#                                       grpc_tools (a client we did not write), promtool (metrics lint),
+#                                       grpc_tools (a client we did not write), promtool (metrics lint, alert rules), jq (the runbooks' commands),
 #                                       redis-cli and python3-redis, the npm clients of ops/test-clients
 #                                       (ioredis, ws, wscat, playwright-core) and Chromium, which
 #                                       playwright-core drives through the dashboard; and what --containers
@@ -18,7 +18,7 @@
 set -euo pipefail
 
 PACKAGES=(libfaiss-dev libopenblas-dev libgomp1 g++ make unzip curl ca-certificates openssl)
-TEST_PACKAGES=(python3 python3-grpcio python3-grpc-tools prometheus redis-tools python3-redis chromium)
+TEST_PACKAGES=(python3 python3-grpcio python3-grpc-tools prometheus redis-tools python3-redis chromium jq)
 CONTAINER_PACKAGES=(docker.io docker-compose mmdebstrap)
 TEST=0
 FAISS_AVX2=0

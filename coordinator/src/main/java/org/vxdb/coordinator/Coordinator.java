@@ -64,6 +64,7 @@ import org.vxdb.service.grpc.DeadlineInterceptor;
 import org.vxdb.service.grpc.MalformedRequests;
 import org.vxdb.service.grpc.RequestIdInterceptor;
 import org.vxdb.service.http.OpsHttpServer;
+import org.vxdb.service.tracing.Tracing;
 import org.vxdb.service.tls.ClientAuth;
 import org.vxdb.service.tls.GrpcTls;
 import org.vxdb.service.tls.JdkTls;
@@ -97,6 +98,9 @@ public final class Coordinator implements AutoCloseable {
     private final AuditLog audit;
     /** Certificate, key and CA of every listener and of the channels to nodes; null when plaintext. */
     private final TlsMaterial tls;
+    /** Spans of searches; closed here only when this coordinator opened it from its config. */
+    private final Tracing tracing;
+    private final boolean ownsTracing;
     private volatile String notReady = "starting";
     private volatile boolean alive = true;
     /** Event loops of the REST/WebSocket and RESP listeners (gRPC has its own, shaded). */
@@ -113,9 +117,12 @@ public final class Coordinator implements AutoCloseable {
     private TopologyWatcher watcher;
     private boolean stopped;
 
-    private Coordinator(CoordinatorConfig config, Topology topology, TlsMaterial tls) throws IOException {
+    private Coordinator(CoordinatorConfig config, Topology topology, TlsMaterial tls, Tracing tracing,
+                        boolean ownsTracing) throws IOException {
         this.config = config;
         this.tls = tls;
+        this.tracing = tracing;
+        this.ownsTracing = ownsTracing;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.grpcWorkerThreads(), r -> {
             Thread t = new Thread(r, "vxdb-coord-" + n.incrementAndGet());
@@ -133,7 +140,7 @@ public final class Coordinator implements AutoCloseable {
             return t;
         });
         this.clients = new NodeClients(config, topology, timers, metrics::breakerTransition,
-                tls == null ? null : GrpcTls.client(tls));
+                tls == null ? null : GrpcTls.client(tls), tracing);
         this.rateLimits = new ClientRateLimits(config.protocols().limits().rateLimit(),
                 config.protocols().limits().rateBurst());
         this.audit = AuditLog.open(config.audit());
@@ -142,12 +149,22 @@ public final class Coordinator implements AutoCloseable {
         this.hints = new HintStore(config.write().hintsDir().resolve(config.coordinatorId()), HINTS_MAX_BYTES);
         this.core = new CoordinatorCore(clients, clock, metrics, config.consistency(), config.maxBatchRows(),
                 config.defaultDeadline(), config.maxConcurrentRequests(), config.maxQueuedRequests(), security,
-                config.coordinatorId(), hints);
+                config.coordinatorId(), hints, tracing.tracer());
     }
 
     public static Coordinator start(CoordinatorConfig config) throws IOException {
+        return start(config, null);
+    }
+
+    /**
+     * With the caller's tracing instead of the one {@code config.tracing()} describes (tests record
+     * spans in memory), or null for the config's; the caller closes its own after the coordinator.
+     */
+    public static Coordinator start(CoordinatorConfig config, Tracing callersTracing) throws IOException {
         Topology topology = Topology.load(config.topologyFile());
-        Coordinator c = new Coordinator(config, topology, config.tls() == null ? null : config.tls().loadMaterial());
+        TlsMaterial tlsMaterial = config.tls() == null ? null : config.tls().loadMaterial();
+        Tracing tracing = callersTracing != null ? callersTracing : Tracing.open(config.tracing());
+        Coordinator c = new Coordinator(config, topology, tlsMaterial, tracing, callersTracing == null);
         try {
             c.startAll(topology);
         } catch (IOException | RuntimeException e) {
@@ -273,9 +290,10 @@ public final class Coordinator implements AutoCloseable {
         // The in-flight budget is the core's, shared with every other protocol.
         for (BindableService service : List.of(new GrpcVectorAdapter(core),
                 new GrpcCollectionAdapter(core))) {
-            b.addService(MalformedRequests.wrap(service.bindService(), new DeadlineInterceptor(config.defaultDeadline(),
-                    timers), new CallerInterceptor(security), new RateLimitInterceptor(rateLimits, metrics),
-                    connectionLimit, new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));
+            b.addService(MalformedRequests.wrap(service.bindService(), tracing.innermostFirst(
+                    new DeadlineInterceptor(config.defaultDeadline(), timers), new CallerInterceptor(security),
+                    new RateLimitInterceptor(rateLimits, metrics), connectionLimit, new RequestIdInterceptor(),
+                    new CallMetricsInterceptor(metrics.service()))));
         }
         return b.build();
     }
@@ -384,6 +402,9 @@ public final class Coordinator implements AutoCloseable {
         }
         timers.shutdownNow();
         workers.shutdownNow();
+        if (ownsTracing) {
+            tracing.close();
+        }
         LOG.info("coordinator {} stopped ({})", config.coordinatorId(),
                 drained ? "every request finished" : "requests still running after the grace period were cancelled");
         return drained;

@@ -39,6 +39,7 @@ import org.vxdb.node.metrics.NodeMetrics;
 import org.vxdb.storage.engine.Collection;
 import org.vxdb.storage.engine.EngineStats;
 import org.vxdb.storage.engine.StorageEngine;
+import org.vxdb.service.tracing.Tracing;
 import org.vxdb.service.tls.ClientAuth;
 import org.vxdb.service.tls.GrpcTls;
 import org.vxdb.service.tls.JdkTls;
@@ -74,12 +75,18 @@ public final class StorageNode implements AutoCloseable {
     private OpsHttpServer http;
     private Server grpc;
     private volatile StorageEngine engine;
+    /** Spans of shard searches; closed here only when this node opened it from its config. */
+    private final Tracing tracing;
+    private final boolean ownsTracing;
     private volatile boolean alive = true;
     private boolean stopped;
 
-    private StorageNode(NodeConfig config) {
+    private StorageNode(NodeConfig config, Tracing tracing, boolean ownsTracing) {
         this.config = config;
+        this.tracing = tracing;
+        this.ownsTracing = ownsTracing;
         this.statusReport = new NodeStatusReport(state, config.dataDirs(), config.nativeMemoryBudget());
+        metrics.registerDataDirGauges(config.dataDirs());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.grpcWorkerThreads(), r -> {
             Thread t = new Thread(r, "vxdb-grpc-" + n.incrementAndGet());
@@ -95,7 +102,18 @@ public final class StorageNode implements AutoCloseable {
 
     /** Starts everything; returns once the node is ready. On failure everything started is stopped. */
     public static StorageNode start(NodeConfig config) throws IOException {
-        StorageNode node = new StorageNode(config);
+        return start(new StorageNode(config, Tracing.open(config.tracing()), true));
+    }
+
+    /**
+     * With the caller's tracing instead of the one {@code config.tracing()} describes (tests record
+     * spans in memory); the caller closes it after the node.
+     */
+    public static StorageNode start(NodeConfig config, Tracing tracing) throws IOException {
+        return start(new StorageNode(config, tracing, false));
+    }
+
+    private static StorageNode start(StorageNode node) throws IOException {
         try {
             node.startAll();
         } catch (IOException | RuntimeException e) {
@@ -209,10 +227,12 @@ public final class StorageNode implements AutoCloseable {
         for (ServerServiceDefinition service : new ServerServiceDefinition[] {
             new VectorGrpcService(state, metrics, config.maxBatchRows()).bindService(),
             new CollectionGrpcService(state, config.collectionDefaults()).bindService(),
-            new StorageNodeGrpcService(state, metrics, config.maxBatchRows(), statusReport::report).bindService()}) {
+            new StorageNodeGrpcService(state, metrics, config.maxBatchRows(), statusReport::report,
+                    tracing.tracer(), config.nodeId()).bindService()}) {
             // Listed innermost first: the metrics interceptor sees every call, refused ones included.
-            b.addService(MalformedRequests.wrap(service, new DeadlineInterceptor(config.defaultDeadline(), timers),
-                    admission, new RequestIdInterceptor(), new CallMetricsInterceptor(metrics.service())));
+            b.addService(MalformedRequests.wrap(service, tracing.innermostFirst(
+                    new DeadlineInterceptor(config.defaultDeadline(), timers), admission, new RequestIdInterceptor(),
+                    new CallMetricsInterceptor(metrics.service()))));
         }
         return b.build();
     }
@@ -274,6 +294,9 @@ public final class StorageNode implements AutoCloseable {
         }
         workers.shutdownNow();
         timers.shutdownNow();
+        if (ownsTracing) {
+            tracing.close();
+        }
         LOG.info("node {}: stopped in {} ms ({})", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 drained ? "every request finished" : "requests still running after the grace period were cancelled");

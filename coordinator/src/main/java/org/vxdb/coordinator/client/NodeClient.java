@@ -6,6 +6,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -41,9 +42,13 @@ public final class NodeClient implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ReplicaWindow window;
 
-    /** @param tls the coordinator's client TLS context for nodes ({@code GrpcTls.client}); null dials plaintext */
+    /**
+     * @param tls          the coordinator's client TLS context for nodes ({@code GrpcTls.client}); null dials plaintext
+     * @param traceContext puts the trace context into every call's headers; null when tracing is off
+     */
     NodeClient(NodeInfo node, CircuitBreaker breaker, Retry retry, Duration callTimeout,
-               ScheduledExecutorService scheduler, int maxMessageBytes, SslContext tls, int replicaWindow) {
+               ScheduledExecutorService scheduler, int maxMessageBytes, SslContext tls, int replicaWindow,
+               ClientInterceptor traceContext) {
         this.node = node;
         this.window = new ReplicaWindow(replicaWindow);
         this.breaker = breaker;
@@ -52,6 +57,9 @@ public final class NodeClient implements AutoCloseable {
         this.scheduler = scheduler;
         NettyChannelBuilder channelBuilder = NettyChannelBuilder.forAddress(node.address().host(),
                 node.address().port()).maxInboundMessageSize(maxMessageBytes);
+        if (traceContext != null) {
+            channelBuilder.intercept(traceContext);
+        }
         this.channel = (tls == null ? channelBuilder.usePlaintext() : channelBuilder.sslContext(tls)).build();
     }
 

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.vxdb.coordinator.config.CoordinatorConfig;
 import org.vxdb.coordinator.topology.NodeInfo;
 import org.vxdb.coordinator.topology.Topology;
+import org.vxdb.service.tracing.Tracing;
 
 /**
  * The current topology and a {@link NodeClient} per node in it. Replaced as a whole when the
@@ -30,6 +31,7 @@ public final class NodeClients implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final BiConsumer<String, CircuitBreaker.StateTransition> onTransition;
     private final SslContext tls;
+    private final Tracing tracing;
     private volatile View view;
 
     /** A topology and the clients of its nodes, always consistent with each other. */
@@ -56,8 +58,16 @@ public final class NodeClients implements AutoCloseable {
     /** @param tls the client TLS context every node channel uses ({@code GrpcTls.client}); null for plaintext */
     public NodeClients(CoordinatorConfig config, Topology topology, ScheduledExecutorService scheduler,
                        BiConsumer<String, CircuitBreaker.StateTransition> onTransition, SslContext tls) {
+        this(config, topology, scheduler, onTransition, tls, Tracing.off());
+    }
+
+    /** @param tracing when on, every node call carries the current trace context ({@code traceparent}) */
+    public NodeClients(CoordinatorConfig config, Topology topology, ScheduledExecutorService scheduler,
+                       BiConsumer<String, CircuitBreaker.StateTransition> onTransition, SslContext tls,
+                       Tracing tracing) {
         this.config = config;
         this.tls = tls;
+        this.tracing = tracing;
         this.scheduler = scheduler;
         this.onTransition = onTransition;
         this.view = new View(topology, build(topology, Map.of()));
@@ -118,7 +128,7 @@ public final class NodeClients implements AutoCloseable {
                 .failAfterMaxAttempts(false)
                 .build());
         client[0] = new NodeClient(node, breaker, retry, config.callTimeout(), scheduler, config.maxMessageBytes(),
-                tls, config.write().replicaWindow());
+                tls, config.write().replicaWindow(), tracing.enabled() ? tracing.clientInterceptor() : null);
         return client[0];
     }
 

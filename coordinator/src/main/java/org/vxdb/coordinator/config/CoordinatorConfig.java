@@ -69,6 +69,8 @@ public final class CoordinatorConfig implements ServerConfig {
     public static final Duration WRITE_HINT_REPLAY_INTERVAL_MAX = Duration.ofHours(1);
 
     /** The background anti-entropy pass: one every minute ({@code 0s}: only {@code ./vxdb repair}). */
+    /** The {@code service.name} of a coordinator's spans unless {@code tracing.service_name} says otherwise. */
+    public static final String TRACING_SERVICE_NAME_DEFAULT = "vxdb-coordinator";
     public static final Duration REPAIR_INTERVAL_DEFAULT = Duration.ofMinutes(1);
     /** Records the background pass streams per second at most. */
     public static final int REPAIR_ROWS_PER_SECOND_DEFAULT = 20_000;

@@ -13,6 +13,7 @@ import org.vxdb.service.config.GrpcSettings;
 import org.vxdb.service.config.HostAndPort;
 import org.vxdb.service.config.ServerSettings;
 import org.vxdb.service.config.TlsSettings;
+import org.vxdb.service.tracing.TracingSettings;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,7 +33,8 @@ final class CoordinatorConfigReader {
 
     CoordinatorConfig read(JsonNode tree) {
         ConfigSection root = ConfigSection.root(tree, "coordinator_id", "grpc", "http", "tls", "topology", "nodes",
-                "write", "repair", "rest", "resp", "connections", "security", "audit", "shutdown", "logging");
+                "write", "repair", "rest", "resp", "connections", "security", "audit", "shutdown", "logging",
+                "tracing");
         String coordinatorId = root.value("coordinator_id").identifier();
         GrpcSettings grpc = GrpcSettings.read(root);
         HostAndPort http = ServerSettings.readHttpListen(root);
@@ -63,7 +65,7 @@ final class CoordinatorConfigReader {
         SecuritySettings security = SecuritySettings.read(root, baseDir);
         AuditSettings audit = AuditSettings.read(root, baseDir);
         ServerSettings server = new ServerSettings(grpc, http, ServerSettings.readShutdownGrace(root),
-                ServerSettings.readLogLevel(root), tls);
+                ServerSettings.readLogLevel(root), tls, TracingSettings.read(root, TRACING_SERVICE_NAME_DEFAULT));
         return new CoordinatorConfig(coordinatorId, server, topologyFile, reloadInterval, nodes,
                 new WriteSettings(consistency, replicaWindow, hintsDir.normalize(), hintReplay), repair, protocols,
                 security, audit);

@@ -1,6 +1,11 @@
 package org.vxdb.coordinator.core;
 
 import io.grpc.Context;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -40,6 +45,7 @@ import org.vxdb.coordinator.security.Operation;
 import org.vxdb.coordinator.security.Security;
 import org.vxdb.coordinator.search.ScatterGather;
 import org.vxdb.coordinator.write.Replicator;
+import org.vxdb.service.tracing.Tracing;
 
 /**
  * The coordinator's one API, free of any transport: every protocol adapter (gRPC, REST, WebSocket,
@@ -66,6 +72,7 @@ public final class CoordinatorCore implements AutoCloseable {
     private final Security security;
     private final ClusterInspection inspection;
     private final LiveStats live;
+    private final Tracer tracer;
     /** Ends the node calls of a call whose deadline passed (one thread, only timers). */
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vxdb-core-deadlines");
@@ -81,13 +88,22 @@ public final class CoordinatorCore implements AutoCloseable {
     public CoordinatorCore(NodeClients clients, HybridLogicalClock clock, CoordinatorMetrics metrics,
                            Consistency consistency, int maxBatchRows, Duration defaultDeadline, int running,
                            int queued, Security security, String coordinatorId, HintStore hints) {
+        this(clients, clock, metrics, consistency, maxBatchRows, defaultDeadline, running, queued, security,
+                coordinatorId, hints, Tracing.off().tracer());
+    }
+
+    /** @param tracer records a root span per search, with a child per node call ({@link ScatterGather}) */
+    public CoordinatorCore(NodeClients clients, HybridLogicalClock clock, CoordinatorMetrics metrics,
+                           Consistency consistency, int maxBatchRows, Duration defaultDeadline, int running,
+                           int queued, Security security, String coordinatorId, HintStore hints, Tracer tracer) {
         Objects.requireNonNull(clients, "clients");
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
         this.metrics = metrics;
         this.security = Objects.requireNonNull(security, "security");
         CollectionCatalog catalog = new CollectionCatalog(clients);
         this.collections = new CollectionOperations(clients, catalog);
         this.vectors = new VectorOperations(clients, catalog, new Replicator(clients, metrics, hints, clock),
-                new ScatterGather(clients, metrics), clock, metrics, consistency, maxBatchRows);
+                new ScatterGather(clients, metrics, tracer), clock, metrics, consistency, maxBatchRows);
         this.budget = new InFlightBudget(running, queued);
         this.inspection = new ClusterInspection(clients, catalog, coordinatorId);
         this.live = new LiveStats(budget::inFlight, true);
@@ -157,8 +173,34 @@ public final class CoordinatorCore implements AutoCloseable {
     }
 
     public CompletableFuture<SearchResponse> search(CallContext ctx, SearchRequest request) {
-        return run(ctx, Operation.SEARCH, collectionOf(request), g -> vectors.search(ctx, request),
+        // The adapter's thread: a gRPC caller's trace context, if it sent one, is current here.
+        io.opentelemetry.context.Context caller = io.opentelemetry.context.Context.current();
+        return run(ctx, Operation.SEARCH, collectionOf(request), g -> tracedSearch(caller, ctx, request),
                 SearchResponse::getHitsCount);
+    }
+
+    /** The search as one trace: this root span, a child per node call, the node's spans inside those. */
+    private SearchResponse tracedSearch(io.opentelemetry.context.Context caller, CallContext ctx,
+                                        SearchRequest request) {
+        Span span = tracer.spanBuilder("vxdb.search").setParent(caller).setSpanKind(SpanKind.SERVER).startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(Tracing.COLLECTION, request.getCollection())
+                    .setAttribute(Tracing.K, (long) request.getK())
+                    .setAttribute(Tracing.REQUEST_ID, String.valueOf(ctx.requestId()));
+        }
+        try (Scope ignored = Tracing.scope(span)) {
+            SearchResponse response = vectors.search(ctx, request);
+            if (span.isRecording()) {
+                span.setAttribute(Tracing.HITS, (long) response.getHitsCount())
+                        .setAttribute(Tracing.PARTIAL, response.getPartial());
+            }
+            return response;
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     // ------------------------------------------------------------------------------------------

@@ -2,6 +2,12 @@ package org.vxdb.coordinator.search;
 
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.DoubleValue;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +30,7 @@ import org.vxdb.coordinator.client.NodeClients;
 import org.vxdb.coordinator.routing.TopKMerger;
 import org.vxdb.coordinator.topology.ClusterRange;
 import org.vxdb.coordinator.topology.NodeInfo;
+import org.vxdb.service.tracing.Tracing;
 
 /**
  * A search over the whole cluster: every cluster range is asked of one replica (primary first,
@@ -34,12 +41,21 @@ import org.vxdb.coordinator.topology.NodeInfo;
  */
 public final class ScatterGather {
 
+    private static final AttributeKey<List<String>> RANGES = AttributeKey.stringArrayKey("vxdb.ranges");
+
     private final NodeClients clients;
     private final CoordinatorMetrics metrics;
+    private final Tracer tracer;
 
     public ScatterGather(NodeClients clients, CoordinatorMetrics metrics) {
+        this(clients, metrics, Tracing.off().tracer());
+    }
+
+    /** @param tracer records a span per node call, a child of the span current when {@link #search} runs */
+    public ScatterGather(NodeClients clients, CoordinatorMetrics metrics, Tracer tracer) {
         this.clients = clients;
         this.metrics = metrics;
+        this.tracer = tracer;
     }
 
     /** What one round of calls brought back. */
@@ -160,13 +176,27 @@ public final class ScatterGather {
             long start = System.nanoTime();
             long[] nanos = new long[1];
             took.put(node, nanos);
-            // The answer is handled on the transport thread that read it (recording the time, completing the
-            // future this thread joins) instead of being handed to the channel's executor first: one thread
-            // handoff less per node call.
-            calls.put(node, node.call(c -> c.internal(timeout).withExecutor(MoreExecutors.directExecutor())
-                    .searchShards(call)).whenComplete((r, t) -> {
+            Span span = tracer.spanBuilder("vxdb.search.node_call").setSpanKind(SpanKind.CLIENT).startSpan();
+            if (span.isRecording()) {
+                span.setAttribute(Tracing.NODE_ID, node.id())
+                        .setAttribute(Tracing.SHARD_COUNT, (long) call.getShardsCount())
+                        .setAttribute(RANGES, e.getValue().stream().map(ClusterRange::span).toList());
+            }
+            CompletableFuture<ShardSearchResponse> sent;
+            // Current while the call starts, so that its traceparent header names this span. The answer is
+            // handled on the transport thread that read it (recording the time, completing the future this
+            // thread joins) instead of being handed to the channel's executor first: one thread handoff less.
+            try (Scope ignored = Tracing.scope(span)) {
+                sent = node.call(c -> c.internal(timeout).withExecutor(MoreExecutors.directExecutor())
+                        .searchShards(call));
+            }
+            calls.put(node, sent.whenComplete((r, t) -> {
                 nanos[0] = System.nanoTime() - start;
                 metrics.nodeCall(node.id(), "SearchShards", t, nanos[0]);
+                if (t != null && span.isRecording()) {
+                    span.setStatus(StatusCode.ERROR, CallFailures.describe(t));
+                }
+                span.end();
             }));
         }
         List<Answer> answers = new ArrayList<>();

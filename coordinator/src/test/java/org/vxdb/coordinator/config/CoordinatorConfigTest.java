@@ -9,6 +9,7 @@ import static org.vxdb.service.config.ConfigTesting.repoFile;
 import static org.vxdb.service.config.ConfigTesting.write;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -23,6 +24,7 @@ import org.vxdb.service.config.DurationText;
 import org.vxdb.service.config.GrpcSettings;
 import org.vxdb.service.config.HostAndPort;
 import org.vxdb.service.config.ServerSettings;
+import org.vxdb.service.tracing.TracingSettings;
 
 class CoordinatorConfigTest {
 
@@ -109,11 +111,16 @@ class CoordinatorConfigTest {
                   grace_period: 0s
                 logging:
                   level: warn
+                tracing:
+                  endpoint: http://otel-collector:4317
+                  sample_ratio: 0.1
                 """);
         assertEquals("coord_B-2", config.coordinatorId());
         // The node's reader, tested field by field in NodeConfigTest.
         assertEquals(new ServerSettings(new GrpcSettings(new HostAndPort("0.0.0.0", 9100), 16 << 20, 8, 0, 500, 3,
-                Duration.ofMillis(1500)), new HostAndPort("::1", 9180), Duration.ZERO, "WARN"), config.server());
+                Duration.ofMillis(1500)), new HostAndPort("::1", 9180), Duration.ZERO, "WARN", null,
+                new TracingSettings(URI.create("http://otel-collector:4317"), 0.1, "vxdb-coordinator")),
+                config.server());
         assertEquals(3, config.grpcWorkerThreads());
         assertEquals(Path.of("/srv/topology.yaml"), config.topologyFile());
         assertEquals(Duration.ZERO, config.topologyReloadInterval());
@@ -272,7 +279,10 @@ class CoordinatorConfigTest {
                         "logging.level: 'verbose' is invalid: use trace, debug, info, warn or error"),
                 invalid(REQUIRED + "node_id: n1\n", "node_id: unknown field (use coordinator_id, grpc, http, tls,"
                         + " topology, nodes, write, repair, rest, resp, connections, security, audit, shutdown,"
-                        + " logging)"),
+                        + " logging, tracing)"),
+                invalid(REQUIRED + "tracing:\n  endpoint: collector:4317\n", "tracing.endpoint: 'collector:4317'"
+                        + " is invalid: use http:// or https:// with a host and a port, e.g."
+                        + " http://otel-collector:4317"),
                 invalid(REQUIRED + "repiar:\n  buckets: 1\n", "repiar: unknown field (did you mean repair?)"),
                 invalid(REQUIRED + "security:\n  enabled: true\n",
                         "security.keys_file: required when security.enabled is true (or configure security.jwt)"),

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.vxdb.coordinator.Coordinator;
 import org.vxdb.coordinator.config.CoordinatorConfig;
 import org.vxdb.coordinator.core.CallContext;
@@ -18,6 +19,7 @@ import org.vxdb.coordinator.core.CoordinatorCore;
 import org.vxdb.node.StorageNode;
 import org.vxdb.node.config.NodeConfig;
 import org.vxdb.service.tls.DevCerts;
+import org.vxdb.service.tracing.Tracing;
 
 /**
  * Two real storage nodes and a coordinator in this JVM, over loopback sockets, with every listener
@@ -46,11 +48,17 @@ public final class InProcessCluster implements AutoCloseable {
     private final DevCerts certs;
 
     private InProcessCluster(Path dir, String coordinatorExtraYaml, DevCerts certs) throws IOException {
+        this(dir, coordinatorExtraYaml, certs, null, "");
+    }
+
+    /** @param tracingOf each server's tracing by its id (node-1, node-2, coord-test); null: each its config's */
+    private InProcessCluster(Path dir, String coordinatorExtraYaml, DevCerts certs,
+                             Function<String, Tracing> tracingOf, String nodeStorageYaml) throws IOException {
         this.certs = certs;
         for (int i = 1; i <= 2; i++) {
             Path nodeDir = dir.resolve("node-" + i);
             Files.createDirectories(nodeDir);
-            nodes.add(StorageNode.start(NodeConfig.parse("""
+            NodeConfig nodeConfig = NodeConfig.parse("""
                     node_id: node-%d
                     grpc:
                       listen: 127.0.0.1:0
@@ -58,7 +66,9 @@ public final class InProcessCluster implements AutoCloseable {
                       listen: 127.0.0.1:0
                     storage:
                       data_dirs: [data]
-                    """.formatted(i) + (certs == null ? "" : certs.yaml("node-" + i)), nodeDir)));
+                    """.formatted(i) + nodeStorageYaml + (certs == null ? "" : certs.yaml("node-" + i)), nodeDir);
+            nodes.add(tracingOf == null ? StorageNode.start(nodeConfig)
+                    : StorageNode.start(nodeConfig, tracingOf.apply("node-" + i)));
         }
         Files.writeString(dir.resolve("topology.yaml"), """
                 total_clusters: %d
@@ -88,7 +98,8 @@ public final class InProcessCluster implements AutoCloseable {
                 """ + (coordinatorExtraYaml.lines().anyMatch(l -> l.startsWith("write:")) ? ""
                 : READ_YOUR_WRITES) + (certs == null || coordinatorExtraYaml.lines().anyMatch(l -> l.startsWith("tls:"))
                 ? "" : certs.yaml("coordinator")) + coordinatorExtraYaml);
-        coordinator = Coordinator.start(CoordinatorConfig.load(dir.resolve("coordinator.yaml")));
+        coordinator = Coordinator.start(CoordinatorConfig.load(dir.resolve("coordinator.yaml")),
+                tracingOf == null ? null : tracingOf.apply("coord-test"));
         int port = coordinator.grpcAddress().getPort();
         channel = certs == null ? ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build()
                 : NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(GrpcSslContexts.forClient()
@@ -103,6 +114,19 @@ public final class InProcessCluster implements AutoCloseable {
     /** With more top-level YAML for the coordinator (e.g. a {@code connections:} section). */
     public static InProcessCluster start(Path dir, String coordinatorExtraYaml) throws IOException {
         return new InProcessCluster(dir, coordinatorExtraYaml, null);
+    }
+
+    /**
+     * With each server's tracing given by {@code tracingOf} (called with node-1, node-2 and
+     * coord-test), e.g. recording spans in memory; the caller closes those after the cluster.
+     */
+    public static InProcessCluster startTraced(Path dir, Function<String, Tracing> tracingOf) throws IOException {
+        return new InProcessCluster(dir, "", null, tracingOf, "");
+    }
+
+    /** With more fields of the nodes' {@code storage:} section, each line indented by two spaces. */
+    public static InProcessCluster startWithNodeStorage(Path dir, String nodeStorageYaml) throws IOException {
+        return new InProcessCluster(dir, "", null, null, nodeStorageYaml);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.vxdb.service.config;
 
 import java.time.Duration;
+import org.vxdb.service.tracing.TracingSettings;
 
 /**
  * What every VxDB server's config answers, whatever else it holds: the settings of
@@ -50,6 +51,11 @@ public interface ServerConfig {
 
     default Duration shutdownGrace() {
         return server().shutdownGrace();
+    }
+
+    /** Distributed tracing: off unless {@code tracing.endpoint} is set. */
+    default TracingSettings tracing() {
+        return server().tracing();
     }
 
     /** One of {@link ServerSettings#LOGGING_LEVELS}. */

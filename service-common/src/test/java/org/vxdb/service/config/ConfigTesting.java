@@ -43,6 +43,7 @@ public final class ConfigTesting {
         assertEquals(Duration.ofSeconds(60), config.defaultDeadline());
         assertEquals(Duration.ofSeconds(20), config.shutdownGrace());
         assertEquals("INFO", config.logLevel());
+        assertEquals(false, config.tracing().enabled());
     }
 
     /** Asserts that {@code executable} fails with a {@link ConfigException} saying exactly {@code expected}. */

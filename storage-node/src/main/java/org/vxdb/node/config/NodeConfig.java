@@ -53,6 +53,8 @@ public final class NodeConfig implements ServerConfig {
     public static final HostAndPort HTTP_LISTEN_DEFAULT = ServerSettings.HTTP_LISTEN_DEFAULT;
 
     /** {@code storage.data_dirs} has no default. Half of physical memory. */
+    /** The {@code service.name} of a node's spans unless {@code tracing.service_name} says otherwise. */
+    public static final String TRACING_SERVICE_NAME_DEFAULT = "vxdb-node";
     public static final long STORAGE_NATIVE_MEMORY_BUDGET_DEFAULT = EngineConfig.NATIVE_MEMORY_BUDGET_DEFAULT;
     public static final long STORAGE_WAL_MAX_FILE_BYTES_DEFAULT = EngineConfig.WAL_MAX_FILE_BYTES_DEFAULT;
     public static final int STORAGE_WAL_MAX_RECORD_BYTES_DEFAULT = EngineConfig.WAL_MAX_RECORD_BYTES_DEFAULT;

@@ -15,6 +15,7 @@ import org.vxdb.service.config.GrpcSettings;
 import org.vxdb.service.config.HostAndPort;
 import org.vxdb.service.config.ServerSettings;
 import org.vxdb.service.config.TlsSettings;
+import org.vxdb.service.tracing.TracingSettings;
 import org.vxdb.storage.wal.FsyncPolicy;
 import org.vxdb.storage.wal.WalConfig;
 import org.vxdb.storage.wal.WalRecordDescriptor;
@@ -38,7 +39,7 @@ final class NodeConfigReader {
 
     NodeConfig read(JsonNode tree) {
         ConfigSection root = ConfigSection.root(tree,
-                "node_id", "grpc", "http", "tls", "storage", "collection_defaults", "shutdown", "logging");
+                "node_id", "grpc", "http", "tls", "storage", "collection_defaults", "shutdown", "logging", "tracing");
         String nodeId = root.value("node_id").identifier();
         GrpcSettings grpc = GrpcSettings.read(root);
         HostAndPort http = ServerSettings.readHttpListen(root);
@@ -46,7 +47,7 @@ final class NodeConfigReader {
         StorageSettings storage = storage(root);
         CollectionDefaults collectionDefaults = collectionDefaults(root);
         ServerSettings server = new ServerSettings(grpc, http, ServerSettings.readShutdownGrace(root),
-                ServerSettings.readLogLevel(root), tls);
+                ServerSettings.readLogLevel(root), tls, TracingSettings.read(root, TRACING_SERVICE_NAME_DEFAULT));
         return new NodeConfig(nodeId, server, storage, collectionDefaults);
     }
 

@@ -1,5 +1,9 @@
 package org.vxdb.node.grpc;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,9 +12,11 @@ import org.vxdb.api.RequestChecks;
 import org.vxdb.api.v1.SearchHit;
 import org.vxdb.api.v1.SearchParams;
 import org.vxdb.index.IndexArguments;
+import org.vxdb.service.tracing.Tracing;
 import org.vxdb.storage.engine.Collection;
 import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.shard.Hit;
+import org.vxdb.storage.shard.SearchOutcome;
 import org.vxdb.storage.shard.StoredVector;
 
 /** One validated search over some shards of a collection, merged into a global top-k. */
@@ -55,7 +61,37 @@ final class SearchExecution {
 
     static Result run(Collection c, int[] shards, float[] query, int k, Filter filter, org.vxdb.index.SearchParams params,
                       double recallTarget, boolean includeVectors, boolean includeMetadata) {
-        Collection.ShardsOutcome outcome = c.search(shards, query, k, filter, params, recallTarget);
+        return run(c, shards, query, k, filter, params, recallTarget, includeVectors, includeMetadata,
+                Tracing.off().tracer());
+    }
+
+    /**
+     * With a span per shard searched, a child of the span current on this thread (the shards are
+     * searched side by side on the engine's pool, so the parent is passed along explicitly).
+     */
+    static Result run(Collection c, int[] shards, float[] query, int k, Filter filter,
+                      org.vxdb.index.SearchParams params, double recallTarget, boolean includeVectors,
+                      boolean includeMetadata, Tracer tracer) {
+        Context parent = Context.current();
+        Collection.ShardSearchHook traced = (s, search) -> {
+            Span span = tracer.spanBuilder("vxdb.shard.search").setParent(parent)
+                    .setAttribute(Tracing.SHARD, (long) s).startSpan();
+            try {
+                SearchOutcome outcome = search.get();
+                if (span.isRecording()) {
+                    span.setAttribute(Tracing.PLAN, outcome.plan())
+                            .setAttribute(Tracing.ROWS_SCANNED, outcome.rowsScanned())
+                            .setAttribute(Tracing.HITS, (long) outcome.hits().size());
+                }
+                return outcome;
+            } catch (RuntimeException e) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+                throw e;
+            } finally {
+                span.end();
+            }
+        };
+        Collection.ShardsOutcome outcome = c.search(shards, query, k, filter, params, recallTarget, traced);
         List<SearchHit> hits = new ArrayList<>(outcome.hits().size());
         for (Collection.ShardHit sh : outcome.hits()) {
             hits.add(toProto(c, sh, includeVectors, includeMetadata));

@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.util.function.Supplier;
 import org.vxdb.api.internal.v1.BucketDigest;
 import org.vxdb.api.internal.v1.IndexState;
@@ -28,6 +33,7 @@ import org.vxdb.api.internal.v1.StorageNodeServiceGrpc;
 import org.vxdb.api.internal.v1.StreamRecordsRequest;
 import org.vxdb.api.internal.v1.StreamRecordsResponse;
 import org.vxdb.node.metrics.NodeMetrics;
+import org.vxdb.service.tracing.Tracing;
 import org.vxdb.storage.engine.Collection;
 import org.vxdb.storage.meta.MetadataCodec;
 import org.vxdb.storage.shard.Shard;
@@ -46,14 +52,28 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
     private final NodeMetrics metrics;
     private final int maxBatchRows;
     private final Supplier<NodeStatusResponse> status;
+    private final Tracer tracer;
+    private final String nodeId;
 
     /** @param status the node's health and resources, answered whether or not it is ready */
     public StorageNodeGrpcService(NodeState node, NodeMetrics metrics, int maxBatchRows,
                                   Supplier<NodeStatusResponse> status) {
+        this(node, metrics, maxBatchRows, status, Tracing.off().tracer(), "");
+    }
+
+    /**
+     * @param tracer records a span per {@code SearchShards} call (a child of the caller's span) and
+     *               one per shard searched inside it
+     * @param nodeId the {@code vxdb.node.id} attribute of those spans
+     */
+    public StorageNodeGrpcService(NodeState node, NodeMetrics metrics, int maxBatchRows,
+                                  Supplier<NodeStatusResponse> status, Tracer tracer, String nodeId) {
         this.node = node;
         this.metrics = metrics;
         this.maxBatchRows = maxBatchRows;
         this.status = status;
+        this.tracer = tracer;
+        this.nodeId = nodeId;
     }
 
     @Override
@@ -114,20 +134,37 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
     public void searchShards(ShardSearchRequest request, StreamObserver<ShardSearchResponse> out) {
         VectorGrpcService.unary(out, () -> {
             long started = System.nanoTime();
-            Collection c = collection(request.getCollection());
-            int[] shards = SearchExecution.shards(c, request.getShardsList());
-            float[] query = SearchExecution.query(request.getQueryList(), c);
-            int k = SearchExecution.k(request.getK());
-            SearchExecution.Result r = SearchExecution.run(c, shards, query, k,
-                    FilterMapping.toFilter(request.hasFilter(), request.getFilter()),
-                    SearchExecution.params(request.getParams()), SearchExecution.recallTarget(request.getParams(), c),
-                    request.getIncludeVectors(), request.getIncludeMetadata());
-            ShardSearchResponse.Builder b = ShardSearchResponse.newBuilder().addAllHits(r.hits()).setPlan(r.plan())
-                    .setRowsScanned(r.rowsScanned());
-            if (!Double.isNaN(r.recall())) {
-                b.setRecall(com.google.protobuf.DoubleValue.of(r.recall()));
+            // A child of the coordinator's node-call span when the call carried a traceparent.
+            Span span = tracer.spanBuilder("vxdb.node.search_shards").setSpanKind(SpanKind.SERVER).startSpan();
+            if (span.isRecording()) {
+                span.setAttribute(Tracing.COLLECTION, request.getCollection()).setAttribute(Tracing.NODE_ID, nodeId)
+                        .setAttribute(Tracing.SHARD_COUNT, (long) request.getShardsCount())
+                        .setAttribute(Tracing.K, (long) request.getK());
             }
-            return b.setTookMicros((System.nanoTime() - started) / 1000).build();
+            try (Scope ignored = Tracing.scope(span)) {
+                Collection c = collection(request.getCollection());
+                int[] shards = SearchExecution.shards(c, request.getShardsList());
+                float[] query = SearchExecution.query(request.getQueryList(), c);
+                int k = SearchExecution.k(request.getK());
+                SearchExecution.Result r = SearchExecution.run(c, shards, query, k,
+                        FilterMapping.toFilter(request.hasFilter(), request.getFilter()),
+                        SearchExecution.params(request.getParams()),
+                        SearchExecution.recallTarget(request.getParams(), c), request.getIncludeVectors(),
+                        request.getIncludeMetadata(), tracer);
+                span.setAttribute(Tracing.PLAN, r.plan()).setAttribute(Tracing.ROWS_SCANNED, r.rowsScanned())
+                        .setAttribute(Tracing.HITS, (long) r.hits().size());
+                ShardSearchResponse.Builder b = ShardSearchResponse.newBuilder().addAllHits(r.hits())
+                        .setPlan(r.plan()).setRowsScanned(r.rowsScanned());
+                if (!Double.isNaN(r.recall())) {
+                    b.setRecall(com.google.protobuf.DoubleValue.of(r.recall()));
+                }
+                return b.setTookMicros((System.nanoTime() - started) / 1000).build();
+            } catch (RuntimeException e) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+                throw e;
+            } finally {
+                span.end();
+            }
         });
     }
 

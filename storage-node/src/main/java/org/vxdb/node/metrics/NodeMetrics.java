@@ -5,6 +5,13 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 import org.vxdb.index.VectorIndexProviders;
 import org.vxdb.index.faiss.FaissVariant;
@@ -111,6 +118,69 @@ public final class NodeMetrics {
                         }
                     }
                 }).register(registry);
+    }
+
+    /**
+     * Free and total bytes of the file system under each data directory, read at each scrape (the
+     * disk-full alert divides them). A directory whose file system cannot be read has no sample.
+     */
+    public void registerDataDirGauges(List<Path> dataDirs) {
+        List<Path> dirs = List.copyOf(dataDirs);
+        dataDirGauge("vxdb_data_dir_usable_bytes", "Bytes the node can still write on each data directory's file"
+                + " system", dirs, FileStore::getUsableSpace);
+        dataDirGauge("vxdb_data_dir_total_bytes", "Size of each data directory's file system", dirs,
+                FileStore::getTotalSpace);
+        GaugeWithCallback.builder().name("vxdb_quarantined_segment_files")
+                .help("Segment files in the shards' quarantine directories of each data directory (failed their"
+                        + " checksums at open; docs/runbooks/corrupt-segment.md)").labelNames("dir").callback(cb -> {
+                    for (Path dir : dirs) {
+                        cb.call(quarantinedFiles(dir), dir.toString());
+                    }
+                }).register(registry);
+    }
+
+    /** Files in {@code <dir>/collections/<collection>/shard-<n>/quarantine/} (docs/storage-engine.md, layout). */
+    static long quarantinedFiles(Path dataDir) {
+        long n = 0;
+        try (DirectoryStream<Path> collections = Files.newDirectoryStream(dataDir.resolve("collections"))) {
+            for (Path collection : collections) {
+                try (DirectoryStream<Path> shards = Files.newDirectoryStream(collection, "shard-*")) {
+                    for (Path shard : shards) {
+                        Path quarantine = shard.resolve("quarantine");
+                        if (Files.isDirectory(quarantine)) {
+                            try (DirectoryStream<Path> files = Files.newDirectoryStream(quarantine)) {
+                                for (Path ignored : files) {
+                                    n++;
+                                }
+                            }
+                        }
+                    }
+                } catch (IOException | DirectoryIteratorException e) {
+                    // a collection dropped while counting, or not a directory: nothing quarantined there
+                }
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            // no collections directory yet: nothing quarantined
+        }
+        return n;
+    }
+
+    private void dataDirGauge(String name, String help, List<Path> dirs, StoreBytes bytes) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("dir").callback(cb -> {
+            for (Path dir : dirs) {
+                try {
+                    cb.call(bytes.of(Files.getFileStore(dir)), dir.toString());
+                } catch (IOException unreadable) {
+                    // no sample: the node's status report shows the directory with zeros
+                }
+            }
+        }).register(registry);
+    }
+
+    /** One figure of a file store; FileStore's getters throw IOException. */
+    @FunctionalInterface
+    private interface StoreBytes {
+        long of(FileStore store) throws IOException;
     }
 
     private void gauge(String name, String help, Supplier<EngineStats> stats,

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.vxdb.api.IdHashing;
 import org.vxdb.index.SearchParams;
 import org.vxdb.storage.filter.Filter;
@@ -159,6 +160,17 @@ public final class Collection {
     public record ShardsOutcome(List<ShardHit> hits, String plan, long rowsScanned, double recall) {
     }
 
+    /**
+     * Wraps each shard's part of a search (a node puts a tracing span around it); runs on the
+     * thread that searches the shard and must return what {@code search} returns.
+     */
+    @FunctionalInterface
+    public interface ShardSearchHook {
+        SearchOutcome around(int shard, Supplier<SearchOutcome> search);
+
+        ShardSearchHook NONE = (shard, search) -> search.get();
+    }
+
     private static final Comparator<ShardHit> SHARD_HITS_NEAREST_FIRST = Comparator
             .comparing(ShardHit::hit, NEAREST_FIRST);
 
@@ -184,12 +196,19 @@ public final class Collection {
      */
     public ShardsOutcome search(int[] shardNumbers, float[] query, int k, Filter filter, SearchParams params,
                                 double recallTarget) {
+        return search(shardNumbers, query, k, filter, params, recallTarget, ShardSearchHook.NONE);
+    }
+
+    /** {@link #search(int[], float[], int, Filter, SearchParams, double)} with each shard's search wrapped by {@code hook}. */
+    public ShardsOutcome search(int[] shardNumbers, float[] query, int k, Filter filter, SearchParams params,
+                                double recallTarget, ShardSearchHook hook) {
         ensureOpen();
         for (int s : shardNumbers) {
             shard(s);
         }
         List<SearchOutcome> outcomes = searchPool.runAll(shardNumbers.length,
-                i -> shards.get(shardNumbers[i]).search(query, k, filter, params, recallTarget));
+                i -> hook.around(shardNumbers[i],
+                        () -> shards.get(shardNumbers[i]).search(query, k, filter, params, recallTarget)));
         List<ShardHit> all = new ArrayList<>();
         TreeSet<String> plans = new TreeSet<>();
         long scanned = 0;

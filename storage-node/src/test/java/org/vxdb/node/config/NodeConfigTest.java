@@ -93,6 +93,14 @@ class NodeConfigTest {
     // ---- every field
 
     @Test
+    void shouldReadTheTracingSectionUnderTheNodesServiceName() {
+        NodeConfig config = parse(REQUIRED + "tracing:\n  endpoint: http://otel-collector:4317\n  sample_ratio: 0.5\n");
+        assertEquals(new org.vxdb.service.tracing.TracingSettings(java.net.URI.create("http://otel-collector:4317"),
+                0.5, "vxdb-node"), config.tracing());
+        assertEquals(false, parse(REQUIRED).tracing().enabled());
+    }
+
+    @Test
     void shouldReadEveryField() {
         NodeConfig config = parse("""
                 node_id: storage_B-7
