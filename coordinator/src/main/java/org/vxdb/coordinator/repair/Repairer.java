@@ -1,5 +1,6 @@
 package org.vxdb.coordinator.repair;
 
+import com.google.protobuf.CodedOutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vxdb.api.internal.v1.BucketDigest;
 import org.vxdb.api.internal.v1.ShardDigestRequest;
+import org.vxdb.api.internal.v1.ShardRecord;
 import org.vxdb.api.internal.v1.ShardWriteRequest;
 import org.vxdb.api.internal.v1.StreamRecordsRequest;
 import org.vxdb.api.internal.v1.StreamRecordsResponse;
@@ -33,6 +35,8 @@ public final class Repairer {
     private final NodeClients clients;
     private final int buckets;
     private final int batchRows;
+    /** Largest replica write repair sends: a quarter of a node's default WAL record limit (16 MiB). */
+    static final long MAX_WRITE_BYTES = 4L << 20;
     private final IntConsumer pace;
 
     /** As fast as the nodes take it ({@code ./vxdb repair}). */
@@ -154,16 +158,42 @@ public final class Repairer {
             if (batch.getRecordsCount() == 0) {
                 continue;
             }
-            ShardWriteRequest write = ShardWriteRequest.newBuilder().setCollection(collection).setShard(cluster)
-                    .addAllRecords(batch.getRecordsList()).build();
-            for (NodeClient target : replicas) {
-                if (target != source) {
-                    pace.accept(batch.getRecordsCount());
-                    target.internalBlocking(target.callTimeout()).writeShard(write);
-                    sent += batch.getRecordsCount();
+            for (ShardWriteRequest write : writes(collection, cluster, batch)) {
+                for (NodeClient target : replicas) {
+                    if (target != source) {
+                        pace.accept(write.getRecordsCount());
+                        target.internalBlocking(target.callTimeout()).writeShard(write);
+                        sent += write.getRecordsCount();
+                    }
                 }
             }
         }
         return sent;
+    }
+
+    /**
+     * A streamed batch as replica writes of at most {@link #MAX_WRITE_BYTES} each (at least one
+     * record): a node logs each write as one WAL record, and refuses one larger than its
+     * {@code storage.wal_max_record_bytes}, which a batch of {@code max_batch_rows} wide rows can pass.
+     */
+    static List<ShardWriteRequest> writes(String collection, int cluster, StreamRecordsResponse batch) {
+        List<ShardWriteRequest> out = new ArrayList<>();
+        ShardWriteRequest.Builder write = ShardWriteRequest.newBuilder().setCollection(collection).setShard(cluster);
+        long bytes = 0;
+        for (ShardRecord r : batch.getRecordsList()) {
+            int size = r.getSerializedSize();
+            size += 1 + CodedOutputStream.computeUInt32SizeNoTag(size); // its tag and length in the request
+            if (write.getRecordsCount() > 0 && bytes + size > MAX_WRITE_BYTES) {
+                out.add(write.build());
+                write = ShardWriteRequest.newBuilder().setCollection(collection).setShard(cluster);
+                bytes = 0;
+            }
+            write.addRecords(r);
+            bytes += size;
+        }
+        if (write.getRecordsCount() > 0) {
+            out.add(write.build());
+        }
+        return out;
     }
 }
