@@ -41,6 +41,8 @@ final class EmbeddedTarget implements Target, FilterTarget {
 
     private final Path work;
     private final int shards;
+    private final int[] allShards;
+    private volatile double recallTarget;
     private final FsyncPolicy fsync;
     private final PrintStream log;
     private final AtomicLong versions = new AtomicLong();
@@ -53,6 +55,7 @@ final class EmbeddedTarget implements Target, FilterTarget {
     EmbeddedTarget(Path work, int shards, FsyncPolicy fsync, PrintStream log) {
         this.work = work;
         this.shards = shards;
+        this.allShards = java.util.stream.IntStream.range(0, shards).toArray();
         this.fsync = fsync;
         this.log = log;
     }
@@ -117,17 +120,20 @@ final class EmbeddedTarget implements Target, FilterTarget {
     }
 
     @Override
+    public void recallTarget(double target) {
+        this.recallTarget = target;
+    }
+
+    @Override
     public void search(float[] query, int k, int nprobe, long[] ids, float[] distances) {
         SearchParams params = nprobe > 0 ? SearchParams.nprobe(nprobe) : SearchParams.DEFAULT;
         List<Hit> hits;
         if (shards == 1) {
-            hits = collection.shard(0).search(query, k, null, params).hits();
+            hits = collection.shard(0).search(query, k, null, params, recallTarget).hits();
         } else {
-            hits = new ArrayList<>();
-            for (int s = 0; s < shards; s++) {
-                hits.addAll(collection.shard(s).search(query, k, null, params).hits());
-            }
-            hits.sort(Comparator.comparingDouble(Hit::distance).thenComparingLong(Hit::id));
+            // The engine's own multi-shard search: shards side by side, merged once.
+            hits = collection.search(allShards, query, k, null, params, recallTarget).hits().stream()
+                    .map(Collection.ShardHit::hit).toList();
         }
         for (int i = 0; i < k; i++) {
             ids[i] = i < hits.size() ? hits.get(i).id() : -1;

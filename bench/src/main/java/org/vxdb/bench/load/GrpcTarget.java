@@ -225,6 +225,13 @@ public final class GrpcTarget implements Target, FilterTarget {
     /** The metadata of each written row ({@code filter} workload), or null for none. */
     private volatile IntFunction<Metadata> metadataOfRow;
 
+    private volatile double recallTarget;
+
+    @Override
+    public void recallTarget(double target) {
+        this.recallTarget = target;
+    }
+
     @Override
     public LoadLoop.Operation emptyCall() {
         HealthGrpc.HealthBlockingStub[] health = new HealthGrpc.HealthBlockingStub[channels.length];
@@ -476,8 +483,8 @@ public final class GrpcTarget implements Target, FilterTarget {
     @Override
     public void search(float[] query, int k, int nprobe, long[] ids, float[] distances) {
         SearchRequest.Builder request = searchRequest(query, k);
-        if (nprobe > 0) {
-            request.setParams(SearchParams.newBuilder().setNprobe(nprobe));
+        if (nprobe > 0 || recallTarget > 0) {
+            request.setParams(SearchParams.newBuilder().setNprobe(nprobe).setRecallTarget(recallTarget));
         }
         run(request, ids, distances);
     }

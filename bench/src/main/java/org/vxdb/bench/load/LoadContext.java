@@ -25,7 +25,7 @@ final class LoadContext {
     static final Set<String> COMMON_OPTIONS = union(DatasetSource.OPTIONS, Set.of("target", "metric", "index", "k",
             "work", "shards", "fsync", "json", "md", "plot", "progress", "load-batch", "load-clients", "consistency",
             "channels", "buffer-age-ms", "collection", "keep", "grpc", "rest-encoding", "tls-ca", "tls-cert",
-            "tls-key", "grpc-tls", "api-key", "api-key-file"));
+            "tls-key", "grpc-tls", "api-key", "api-key-file", "recall-target"));
 
     final BenchOptions options;
     final Dataset dataset;
@@ -33,6 +33,8 @@ final class LoadContext {
     final float[][] queries;
     final PrintStream out;
     final Metric metric;
+    /** Recall@k searches without an explicit nprobe ask for ({@code --recall-target}, 0: none). */
+    final double recallTarget;
     final String index;
     final int k;
     final boolean progress;
@@ -54,6 +56,11 @@ final class LoadContext {
         this.loadBatch = options.integer("load-batch", 1000, 1);
         this.loadClients = options.integer("load-clients", 2, 1);
         GroundTruthCheck.verify(dataset, metric);
+        this.recallTarget = options.decimal("recall-target", 0);
+        if (!(recallTarget >= 0 && recallTarget <= 1)) {
+            throw new IllegalArgumentException("--recall-target " + recallTarget + " is invalid: use a recall in (0, 1]"
+                    + " (0: none)");
+        }
         if (dataset.groundTruth()[0].length < k) {
             throw new IllegalArgumentException("the ground truth has " + dataset.groundTruth()[0].length
                     + " neighbours per query, fewer than k=" + k);
@@ -71,7 +78,9 @@ final class LoadContext {
         List<Target> targets = new ArrayList<>();
         try {
             for (String spec : options.string("target", "embedded").split(",")) {
-                targets.add(Targets.open(spec.trim(), this));
+                Target t = Targets.open(spec.trim(), this);
+                t.recallTarget(recallTarget);
+                targets.add(t);
             }
         } catch (RuntimeException e) {
             targets.forEach(Target::close);

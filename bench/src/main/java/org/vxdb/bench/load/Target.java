@@ -44,6 +44,13 @@ public interface Target extends AutoCloseable {
     void search(float[] query, int k, int nprobe, long[] ids, float[] distances);
 
     /**
+     * Searches without an explicit nprobe aim for this recall@k (0: none), where the target can be
+     * told one (the storage engine and gRPC targets: {@code params.recall_target}).
+     */
+    default void recallTarget(double target) {
+    }
+
+    /**
      * One empty round trip over this target's own connections (a gRPC health check that no
      * storage engine answers): the transport's floor, measured in the same run as the target's
      * figures. Null for in-process targets, which have no hop.
