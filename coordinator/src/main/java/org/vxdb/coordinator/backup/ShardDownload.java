@@ -13,14 +13,18 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.vxdb.api.internal.v1.FileChunk;
 import org.vxdb.api.internal.v1.FileEnd;
+import org.vxdb.api.internal.v1.NodeStatusRequest;
+import org.vxdb.api.internal.v1.NodeStatusResponse;
 import org.vxdb.api.internal.v1.SnapshotFile;
 import org.vxdb.api.internal.v1.SnapshotHeader;
 import org.vxdb.api.internal.v1.SnapshotShardRequest;
 import org.vxdb.api.internal.v1.SnapshotShardResponse;
+import org.vxdb.coordinator.client.CallFailures;
 import org.vxdb.coordinator.client.NodeClient;
 
 /**
@@ -57,6 +61,7 @@ final class ShardDownload {
         Files.createDirectories(dir);
         SnapshotShardRequest request = SnapshotShardRequest.newBuilder().setCollection(collection).setShard(shard)
                 .setBuckets(buckets).setChunkBytes(chunkBytes).build();
+        checkReady(node);
         Context.CancellableContext call = Context.current().withCancellation();
         Context previous = call.attach();
         try {
@@ -68,6 +73,22 @@ final class ShardDownload {
         } finally {
             call.detach(previous);
             call.cancel(null);
+        }
+    }
+
+    /** Fails fast (no waiting for a connection) when the node is down or not ready. */
+    private static void checkReady(NodeClient node) throws TransferException {
+        try {
+            NodeStatusResponse status = node.internal(node.callTimeout())
+                    .nodeStatus(NodeStatusRequest.getDefaultInstance()).get();
+            if (!status.getReady()) {
+                throw new TransferException(node.id() + ": not ready: " + status.getNotReadyReason());
+            }
+        } catch (ExecutionException e) {
+            throw new TransferException(node.id() + ": " + CallFailures.describe(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransferException(node.id() + ": interrupted");
         }
     }
 
