@@ -47,6 +47,10 @@ public final class BackupRunner {
         Path target = options.target().toAbsolutePath();
         try {
             prepareTarget(target);
+        } catch (IOException e) {
+            throw new BackupException("cannot create backup directory " + target + ": " + e.getMessage(), e);
+        }
+        try {
             try (ClusterAccess cluster = ClusterAccess.open(options.coordinatorConfig())) {
                 BackupManifest manifest = backup(cluster, options, target, startedAt);
                 byte[] json = BackupManifest.JSON.writeValueAsBytes(manifest);
