@@ -112,6 +112,10 @@ class BackupRestoreIT {
                 assertEquals(BackupCluster.CLUSTERS + 1, lines.size());
                 assertTrue(lines.getLast().startsWith("backup " + backup + " complete: 1 collections, 12 shards, "),
                         lines.getLast());
+                try (var files = Files.walk(source.dir)) {
+                    assertEquals(List.of(), files.filter(p -> p.getFileName().toString().equals("snapshots"))
+                            .flatMap(BackupRestoreIT::list).toList(), "every node released its snapshots");
+                }
             } finally {
                 channel.shutdownNow();
             }
@@ -228,6 +232,14 @@ class BackupRestoreIT {
         assertEquals("backup " + complete + " is damaged: backup.json does not match the size and checksum in"
                 + " BACKUP-COMPLETE", assertThrows(BackupException.class,
                 () -> RestoreRunner.run(RestoreOptions.of(dir.resolve("none.yaml"), complete))).getMessage());
+    }
+
+    private static java.util.stream.Stream<Path> list(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.toList().stream();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The ids whose newest acknowledged write came before their shard's snapshot point, with that state. */
