@@ -45,13 +45,13 @@ public final class BackupRunner {
         long started = System.nanoTime();
         Instant startedAt = Instant.now();
         Path target = options.target().toAbsolutePath();
-        try {
-            prepareTarget(target);
-        } catch (IOException e) {
-            throw new BackupException("cannot create backup directory " + target + ": " + e.getMessage(), e);
-        }
-        try {
-            try (ClusterAccess cluster = ClusterAccess.open(options.coordinatorConfig())) {
+        try (ClusterAccess cluster = ClusterAccess.open(options.coordinatorConfig())) {
+            try {
+                prepareTarget(target);
+            } catch (IOException e) {
+                throw new BackupException("cannot create backup directory " + target + ": " + e.getMessage(), e);
+            }
+            try {
                 BackupManifest manifest = backup(cluster, options, target, startedAt);
                 byte[] json = BackupManifest.JSON.writeValueAsBytes(manifest);
                 BackupFiles.writeAtomically(target.resolve(BackupLayout.MANIFEST), json);
@@ -59,16 +59,14 @@ public final class BackupRunner {
                 BackupReport report = new BackupReport(target, manifest, Duration.ofNanos(System.nanoTime() - started));
                 options.progress().accept(report.toString());
                 return report;
-            }
-        } catch (IOException e) {
-            throw new BackupException("backup to " + target + " failed: " + e.getMessage()
-                    + "; the directory has no " + BackupLayout.COMPLETE_MARKER + " marker and will not be restored", e);
-        } catch (BackupException e) {
-            if (Files.isDirectory(target)) {
+            } catch (IOException e) {
+                throw new BackupException("backup to " + target + " failed: " + e.getMessage() + "; the backup in "
+                        + target + " is incomplete (no " + BackupLayout.COMPLETE_MARKER + ") and will not be restored",
+                        e);
+            } catch (BackupException e) {
                 throw new BackupException(e.getMessage() + "; the backup in " + target + " is incomplete (no "
                         + BackupLayout.COMPLETE_MARKER + ") and will not be restored", e);
             }
-            throw e;
         }
     }
 
