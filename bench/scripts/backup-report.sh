@@ -61,6 +61,8 @@ ingest() { # collection, rows, log name; prints the vectors/s figure
   grep -oE '[0-9]+ vectors/s' "$LOGS/$3.log" | tail -1 | cut -d' ' -f1
 }
 
+span() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", b - a}'; }
+
 figures() { # log of the backup tool: "X MB, N records ... (A MB/s, B records/s)"
   tail -1 "$1" | grep -oE '[0-9.]+ MB, [0-9]+ records|[0-9.]+ MB read|\([0-9.]+ MB/s, [0-9]+ records/s\)' | tr '\n' ' '
 }
@@ -69,7 +71,8 @@ echo "== cluster up, $SIZE rows into bulk ($INDEX)" >&2
 start_cluster source
 bulk_rate=$(ingest bulk "$SIZE" bulk)
 
-echo "== write throughput without a backup" >&2
+echo "== write load warm-up (not reported), then write throughput without a backup" >&2
+ingest load_warmup "$LOAD" load_warmup >/dev/null
 before=$(ingest load_before "$LOAD" load_before)
 
 echo "== backup, idle cluster" >&2
@@ -79,11 +82,13 @@ backup_tool backup --config "$CONFIG/coordinator.yaml" --to "$WORK/backup-idle" 
 echo "== backup under write load" >&2
 ingest load_during "$LOAD" load_during >"$WORK/during.txt" &
 INGEST_PID=$!
+ingest_start=$(date +%s.%N)
 # The backup starts once the writers do (the ingest creates its collection right before writing).
 until curl -sf http://127.0.0.1:7610/v1/collections/load_during >/dev/null 2>&1; do
   kill -0 "$INGEST_PID" 2>/dev/null || { tail -20 "$LOGS/load_during.log" >&2; exit 1; }
   sleep 0.2
 done
+backup_start=$(date +%s.%N)
 backup_tool backup --config "$CONFIG/coordinator.yaml" --to "$WORK/backup-load" --collection bulk \
   >"$LOGS/backup-load.log" 2>&1 || { tail -5 "$LOGS/backup-load.log" >&2; exit 1; }
 backup_done=$(date +%s.%N)
@@ -108,7 +113,8 @@ stop_cluster
   echo "backup, idle:              $(figures "$LOGS/backup-idle.log")"
   echo "backup, under write load:  $(figures "$LOGS/backup-load.log")"
   echo "writes without a backup:   $before vectors/s (before), $after vectors/s (after)"
-  echo "writes during the backup:  $during vectors/s (the write load ran $(awk -v a="$backup_done" -v b="$ingest_done" \
-    'BEGIN {printf "%.1f", b - a}') s past the end of the backup)"
+  echo "writes during the backup:  $during vectors/s (write load $(span "$ingest_start" "$ingest_done") s, from"
+  echo "  $(span "$ingest_start" "$backup_start") s before the backup tool started; backup tool $(span "$backup_start" \
+    "$backup_done") s, JVM start included)"
   echo "restore (2 replicas each): $(figures "$LOGS/restore.log")"
 } | tee "$REPORT"

@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.vxdb.api.internal.v1.BucketDigest;
 import org.vxdb.api.internal.v1.RestoreShardResponse;
 import org.vxdb.api.internal.v1.ShardDigestRequest;
@@ -17,7 +21,6 @@ import org.vxdb.api.v1.CreateCollectionRequest;
 import org.vxdb.api.v1.ListCollectionsRequest;
 import org.vxdb.coordinator.client.CallFailures;
 import org.vxdb.coordinator.client.NodeClient;
-import org.vxdb.coordinator.topology.NodeInfo;
 import org.vxdb.coordinator.topology.Topology;
 
 /**
@@ -64,14 +67,8 @@ public final class RestoreRunner {
                     List<Path> files = rowFiles(source, s);
                     bytes += s.files().stream().mapToLong(BackupManifest.FileEntry::size).sum();
                     records += s.records();
-                    for (NodeInfo replica : topology.replicas(s.shard())) {
-                        NodeClient node = cluster.clients.view().client(replica);
-                        RestoreShardResponse r = ShardUpload.upload(node, c.name(), s.shard(), files,
-                                options.chunkBytes(), options.streamTimeout());
-                        rows += r.getRowsApplied();
-                        long verified = verifyDigest(node, c.name(), s, manifest.digestBuckets());
-                        RestoreReport.ShardResult result = new RestoreReport.ShardResult(c.name(), s.shard(),
-                                node.id(), r.getRowsApplied(), verified);
+                    for (RestoreReport.ShardResult result : restoreShard(cluster, options, manifest, c, s, files)) {
+                        rows += result.rowsApplied();
                         results.add(result);
                         options.progress().accept(result.toString());
                     }
@@ -84,6 +81,44 @@ public final class RestoreRunner {
         } catch (IOException e) {
             throw new BackupException("restore from " + source + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Uploads one shard to every replica of the new topology at once (one stream per node), then verifies each. */
+    private static List<RestoreReport.ShardResult> restoreShard(ClusterAccess cluster, RestoreOptions options,
+                                                                BackupManifest manifest, BackupManifest.CollectionEntry c,
+                                                                BackupManifest.ShardEntry s, List<Path> files) {
+        List<NodeClient> replicas = cluster.topology.replicas(s.shard()).stream()
+                .map(r -> cluster.clients.view().client(r)).toList();
+        List<CompletableFuture<RestoreReport.ShardResult>> uploads = new ArrayList<>();
+        try (ExecutorService streams = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (NodeClient node : replicas) {
+                uploads.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        RestoreShardResponse r = ShardUpload.upload(node, c.name(), s.shard(), files,
+                                options.chunkBytes(), options.streamTimeout());
+                        long verified = verifyDigest(node, c.name(), s, manifest.digestBuckets());
+                        return new RestoreReport.ShardResult(c.name(), s.shard(), node.id(), r.getRowsApplied(),
+                                verified);
+                    } catch (IOException e) {
+                        throw new BackupException("restore of " + c.name() + " shard " + s.shard() + " to "
+                                + node.id() + " failed: " + e.getMessage(), e);
+                    }
+                }, streams));
+            }
+        }
+        List<RestoreReport.ShardResult> results = new ArrayList<>();
+        for (CompletableFuture<RestoreReport.ShardResult> upload : uploads) {
+            try {
+                results.add(upload.join());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof BackupException b) {
+                    throw b;
+                }
+                throw new BackupException("restore of " + c.name() + " shard " + s.shard() + " failed: "
+                        + CallFailures.describe(e.getCause()), e.getCause());
+            }
+        }
+        return results;
     }
 
     private static List<BackupManifest.CollectionEntry> choose(BackupManifest manifest, List<String> wanted) {
