@@ -32,7 +32,7 @@ start_cluster() { # label
   rm -rf "data/$(basename "$CONFIG")"
   ./vxdb run --config-dir "$CONFIG" >"$LOGS/cluster-$1.log" 2>&1 &
   CLUSTER_PID=$!
-  until grep -q "Press Ctrl-C" "$LOGS/cluster-$1.log"; do
+  until grep -q "Press Ctrl-C" "$LOGS/cluster-$1.log" 2>/dev/null; do
     kill -0 "$CLUSTER_PID" 2>/dev/null || { cat "$LOGS/cluster-$1.log" >&2; exit 1; }
     sleep 1
   done

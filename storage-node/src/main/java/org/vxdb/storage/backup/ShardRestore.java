@@ -20,7 +20,7 @@ import org.vxdb.storage.shard.ShardWrite;
 public final class ShardRestore {
 
     /** Rows per write batch, and the encoded bytes after which a batch is written early. */
-    private static final int BATCH_ROWS = 1000;
+    private static final int BATCH_ROWS = 8192;
     private static final long BATCH_BYTES = 4L << 20;
 
     private final Shard shard;
