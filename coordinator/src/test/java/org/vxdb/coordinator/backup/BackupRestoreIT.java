@@ -206,6 +206,21 @@ class BackupRestoreIT {
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8)));
         assertEquals("verify: " + incomplete + "\n", err.toString(StandardCharsets.UTF_8));
 
+        // A target topology with another total_clusters (checked before any node is called).
+        Path eight = Files.createDirectories(dir.resolve("eight"));
+        Files.writeString(eight.resolve("topology.yaml"), """
+                total_clusters: 8
+                replication_factor: 1
+                nodes:
+                  - {id: x-1, address: "127.0.0.1:1"}
+                ranges:
+                  - {clusters: 0-7, replicas: [x-1]}
+                """);
+        Files.writeString(eight.resolve("coordinator.yaml"), "coordinator_id: eight\ntopology:\n  file: topology.yaml\n");
+        assertEquals("the backup has 12 clusters, the target topology 8: restore needs the same total_clusters (a"
+                + " different node count is fine)", assertThrows(BackupException.class,
+                () -> RestoreRunner.run(RestoreOptions.of(eight.resolve("coordinator.yaml"), complete))).getMessage());
+
         // A flipped byte in a segment file of the complete backup.
         BackupManifest manifest = BackupVerifier.verify(complete);
         BackupManifest.FileEntry segment = manifest.shard("docs", 3).files().stream()
