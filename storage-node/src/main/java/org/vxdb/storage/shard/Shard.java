@@ -263,12 +263,12 @@ public final class Shard implements AutoCloseable {
 
     /**
      * Freezes the shard at a snapshot point for an online backup, without stopping writes for
-     * longer than it takes to link a few files and copy the memory buffer's rows. Under the write
-     * lock (so every acknowledged write is in, and nothing seals or compacts meanwhile) it
-     * hard-links the manifest and every file it lists (segments, their metadata index files, the
-     * vector index) into {@code snapshots/<id>}, copies the buffer's rows and takes the digest;
-     * the rows are written to a {@link BufferRowsFile} after the lock is released. The caller owns
-     * the snapshot and closes it to delete the links.
+     * longer than it takes to link a few files and copy the unsealed rows. Under the write lock (so
+     * every acknowledged write is in, and no seal or compaction publishes meanwhile) it hard-links
+     * every file the manifest lists (segments, their metadata index files, the vector index) into
+     * {@code snapshots/<id>}, copies the rows of the frozen buffers and the memory buffer and takes
+     * the digest; the manifest and a {@link BufferRowsFile} with those rows are written after the
+     * lock is released. The caller owns the snapshot and closes it to delete the links.
      */
     public ShardSnapshot snapshot(String id, int buckets) throws IOException {
         BucketDigest.checkBuckets(buckets);
@@ -280,6 +280,7 @@ public final class Shard implements AutoCloseable {
         Files.createDirectory(target);
         List<String> files = new ArrayList<>();
         List<ShardWrite> tail = new ArrayList<>();
+        Manifest frozenManifest;
         List<BucketDigest> digest;
         long records;
         long live;
@@ -291,36 +292,39 @@ public final class Shard implements AutoCloseable {
             try {
                 ensureOpen();
                 taken = System.currentTimeMillis();
-                if (Files.exists(dir.resolve(Manifest.FILE_NAME))) {
-                    files.add(Manifest.FILE_NAME);
-                }
-                for (Manifest.SegmentEntry entry : manifest.segments()) {
+                // The manifest as the shard uses it now: a seal writes its next manifest file before it
+                // takes the lock, so the file on disk may already list a segment that is still frozen here.
+                frozenManifest = manifest;
+                for (Manifest.SegmentEntry entry : frozenManifest.segments()) {
                     files.add(entry.file());
                     String meta = MetadataIndexFile.nameFor(entry.file());
                     if (Files.exists(dir.resolve(meta))) {
                         files.add(meta);
                     }
                 }
-                if (manifest.index() != null && Files.exists(dir.resolve(manifest.index().file()))) {
-                    files.add(manifest.index().file());
+                if (frozenManifest.index() != null && Files.exists(dir.resolve(frozenManifest.index().file()))) {
+                    files.add(frozenManifest.index().file());
                 }
                 for (String f : files) {
                     SnapshotFiles.link(dir.resolve(f), target.resolve(f));
                 }
-                for (int r = 0; r < buffer.size(); r++) {
-                    long row = bufferBase + r;
+                // Every row not in a published segment: the frozen buffers (oldest first), then the buffer.
+                long first = frozen.isEmpty() ? bufferBase : frozen.getFirst().base();
+                for (long row = first; row < bufferBase + buffer.size(); row++) {
                     long rowId = idOf(row);
                     tail.add(isTombstoneRow(row) ? ShardWrite.delete(rowId, versionOf(row))
                             : ShardWrite.upsert(rowId, versionOf(row), vectorOf(row),
                             metadataOf(row).toArray(ValueLayout.JAVA_BYTE)));
                 }
                 digest = digest(buckets);
-                records = idToRow.size();
-                live = liveRows;
-                newest = maxVersion;
+                records = state.idToRow.size();
+                live = state.liveRows;
+                newest = state.maxVersion;
             } finally {
                 lock.writeLock().unlock();
             }
+            frozenManifest.write(target);
+            files.addFirst(Manifest.FILE_NAME);
             BufferRowsFile.write(target.resolve(BufferRowsFile.NAME), config.dimension(), tail);
             files.add(BufferRowsFile.NAME);
             done = true;

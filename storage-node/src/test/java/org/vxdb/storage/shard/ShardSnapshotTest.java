@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vxdb.index.Metric;
@@ -66,6 +67,41 @@ class ShardSnapshotTest {
                 }
             }
             assertFalse(Files.exists(dir.resolve("src/snapshots/s1")));
+        }
+    }
+
+    @Test
+    void shouldTakeTheRowsOfABufferThatASealHasFrozenButNotYetPublished() throws Exception {
+        try (Shard shard = open("src", 64)) {
+            shard.write(ShardFixtures.upserts(0, 100, 1, DIM)); // one segment + 36 buffered rows
+            CountDownLatch sealWaiting = new CountDownLatch(1);
+            CountDownLatch publish = new CountDownLatch(1);
+            shard.publishHook(what -> {
+                sealWaiting.countDown();
+                try {
+                    publish.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Thread sealer = Thread.ofPlatform().start(shard::flush); // freezes the 36 rows, writes, then waits
+            sealWaiting.await();
+            List<BucketDigest> expected = shard.digest(BUCKETS);
+            try (ShardSnapshot snapshot = shard.snapshot("mid-seal", BUCKETS)) {
+                publish.countDown();
+                sealer.join();
+                assertEquals(36, snapshot.tailRows());
+                assertEquals(1, snapshot.files().stream().filter(f -> f.endsWith(".vxs")).count());
+                assertEquals(expected, snapshot.digest());
+                try (Shard restored = open("dst", 64)) {
+                    new ShardRestore(restored).apply(snapshot.dir(), snapshot.files());
+                    assertEquals(expected, restored.digest(BUCKETS));
+                }
+            } finally {
+                publish.countDown();
+                shard.publishHook(null);
+            }
+            assertEquals(2, shard.segmentCount());
         }
     }
 
