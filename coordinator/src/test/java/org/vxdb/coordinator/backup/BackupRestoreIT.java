@@ -319,13 +319,13 @@ class BackupRestoreIT {
     }
 
     /**
-     * Runs the {@code vxdb backup|restore|verify-backup} commands of the restore runbook, in order, with
+     * Runs the {@code ./vxdb restore|verify-backup} commands of the restore runbook, in order, with
      * its variables set to this test's backup and new cluster; returns what they printed.
      */
     private static List<String> runRunbook(Path backup, Path newConfig) throws Exception {
         Path runbook = Path.of(System.getProperty("vxdb.project.dir"), "docs/runbooks/restore-from-backup.md");
         List<String> commands = Files.readAllLines(runbook).stream().map(String::strip)
-                .filter(l -> l.startsWith("vxdb restore ") || l.startsWith("vxdb verify-backup ")).toList();
+                .filter(l -> l.startsWith("./vxdb restore ") || l.startsWith("./vxdb verify-backup ")).toList();
         assertEquals(2, commands.size(), "the runbook's verify and restore commands: " + commands);
         List<String> printed = new ArrayList<>();
         for (String command : commands) {
@@ -333,7 +333,7 @@ class BackupRestoreIT {
                     .replace("\"$NEW_CONFIG\"", newConfig.toString());
             assertFalse(line.contains("$"), "unknown variable in runbook command: " + command);
             List<String> args = new ArrayList<>(List.of(line.split(" +")));
-            args.removeFirst(); // vxdb
+            args.removeFirst(); // ./vxdb
             args.set(0, args.getFirst().equals("verify-backup") ? "verify" : args.getFirst());
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
