@@ -110,6 +110,20 @@ public final class NodeClient implements AutoCloseable {
                 .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** A blocking collection stub with the per-call timeout that waits for the connection (backup, restore). */
+    public CollectionServiceGrpc.CollectionServiceBlockingStub internalBlockingCollections() {
+        return CollectionServiceGrpc.newBlockingStub(channel).withWaitForReady()
+                .withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * An async stub without a deadline that waits for the connection, for the long streams of
+     * backup and restore (their callers cancel them).
+     */
+    public StorageNodeServiceGrpc.StorageNodeServiceStub internalStreaming() {
+        return StorageNodeServiceGrpc.newStub(channel).withWaitForReady();
+    }
+
     /**
      * Reconnects now instead of after the channel's reconnect backoff (which grows to minutes while
      * a node is down): called when the breaker starts probing the node again, and before repair.

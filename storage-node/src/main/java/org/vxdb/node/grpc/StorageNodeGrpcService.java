@@ -19,6 +19,10 @@ import org.vxdb.api.internal.v1.NodeStatusResponse;
 import org.vxdb.api.internal.v1.ReadRecordsRequest;
 import org.vxdb.api.internal.v1.ReadRecordsResponse;
 import org.vxdb.api.internal.v1.RecordOp;
+import org.vxdb.api.internal.v1.RestoreShardRequest;
+import org.vxdb.api.internal.v1.RestoreShardResponse;
+import org.vxdb.api.internal.v1.SnapshotShardRequest;
+import org.vxdb.api.internal.v1.SnapshotShardResponse;
 import org.vxdb.api.internal.v1.ShardDigestRequest;
 import org.vxdb.api.internal.v1.ShardDigestResponse;
 import org.vxdb.api.internal.v1.ShardRecord;
@@ -41,7 +45,7 @@ import org.vxdb.storage.shard.ShardWrite;
 
 /**
  * The node-internal API a coordinator uses: versioned writes to one shard, searches over a list
- * of shards, stats, and the digests and record streams of replica repair.
+ * of shards, stats, the digests and record streams of replica repair, and backup snapshots and restores.
  */
 public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.StorageNodeServiceImplBase {
 
@@ -280,6 +284,16 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
         StreamCancelledException() {
             super(null, null, false, false);
         }
+    }
+
+    @Override
+    public void snapshotShard(SnapshotShardRequest request, StreamObserver<SnapshotShardResponse> out) {
+        new SnapshotStreamer(node).serve(request, out);
+    }
+
+    @Override
+    public StreamObserver<RestoreShardRequest> restoreShard(StreamObserver<RestoreShardResponse> out) {
+        return new RestoreReceiver(node, out);
     }
 
     private static ShardRecord toRecord(ShardWrite w) {

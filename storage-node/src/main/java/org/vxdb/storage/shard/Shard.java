@@ -47,6 +47,9 @@ import org.vxdb.index.kernel.VectorKernels;
 import org.vxdb.index.linear.LinearIndex;
 import org.vxdb.index.faiss.FaissVectorIndex;
 import org.vxdb.index.linear.TopK;
+import org.vxdb.storage.backup.BufferRowsFile;
+import org.vxdb.storage.backup.ShardSnapshot;
+import org.vxdb.storage.backup.SnapshotFiles;
 import org.vxdb.storage.buffer.MemoryBuffer;
 import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.manifest.Manifest;
@@ -82,6 +85,10 @@ public final class Shard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
     private static final int MAX_BATCH_ROWS = 100_000;
     private static final String SEGMENT_SUFFIX = ".vxs";
+    /** Where backups' snapshots of this shard live while they are streamed. */
+    static final String SNAPSHOTS_DIR = "snapshots";
+    /** Where restores stage the files they receive. */
+    static final String RESTORE_DIR = "restore";
 
     private final ShardConfig config;
     private final StorageListener listener;
@@ -182,6 +189,7 @@ public final class Shard implements AutoCloseable {
 
     private void recover() throws IOException {
         Files.createDirectories(dir);
+        removeLeftoverWork();
         manifest = Manifest.read(dir);
         removeOrphans();
         for (Manifest.SegmentEntry entry : manifest.segments()) {
@@ -237,6 +245,115 @@ public final class Shard implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /**
+     * Deletes the snapshots of backups and the staged files of restores that a stop interrupted:
+     * they are the shard's scratch space and never part of its state.
+     */
+    private void removeLeftoverWork() throws IOException {
+        for (String work : List.of(SNAPSHOTS_DIR, RESTORE_DIR)) {
+            Path p = dir.resolve(work);
+            if (Files.exists(p)) {
+                LOG.warn("shard {}: removing {} left by an interrupted backup or restore", dir, p);
+                SnapshotFiles.deleteTree(p);
+            }
+        }
+    }
+
+    /**
+     * Freezes the shard at a snapshot point for an online backup, without stopping writes for
+     * longer than it takes to link a few files and copy the unsealed rows. Under the write lock (so
+     * every acknowledged write is in, and no seal or compaction publishes meanwhile) it hard-links
+     * every file the manifest lists (segments, their metadata index files, the vector index) into
+     * {@code snapshots/<id>}, copies the rows of the frozen buffers and the memory buffer and takes
+     * the digest; the manifest and a {@link BufferRowsFile} with those rows are written after the
+     * lock is released. The caller owns the snapshot and closes it to delete the links.
+     */
+    public ShardSnapshot snapshot(String id, int buckets) throws IOException {
+        BucketDigest.checkBuckets(buckets);
+        if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("snapshot id '" + id + "' is invalid: use 1-64 of [A-Za-z0-9_-]");
+        }
+        Path target = dir.resolve(SNAPSHOTS_DIR).resolve(id);
+        Files.createDirectories(target.getParent());
+        Files.createDirectory(target);
+        List<String> files = new ArrayList<>();
+        List<ShardWrite> tail = new ArrayList<>();
+        Manifest frozenManifest;
+        List<BucketDigest> digest;
+        long records;
+        long live;
+        long newest;
+        long taken;
+        boolean done = false;
+        try {
+            lock.writeLock().lock();
+            try {
+                ensureOpen();
+                taken = System.currentTimeMillis();
+                // The manifest as the shard uses it now: a seal writes its next manifest file before it
+                // takes the lock, so the file on disk may already list a segment that is still frozen here.
+                frozenManifest = manifest;
+                for (Manifest.SegmentEntry entry : frozenManifest.segments()) {
+                    files.add(entry.file());
+                    String meta = MetadataIndexFile.nameFor(entry.file());
+                    if (Files.exists(dir.resolve(meta))) {
+                        files.add(meta);
+                    }
+                }
+                if (frozenManifest.index() != null && Files.exists(dir.resolve(frozenManifest.index().file()))) {
+                    files.add(frozenManifest.index().file());
+                }
+                for (String f : files) {
+                    SnapshotFiles.link(dir.resolve(f), target.resolve(f));
+                }
+                // Every row not in a published segment: the frozen buffers (oldest first), then the buffer.
+                long first = frozen.isEmpty() ? bufferBase : frozen.getFirst().base();
+                for (long row = first; row < bufferBase + buffer.size(); row++) {
+                    long rowId = idOf(row);
+                    tail.add(isTombstoneRow(row) ? ShardWrite.delete(rowId, versionOf(row))
+                            : ShardWrite.upsert(rowId, versionOf(row), vectorOf(row),
+                            metadataOf(row).toArray(ValueLayout.JAVA_BYTE)));
+                }
+                digest = digest(buckets);
+                records = state.idToRow.size();
+                live = state.liveRows;
+                newest = state.maxVersion;
+            } finally {
+                lock.writeLock().unlock();
+            }
+            frozenManifest.write(target);
+            files.addFirst(Manifest.FILE_NAME);
+            BufferRowsFile.write(target.resolve(BufferRowsFile.NAME), config.dimension(), tail);
+            files.add(BufferRowsFile.NAME);
+            done = true;
+        } finally {
+            if (!done) {
+                SnapshotFiles.deleteTree(target);
+            }
+        }
+        return new ShardSnapshot(target, files, digest, records, live, newest, tail.size(), taken);
+    }
+
+    /**
+     * A new, empty directory {@code restore/<id>} in the shard's directory, where a restore stages
+     * the files it receives (same file system as the shard; removed at open if a stop interrupts it).
+     */
+    public Path restoreStagingDir(String id) throws IOException {
+        if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("restore id '" + id + "' is invalid: use 1-64 of [A-Za-z0-9_-]");
+        }
+        ensureOpen();
+        Path staging = dir.resolve(RESTORE_DIR).resolve(id);
+        Files.createDirectories(staging.getParent());
+        Files.createDirectory(staging);
+        return staging;
+    }
+
+    /** The vector dimension of the shard's rows. */
+    public int dimension() {
+        return config.dimension();
     }
 
     /** Loads the persisted index (no retraining); a damaged or mismatched file is rebuilt later. */
