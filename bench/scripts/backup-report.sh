@@ -13,7 +13,8 @@
 #   6. the cluster wiped and started empty, then a restore of backup 3 into it (rows replayed into
 #      both replicas of every shard, digests verified): MB/s and rows/s.
 # INDEX (default Flat) is the index of "bulk": IVF adds the vector index files to the backup.
-# The backup tool runs from coordinator/target (BackupMain) until the vxdb CLI has `backup`/`restore`.
+# The backup tool (BackupMain, what `./vxdb backup|restore` run) is called from coordinator/target directly,
+# so its timing has no CLI start-up in it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"

@@ -48,6 +48,26 @@ class StatusAndDelegatesTest {
                 cmd.size()));
     }
 
+    /** backup, restore and verify-backup run the coordinator's backup tool in its own JVM; its exit code is theirs. */
+    @Test
+    void shouldRunTheBackupToolInACoordinatorJvm(@org.junit.jupiter.api.io.TempDir Path dir) {
+        String before = System.getProperty("vxdb.home");
+        System.setProperty("vxdb.home", Path.of(System.getProperty("vxdb.project.dir", "..")).toString());
+        try {
+            assertEquals(1, CliRun.of("verify-backup", "--from", dir.resolve("none").toString()).code(),
+                    "a backup directory that does not exist");
+            assertEquals(2, CliRun.of("backup", "--to", dir.toString()).code(), "usage: --config is missing");
+            assertEquals(2, CliRun.of("restore", "--config", "x.yaml", "--from", dir.toString(), "--force").code(),
+                    "usage: an unknown option");
+        } finally {
+            if (before == null) {
+                System.clearProperty("vxdb.home");
+            } else {
+                System.setProperty("vxdb.home", before);
+            }
+        }
+    }
+
     @Test
     void shouldAskForVerifyAfterAudit() {
         CliRun r = CliRun.of("audit", "check", "log");

@@ -26,7 +26,7 @@ class VxdbCliTest {
         assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r.out().substring(0, 80));
         assertTrue(r.out().contains("complete -F _complete_vxdb"), "registers the function");
         for (String command : List.of("run", "node", "coordinator", "repair", "selfcheck", "bench", "collections",
-                "import", "search", "status", "capacity")) {
+                "import", "search", "status", "capacity", "backup", "restore", "verify-backup")) {
             assertTrue(r.out().contains(command), command);
         }
         assertTrue(r.out().contains("--memory-limit"), "options of the subcommands too");

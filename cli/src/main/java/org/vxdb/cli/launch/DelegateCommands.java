@@ -91,6 +91,55 @@ public final class DelegateCommands {
         }
     }
 
+    /** The backup tool's commands ({@code org.vxdb.coordinator.backup.BackupMain}), run in a coordinator JVM. */
+    abstract static class BackupTool extends Delegate {
+        abstract String tool();
+
+        @Override
+        String mainClass() {
+            return "org.vxdb.coordinator.backup.BackupMain";
+        }
+
+        @Override
+        String classpath(Launcher l) {
+            return l.moduleClasspath("coordinator");
+        }
+
+        @Override
+        List<String> arguments(Launcher launcher) {
+            List<String> a = new ArrayList<>(List.of(tool()));
+            a.addAll(args);
+            return a;
+        }
+    }
+
+    @Command(name = "backup", description = "Back up a running cluster (docs/backup.md): vxdb backup --config FILE"
+            + " --to DIR [--collection NAME]... [--buckets N] [--no-sync]")
+    public static final class Backup extends BackupTool {
+        @Override
+        String tool() {
+            return "backup";
+        }
+    }
+
+    @Command(name = "restore", description = "Restore a backup into a cluster and verify it (docs/backup.md):"
+            + " vxdb restore --config FILE --from DIR [--collection NAME]...")
+    public static final class Restore extends BackupTool {
+        @Override
+        String tool() {
+            return "restore";
+        }
+    }
+
+    @Command(name = "verify-backup", description = "Check a backup is complete and undamaged:"
+            + " vxdb verify-backup --from DIR")
+    public static final class VerifyBackup extends BackupTool {
+        @Override
+        String tool() {
+            return "verify";
+        }
+    }
+
     @Command(name = "keys", description = "API keys of a secured cluster: vxdb keys create|list|revoke [--config FILE]"
             + " (default: ops/config/local-secure/coordinator.yaml)")
     public static final class Keys extends Delegate {
