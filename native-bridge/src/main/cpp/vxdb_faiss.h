@@ -57,6 +57,27 @@ inline int64_t vxdb_ivf_nlist(const faiss::Index* index) {
     return ivf == nullptr ? 0 : static_cast<int64_t>(ivf->nlist);
 }
 
+// The first half of an IVF add, which may run beside searches: the inverted list of each vector
+// (its nearest coarse centroid). Reads the index only.
+inline void vxdb_ivf_assign(const faiss::Index* index, int64_t n, const float* x, int64_t* lists) {
+    const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(index);
+    if (ivf == nullptr) {
+        throw std::invalid_argument("not an IVF index");
+    }
+    ivf->quantizer->assign(n, x, lists);
+}
+
+// The second half: appends the vectors to the lists vxdb_ivf_assign chose. Changes the lists, so the
+// caller excludes searches while it runs (it is the cheap half: encoding and copying).
+inline void vxdb_ivf_add_assigned(faiss::Index* index, int64_t n, const float* x, const int64_t* ids,
+                                  const int64_t* lists) {
+    auto* ivf = dynamic_cast<faiss::IndexIVF*>(index);
+    if (ivf == nullptr) {
+        throw std::invalid_argument("not an IVF index");
+    }
+    ivf->add_core(n, x, ids, lists);
+}
+
 // HNSW search breadth. FAISS 1.7.3 ignores SearchParametersHNSW::efSearch, so VxDB sets the
 // field instead (FaissVectorIndex serialises changes of it against running searches).
 inline void vxdb_hnsw_set_ef_search(faiss::Index* index, int ef_search) {

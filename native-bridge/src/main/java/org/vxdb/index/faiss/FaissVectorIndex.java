@@ -168,6 +168,44 @@ public final class FaissVectorIndex extends AbstractVectorIndex {
         }
     }
 
+    /** An IVF add's list assignment, computed beside searches: the vectors' native copy and their lists. */
+    private record IvfAssignment(Arena arena, MemorySegment x, MemorySegment lists) implements AddPreparation {
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    @Override
+    protected AddPreparation prepareAdd(MemorySegment vectors, int n) {
+        if (positionIds != null || !spec().type().isIvf()) {
+            return null;
+        }
+        Arena arena = Arena.ofShared(); // made here, closed by the same add after its write lock
+        try {
+            MemorySegment x = nativeRows(vectors, arena);
+            MemorySegment lists = arena.allocate(ValueLayout.JAVA_LONG, n);
+            FaissNative.vxdb_ivf_assign(index, n, SegmentPointers.floats(x), SegmentPointers.longs(lists));
+            return new IvfAssignment(arena, x, lists);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    @Override
+    protected void doAdd(MemorySegment ids, MemorySegment vectors, int n, AddPreparation prepared) {
+        if (!(prepared instanceof IvfAssignment a)) {
+            doAdd(ids, vectors, n);
+            return;
+        }
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment xids = nativeCopyIfHeap(ids, scratch);
+            FaissNative.vxdb_ivf_add_assigned(index, n, SegmentPointers.floats(a.x()), SegmentPointers.longs(xids),
+                    SegmentPointers.longs(a.lists()));
+        }
+    }
+
     @Override
     protected void doAdd(MemorySegment ids, MemorySegment vectors, int n) {
         try (Arena scratch = Arena.ofConfined()) {

@@ -62,14 +62,49 @@ public abstract class AbstractVectorIndex implements VectorIndex {
         int n = IndexArguments.idCount(ids);
         IndexArguments.checkRowsMatchIds(vectors, n, spec);
         IndexArguments.checkFinite(vectors, spec.dimension(), "added");
-        lock.writeLock().lock();
+        AddPreparation prepared;
+        lock.readLock().lock();
         try {
             ensureOpen();
             ensureTrained("add to");
-            doAdd(ids, vectors, n);
+            prepared = prepareAdd(vectors, n);
         } finally {
-            lock.writeLock().unlock();
+            lock.readLock().unlock();
         }
+        try {
+            lock.writeLock().lock();
+            try {
+                ensureOpen();
+                doAdd(ids, vectors, n, prepared);
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } finally {
+            if (prepared != null) {
+                prepared.close();
+            }
+        }
+    }
+
+    /**
+     * The part of an add that only reads the index (an IVF's assignment of each vector to a list,
+     * the costly part), run under the read lock so searches go on; null when there is none. What
+     * it returns is handed to {@link #doAdd(MemorySegment, MemorySegment, int, AddPreparation)}
+     * and closed afterwards. Only one add runs at a time per index (its caller's rule).
+     */
+    protected AddPreparation prepareAdd(MemorySegment vectors, int n) {
+        return null;
+    }
+
+    /** {@link #doAdd(MemorySegment, MemorySegment, int)} with what {@link #prepareAdd} computed (null: nothing). */
+    protected void doAdd(MemorySegment ids, MemorySegment vectors, int n, AddPreparation prepared) {
+        doAdd(ids, vectors, n);
+    }
+
+    /** Work done before an add's write lock, owned by the add and closed after it. */
+    protected interface AddPreparation extends AutoCloseable {
+        @Override
+        void close();
     }
 
     @Override

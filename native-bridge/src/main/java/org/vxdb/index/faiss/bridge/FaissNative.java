@@ -228,6 +228,15 @@ public final class FaissNative {
     @Cast("int64_t")
     public static native long vxdb_ivf_nlist(@Const FaissIndex index);
 
+    /** The inverted list of each of {@code n} vectors; reads the index only (safe beside searches). */
+    public static native void vxdb_ivf_assign(@Const FaissIndex index, @Cast("int64_t") long n, @Const FloatPointer x,
+                                              @Cast("int64_t*") LongPointer lists);
+
+    /** Adds {@code n} vectors with ids to the lists {@link #vxdb_ivf_assign} chose; excludes searches. */
+    public static native void vxdb_ivf_add_assigned(FaissIndex index, @Cast("int64_t") long n, @Const FloatPointer x,
+                                                    @Cast("const int64_t*") LongPointer ids,
+                                                    @Cast("const int64_t*") LongPointer lists);
+
     public static native void vxdb_hnsw_set_ef_search(FaissIndex index, int efSearch);
 
     public static native int vxdb_hnsw_ef_search(@Const FaissIndex index);
