@@ -9,11 +9,23 @@ import java.util.UUID;
  * call's log lines, audit entry and error body together, and the deadline (a {@link System#nanoTime()}
  * instant) after which the caller no longer waits.
  */
-public record CallContext(Caller caller, String requestId, long deadlineNanos) {
+public record CallContext(Caller caller, String requestId, long deadlineNanos, boolean callerMayBlock) {
 
     public CallContext {
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(requestId, "requestId");
+    }
+
+    public CallContext(Caller caller, String requestId, long deadlineNanos) {
+        this(caller, requestId, deadlineNanos, false);
+    }
+
+    /**
+     * This context for a caller on a thread that may block (a gRPC handler thread, not a Netty event
+     * loop): the core may then start the call on it instead of handing it to its own threads.
+     */
+    public CallContext onBlockingThread() {
+        return new CallContext(caller, requestId, deadlineNanos, true);
     }
 
     /** A context whose deadline is {@code timeout} from now; a null request id gets a new UUID. */

@@ -175,32 +175,36 @@ public final class CoordinatorCore implements AutoCloseable {
     public CompletableFuture<SearchResponse> search(CallContext ctx, SearchRequest request) {
         // The adapter's thread: a gRPC caller's trace context, if it sent one, is current here.
         io.opentelemetry.context.Context caller = io.opentelemetry.context.Context.current();
-        return run(ctx, Operation.SEARCH, collectionOf(request), g -> tracedSearch(caller, ctx, request),
+        return runAsync(ctx, Operation.SEARCH, collectionOf(request), g -> tracedSearch(caller, ctx, request),
                 SearchResponse::getHitsCount);
     }
 
     /** The search as one trace: this root span, a child per node call, the node's spans inside those. */
-    private SearchResponse tracedSearch(io.opentelemetry.context.Context caller, CallContext ctx,
-                                        SearchRequest request) {
+    private CompletableFuture<SearchResponse> tracedSearch(io.opentelemetry.context.Context caller, CallContext ctx,
+                                                           SearchRequest request) {
         Span span = tracer.spanBuilder("vxdb.search").setParent(caller).setSpanKind(SpanKind.SERVER).startSpan();
         if (span.isRecording()) {
             span.setAttribute(Tracing.COLLECTION, request.getCollection())
                     .setAttribute(Tracing.K, (long) request.getK())
                     .setAttribute(Tracing.REQUEST_ID, String.valueOf(ctx.requestId()));
         }
+        CompletableFuture<SearchResponse> running;
         try (Scope ignored = Tracing.scope(span)) {
-            SearchResponse response = vectors.search(ctx, request);
-            if (span.isRecording()) {
+            running = vectors.searchAsync(ctx, request);
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+            span.end();
+            throw e;
+        }
+        return running.whenComplete((response, failure) -> {
+            if (failure != null) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+            } else if (span.isRecording()) {
                 span.setAttribute(Tracing.HITS, (long) response.getHitsCount())
                         .setAttribute(Tracing.PARTIAL, response.getPartial());
             }
-            return response;
-        } catch (RuntimeException e) {
-            span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
-            throw e;
-        } finally {
             span.end();
-        }
+        });
     }
 
     // ------------------------------------------------------------------------------------------
@@ -306,8 +310,34 @@ public final class CoordinatorCore implements AutoCloseable {
         } catch (VxdbException e) {
             return CompletableFuture.failedFuture(e); // audited where it was refused
         }
+        return audited(ctx, op, collection, execute(ctx, op.text(), op.mutates(),
+                () -> CompletableFuture.completedFuture(body.apply(grants)), false), rows);
+    }
+
+    /**
+     * {@link #run} for a body that answers with a future and does not block once it has started its
+     * calls (a search: validation, then the fan-out). A caller on a thread that may block (gRPC) starts
+     * it on that thread; the answer then completes on the thread that receives the last node answer,
+     * with no core thread in between.
+     */
+    private <T> CompletableFuture<T> runAsync(CallContext ctx, Operation op, String collection,
+                                              Function<Grants, CompletableFuture<T>> body,
+                                              ToLongFunction<? super T> rows) {
+        Grants grants;
+        try {
+            grants = security.authorize(ctx.caller(), ctx.requestId(), op, collection);
+        } catch (VxdbException e) {
+            return CompletableFuture.failedFuture(e); // audited where it was refused
+        }
+        return audited(ctx, op, collection, execute(ctx, op.text(), op.mutates(), () -> body.apply(grants),
+                ctx.callerMayBlock()), rows);
+    }
+
+    /** Records the outcome in the live statistics and the audit trail. */
+    private <T> CompletableFuture<T> audited(CallContext ctx, Operation op, String collection,
+                                             CompletableFuture<T> call, ToLongFunction<? super T> rows) {
         long started = System.nanoTime();
-        return execute(ctx, op.text(), op.mutates(), () -> body.apply(grants)).whenComplete((value, failure) -> {
+        return call.whenComplete((value, failure) -> {
             long count = failure == null ? rows.applyAsLong(value) : -1;
             live.record(op, System.nanoTime() - started, failure != null, count,
                     value instanceof SearchResponse r && r.getPartial());
@@ -316,8 +346,13 @@ public final class CoordinatorCore implements AutoCloseable {
         });
     }
 
+    /**
+     * Admits the call (deadline, shutdown, budget), then starts {@code body} within the deadline:
+     * on this thread when {@code inline}, else on a core thread. The budget slot is held until the
+     * body's future completes.
+     */
     private <T> CompletableFuture<T> execute(CallContext ctx, String operation, boolean mutates,
-                                             Supplier<T> body) {
+                                             Supplier<CompletableFuture<T>> body, boolean inline) {
         if (ctx.expired()) {
             return CompletableFuture.failedFuture(new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
                     "the deadline passed before " + operation + " started; nothing was done"));
@@ -335,37 +370,49 @@ public final class CoordinatorCore implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<T> result = new CompletableFuture<>();
-        try {
-            executor.execute(() -> {
-                MDC.put(MDC_REQUEST_ID, ctx.requestId());
-                T value = null;
-                VxdbException failure = null;
-                try {
-                    if (ctx.expired()) {
-                        throw new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
-                                "the deadline passed while " + operation + " waited for a thread; nothing was done");
-                    }
-                    value = withinDeadline(ctx, body);
-                } catch (RuntimeException | Error e) {
-                    failure = VxdbException.from(e);
-                    if (failure.code() == VxdbException.Code.INTERNAL) {
-                        LOG.error("{} failed", operation, e);
-                    }
-                } finally {
-                    MDC.remove(MDC_REQUEST_ID);
-                    // Released before the caller hears the answer: a caller that answers and then sends
-                    // its next request must find the slot of the one before free.
-                    budget.release();
+        Runnable start = () -> {
+            MDC.put(MDC_REQUEST_ID, ctx.requestId());
+            CompletableFuture<T> running;
+            try {
+                if (ctx.expired()) {
+                    throw new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
+                            "the deadline passed while " + operation + " waited for a thread; nothing was done");
                 }
+                running = withinDeadline(ctx, body);
+            } catch (RuntimeException | Error e) {
+                running = CompletableFuture.failedFuture(e);
+            } finally {
+                MDC.remove(MDC_REQUEST_ID);
+            }
+            running.whenComplete((value, t) -> {
+                VxdbException failure = null;
+                if (t != null) {
+                    Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+                            ? t.getCause() : t;
+                    failure = VxdbException.from(cause);
+                    if (failure.code() == VxdbException.Code.INTERNAL) {
+                        LOG.error("{} failed", operation, cause);
+                    }
+                }
+                // Released before the caller hears the answer: a caller that answers and then sends
+                // its next request must find the slot of the one before free.
+                budget.release();
                 if (failure == null) {
                     result.complete(value);
                 } else {
                     result.completeExceptionally(failure);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            budget.release();
-            return CompletableFuture.failedFuture(VxdbException.unavailable("the coordinator is shutting down"));
+        };
+        if (inline) {
+            start.run();
+        } else {
+            try {
+                executor.execute(start);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                budget.release();
+                return CompletableFuture.failedFuture(VxdbException.unavailable("the coordinator is shutting down"));
+            }
         }
         long left = ctx.deadlineNanos() - System.nanoTime();
         return result.orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS).exceptionallyCompose(e -> {
@@ -387,16 +434,24 @@ public final class CoordinatorCore implements AutoCloseable {
      * context of their own and outlive it on purpose (a write answered at QUORUM still reaches the
      * other replicas).
      */
-    private <T> T withinDeadline(CallContext ctx, Supplier<T> body) {
+    private <T> CompletableFuture<T> withinDeadline(CallContext ctx, Supplier<CompletableFuture<T>> body) {
         long left = Math.max(1, ctx.deadlineNanos() - System.nanoTime());
         Context.CancellableContext scope = Context.current().withDeadlineAfter(left, TimeUnit.NANOSECONDS, deadlines);
         Context previous = scope.attach();
+        CompletableFuture<T> running;
         try {
-            return body.get();
+            running = body.get();
+        } catch (RuntimeException | Error e) {
+            scope.cancel(null);
+            throw e;
         } finally {
             scope.detach(previous);
-            scope.cancel(null);
         }
+        if (running.isDone()) {
+            scope.cancel(null);
+            return running;
+        }
+        return running.whenComplete((value, failure) -> scope.cancel(null));
     }
 
     /** Refuses every new call with UNAVAILABLE from now on; calls already admitted run to their end. */

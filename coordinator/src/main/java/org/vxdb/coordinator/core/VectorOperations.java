@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.vxdb.api.IdHashing;
 import org.vxdb.api.RequestChecks;
 import org.vxdb.api.internal.v1.RecordOp;
@@ -212,7 +213,11 @@ final class VectorOperations {
                 .asRuntimeException();
     }
 
-    SearchResponse search(CallContext ctx, SearchRequest request) {
+    /**
+     * Validates on the calling thread, then fans out without waiting: the response is merged on the
+     * thread that receives the last node answer.
+     */
+    CompletableFuture<SearchResponse> searchAsync(CallContext ctx, SearchRequest request) {
         String name = RequestChecks.collection(request.getCollection());
         CollectionSpec spec = catalog.spec(name);
         RequestChecks.query(request.getQueryList(), spec.getDimension(), name);
@@ -221,10 +226,11 @@ final class VectorOperations {
         if (request.hasFilter()) {
             RequestChecks.filter(request.getFilter());
         }
-        SearchResponse response = scatter.search(request, ctx.remaining());
-        for (var hit : response.getHitsList()) {
-            clock.observe(hit.getVersion());
-        }
-        return response;
+        return scatter.searchAsync(request, ctx.remaining()).thenApply(response -> {
+            for (var hit : response.getHitsList()) {
+                clock.observe(hit.getVersion());
+            }
+            return response;
+        });
     }
 }

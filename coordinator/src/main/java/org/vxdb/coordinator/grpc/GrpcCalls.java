@@ -30,8 +30,9 @@ final class GrpcCalls {
         Deadline d = Context.current().getDeadline();
         Duration left = d == null ? fallbackDeadline : Duration.ofNanos(d.timeRemaining(TimeUnit.NANOSECONDS));
         Caller caller = CallerInterceptor.CALLER.get();
+        // gRPC handlers run on the server's worker threads, which may block.
         return CallContext.of(caller == null ? Caller.anonymous("unknown", PROTOCOL) : caller,
-                MDC.get(RequestIdInterceptor.MDC_KEY), left);
+                MDC.get(RequestIdInterceptor.MDC_KEY), left).onBlockingThread();
     }
 
     /** Sends the future's result (mapped) or its failure as the call's status. */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.vxdb.api.internal.v1.ShardSearchRequest;
 import org.vxdb.api.internal.v1.ShardSearchResponse;
 import org.vxdb.api.v1.NodeSearch;
@@ -78,62 +79,121 @@ public final class ScatterGather {
         }
     }
 
-    /** Runs the search; {@code budget} bounds the whole fan-out, failovers included. */
+    /** Runs the search and waits for it; {@code budget} bounds the whole fan-out, failovers included. */
     public SearchResponse search(SearchRequest request, Duration budget) {
-        long deadline = System.nanoTime() + budget.toNanos();
-        NodeClients.View view = clients.view();
-        Map<ClusterRange, Set<String>> tried = new LinkedHashMap<>();
-        Map<ClusterRange, List<String>> why = new LinkedHashMap<>();
-        for (ClusterRange r : view.topology().ranges()) {
-            tried.put(r, new HashSet<>());
-            why.put(r, new ArrayList<>());
+        try {
+            return searchAsync(request, budget).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
-        List<ClusterRange> pending = new ArrayList<>(view.topology().ranges());
-        List<List<SearchHit>> hits = new ArrayList<>();
-        TreeSet<String> plans = new TreeSet<>();
-        long scanned = 0;
-        double recall = Double.NaN;
-        List<String> unavailable = new ArrayList<>();
-        List<NodeSearch> explained = new ArrayList<>();
-        while (!pending.isEmpty()) {
-            Map<NodeClient, List<ClusterRange>> assignment = assign(view, pending, tried, why, unavailable);
-            pending = new ArrayList<>();
-            for (Answer a : ask(request, assignment, deadline)) {
-                if (request.getExplain()) {
-                    explained.add(a.explain());
-                }
-                if (a.failure() == null) {
-                    hits.add(a.response().getHitsList());
-                    plans.add(a.node().id() + ":" + a.response().getPlan());
-                    scanned += a.response().getRowsScanned();
-                    if (a.response().hasRecall()) {
-                        double r = a.response().getRecall().getValue();
-                        recall = Double.isNaN(recall) ? r : Math.min(recall, r);
-                    }
-                    continue;
-                }
-                if (!CallFailures.isNodeTrouble(a.failure())) {
-                    // A verdict on the request (e.g. a bad filter): every replica would say the same.
-                    throw CallFailures.status(a.failure()).asRuntimeException();
-                }
-                for (ClusterRange r : a.ranges()) {
-                    tried.get(r).add(a.node().id());
-                    why.get(r).add(a.node().id() + " " + CallFailures.describe(a.failure()));
-                    pending.add(r);
-                }
+    }
+
+    /**
+     * Starts the search without waiting for it. Each round's answers are handled on the thread that
+     * receives the last of them (a transport thread), which starts the next round if some ranges
+     * failed over, or merges the top-k. The gRPC context current here (the caller's deadline and
+     * cancellation) and the trace context are carried into every round.
+     */
+    public CompletableFuture<SearchResponse> searchAsync(SearchRequest request, Duration budget) {
+        Gather g = new Gather(request, System.nanoTime() + budget.toNanos(), clients.view(),
+                io.grpc.Context.current(), io.opentelemetry.context.Context.current());
+        return g.round(new ArrayList<>(g.view.topology().ranges())).thenApply(v -> g.response());
+    }
+
+    /** The state of one search across its rounds; touched by one thread at a time (round after round). */
+    private final class Gather {
+        private final SearchRequest request;
+        private final long deadline;
+        private final NodeClients.View view;
+        private final io.grpc.Context grpcContext;
+        private final io.opentelemetry.context.Context traceContext;
+        private final Map<ClusterRange, Set<String>> tried = new LinkedHashMap<>();
+        private final Map<ClusterRange, List<String>> why = new LinkedHashMap<>();
+        private final List<List<SearchHit>> hits = new ArrayList<>();
+        private final TreeSet<String> plans = new TreeSet<>();
+        private final List<String> unavailable = new ArrayList<>();
+        private final List<NodeSearch> explained = new ArrayList<>();
+        private long scanned;
+        private double recall = Double.NaN;
+
+        Gather(SearchRequest request, long deadline, NodeClients.View view, io.grpc.Context grpcContext,
+               io.opentelemetry.context.Context traceContext) {
+            this.request = request;
+            this.deadline = deadline;
+            this.view = view;
+            this.grpcContext = grpcContext;
+            this.traceContext = traceContext;
+            for (ClusterRange r : view.topology().ranges()) {
+                tried.put(r, new HashSet<>());
+                why.put(r, new ArrayList<>());
             }
         }
-        if (!unavailable.isEmpty()) {
-            metrics.partialSearch();
+
+        /** Asks for {@code pending}, then for what failed over, until every range answered or ran out of replicas. */
+        CompletableFuture<Void> round(List<ClusterRange> pending) {
+            if (pending.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            Map<NodeClient, List<ClusterRange>> assignment = assign(view, pending, tried, why, unavailable);
+            List<CompletableFuture<Answer>> calls = new ArrayList<>();
+            io.grpc.Context previous = grpcContext.attach();
+            try {
+                for (Map.Entry<NodeClient, List<ClusterRange>> e : assignment.entrySet()) {
+                    calls.add(ask(request, e.getKey(), e.getValue(), deadline, traceContext));
+                }
+            } finally {
+                grpcContext.detach(previous);
+            }
+            return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+                List<ClusterRange> next = new ArrayList<>();
+                for (CompletableFuture<Answer> call : calls) {
+                    take(call.join(), next);
+                }
+                return round(next);
+            });
         }
-        SearchResponse.Builder response = SearchResponse.newBuilder()
-                .addAllHits(TopKMerger.merge(hits, request.getK())).setPlan(String.join(",", plans))
-                .setRowsScanned(scanned).setPartial(!unavailable.isEmpty()).addAllUnavailableRanges(unavailable)
-                .addAllNodes(explained);
-        if (!Double.isNaN(recall)) {
-            response.setRecall(DoubleValue.of(recall));
+
+        private void take(Answer a, List<ClusterRange> next) {
+            if (request.getExplain()) {
+                explained.add(a.explain());
+            }
+            if (a.failure() == null) {
+                hits.add(a.response().getHitsList());
+                plans.add(a.node().id() + ":" + a.response().getPlan());
+                scanned += a.response().getRowsScanned();
+                if (a.response().hasRecall()) {
+                    double r = a.response().getRecall().getValue();
+                    recall = Double.isNaN(recall) ? r : Math.min(recall, r);
+                }
+                return;
+            }
+            if (!CallFailures.isNodeTrouble(a.failure())) {
+                // A verdict on the request (e.g. a bad filter): every replica would say the same.
+                throw CallFailures.status(a.failure()).asRuntimeException();
+            }
+            for (ClusterRange r : a.ranges()) {
+                tried.get(r).add(a.node().id());
+                why.get(r).add(a.node().id() + " " + CallFailures.describe(a.failure()));
+                next.add(r);
+            }
         }
-        return response.build();
+
+        SearchResponse response() {
+            if (!unavailable.isEmpty()) {
+                metrics.partialSearch();
+            }
+            SearchResponse.Builder response = SearchResponse.newBuilder()
+                    .addAllHits(TopKMerger.merge(hits, request.getK())).setPlan(String.join(",", plans))
+                    .setRowsScanned(scanned).setPartial(!unavailable.isEmpty()).addAllUnavailableRanges(unavailable)
+                    .addAllNodes(explained);
+            if (!Double.isNaN(recall)) {
+                response.setRecall(DoubleValue.of(recall));
+            }
+            return response.build();
+        }
     }
 
     /** Each pending range to its first replica not yet tried whose breaker is closed. */
@@ -166,53 +226,39 @@ public final class ScatterGather {
         return byNode;
     }
 
-    private List<Answer> ask(SearchRequest request, Map<NodeClient, List<ClusterRange>> assignment, long deadline) {
-        Map<NodeClient, CompletableFuture<ShardSearchResponse>> calls = new LinkedHashMap<>();
-        Map<NodeClient, long[]> took = new LinkedHashMap<>();
-        for (Map.Entry<NodeClient, List<ClusterRange>> e : assignment.entrySet()) {
-            NodeClient node = e.getKey();
-            ShardSearchRequest call = shardRequest(request, e.getValue());
-            Duration timeout = remaining(deadline, node.callTimeout());
-            long start = System.nanoTime();
-            long[] nanos = new long[1];
-            took.put(node, nanos);
-            Span span = tracer.spanBuilder("vxdb.search.node_call").setSpanKind(SpanKind.CLIENT).startSpan();
-            if (span.isRecording()) {
-                span.setAttribute(Tracing.NODE_ID, node.id())
-                        .setAttribute(Tracing.SHARD_COUNT, (long) call.getShardsCount())
-                        .setAttribute(RANGES, e.getValue().stream().map(ClusterRange::span).toList());
-            }
-            CompletableFuture<ShardSearchResponse> sent;
-            // Current while the call starts, so that its traceparent header names this span. The answer is
-            // handled on the transport thread that read it (recording the time, completing the future this
-            // thread joins) instead of being handed to the channel's executor first: one thread handoff less.
-            try (Scope ignored = Tracing.scope(span)) {
-                sent = node.call(c -> c.internal(timeout).withExecutor(MoreExecutors.directExecutor())
-                        .searchShards(call));
-            }
-            calls.put(node, sent.whenComplete((r, t) -> {
-                nanos[0] = System.nanoTime() - start;
-                metrics.nodeCall(node.id(), "SearchShards", t, nanos[0]);
-                if (t != null && span.isRecording()) {
-                    span.setStatus(StatusCode.ERROR, CallFailures.describe(t));
-                }
-                span.end();
-            }));
+    /** One node call of a round; the future always completes normally, with the answer or its failure. */
+    private CompletableFuture<Answer> ask(SearchRequest request, NodeClient node, List<ClusterRange> ranges,
+                                          long deadline, io.opentelemetry.context.Context traceContext) {
+        ShardSearchRequest call = shardRequest(request, ranges);
+        Duration timeout = remaining(deadline, node.callTimeout());
+        long start = System.nanoTime();
+        Span span = tracer.spanBuilder("vxdb.search.node_call").setParent(traceContext).setSpanKind(SpanKind.CLIENT)
+                .startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(Tracing.NODE_ID, node.id())
+                    .setAttribute(Tracing.SHARD_COUNT, (long) call.getShardsCount())
+                    .setAttribute(RANGES, ranges.stream().map(ClusterRange::span).toList());
         }
-        List<Answer> answers = new ArrayList<>();
-        for (Map.Entry<NodeClient, CompletableFuture<ShardSearchResponse>> e : calls.entrySet()) {
-            NodeClient node = e.getKey();
-            ShardSearchResponse response = null;
-            Throwable failure = null;
-            try {
-                response = e.getValue().join();
-            } catch (RuntimeException f) {
-                failure = f;
-            }
-            // join() saw the whenComplete stage finish, so its write of the time is visible here.
-            answers.add(new Answer(node, assignment.get(node), response, failure, took.get(node)[0] / 1000));
+        CompletableFuture<ShardSearchResponse> sent;
+        // Current while the call starts, so that its traceparent header names this span. The answer is
+        // handled on the transport thread that read it (recording the time, merging when it is the last)
+        // instead of being handed to the channel's executor first: one thread handoff less.
+        try (Scope ignored = Tracing.scope(span)) {
+            sent = node.call(c -> c.internal(timeout).withExecutor(MoreExecutors.directExecutor())
+                    .searchShards(call));
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
         }
-        return answers;
+        return sent.handle((response, t) -> {
+            long nanos = System.nanoTime() - start;
+            Throwable failure = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            metrics.nodeCall(node.id(), "SearchShards", failure, nanos);
+            if (failure != null && span.isRecording()) {
+                span.setStatus(StatusCode.ERROR, CallFailures.describe(failure));
+            }
+            span.end();
+            return new Answer(node, ranges, failure == null ? response : null, failure, nanos / 1000);
+        });
     }
 
     private static Duration remaining(long deadline, Duration cap) {
