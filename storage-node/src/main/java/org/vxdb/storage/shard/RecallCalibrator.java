@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,9 +15,10 @@ import org.vxdb.index.SearchParams;
 /**
  * What a shard's index delivers: recall@k measured at a ladder of settings (IVF {@code nprobe},
  * HNSW {@code efSearch}) on sampled queries, each checked against the exact answer over the rows
- * the index covers. Samples are served queries (every one the calibration thread keeps up with
- * until the window holds {@link #WINDOW} of them, then at most one per shard per second) and, right after an index is built or loaded, rows of the shard used as
- * queries with themselves left out (leave-one-out), which stand in until {@link #MIN_SAMPLES}
+ * the index covers. Samples are served queries (one at a time, spaced to use at most a share of a
+ * core: {@link #WARM_UP_SHARE}, then {@link #STEADY_SHARE}) and, right after an index is built or
+ * loaded, rows of the shard used as queries with themselves left out (leave-one-out), which stand
+ * in until {@link #MIN_SAMPLES}
  * served queries have been checked. The last {@link #WINDOW} samples count, so the figures follow
  * the data and the queries as they change; a new index starts over.
  *
@@ -31,8 +33,16 @@ final class RecallCalibrator {
     static final int MIN_SAMPLES = 12;
     /** Leave-one-out samples taken when an index is built or loaded. */
     static final int BOOTSTRAP_SAMPLES = 24;
-    /** A served query is sampled at most this often per shard once calibrated. */
-    static final long SAMPLE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Share of one core a shard's sampling of served queries may use: a sample that took t waits
+     * t x (1 - share) / share before the next, 25% until the window holds served samples only, 5%
+     * after. A sample checks the query against an exact scan of the shard and runs the index at every
+     * ladder setting, about as costly as a few exact scans, so on a large shard this bounds it.
+     */
+    static final double WARM_UP_SHARE = 0.25;
+    static final double STEADY_SHARE = 0.05;
+    /** A claimed sample that never reports (dropped by the full queue) frees the slot after this. */
+    private static final long CLAIM_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int[] EF_LADDER = {16, 32, 64, 128, 256, 512, 1024};
 
     /** One calibration thread per process, low priority; samples beyond its short queue are dropped. */
@@ -60,7 +70,8 @@ final class RecallCalibrator {
         }
     }
 
-    private final AtomicLong lastSample = new AtomicLong(System.nanoTime() - SAMPLE_EVERY_NANOS);
+    /** When the next served query may be sampled ({@link System#nanoTime()}). */
+    private final AtomicLong nextSample = new AtomicLong(System.nanoTime());
     private ShardIndex index;
     private int[] ladder = new int[0];
     private boolean ivf;
@@ -157,12 +168,20 @@ final class RecallCalibrator {
         return index == idx ? served : 0;
     }
 
-    /** Whether a served query on {@code idx} should be sampled now (and claims the slot if so). */
+    /** Whether a served query on {@code idx} should be sampled now (and claims the slot if so: one at a time). */
     boolean shouldSample(ShardIndex idx) {
         long now = System.nanoTime();
-        long last = lastSample.get();
-        boolean due = servedSamples(idx) < WINDOW || now - last >= SAMPLE_EVERY_NANOS;
-        return due && lastSample.compareAndSet(last, now);
+        long next = nextSample.get();
+        // Once due, a query is taken with probability 1/8, so the samples do not fall into step with
+        // a client that cycles through a fixed query set (always the same few queries).
+        return now - next >= 0 && ThreadLocalRandom.current().nextInt(8) == 0
+                && nextSample.compareAndSet(next, now + CLAIM_TIMEOUT_NANOS);
+    }
+
+    /** A served-query sample took {@code nanos}: the next may start once the share of a core allows. */
+    void sampled(ShardIndex idx, long nanos) {
+        double share = servedSamples(idx) < WINDOW ? WARM_UP_SHARE : STEADY_SHARE;
+        nextSample.set(System.nanoTime() + (long) (nanos * (1 - share) / share));
     }
 
     /**

@@ -1617,7 +1617,14 @@ public final class Shard implements AutoCloseable {
         }
         if (filter == null && idx != null && calibration.shouldSample(idx)) {
             float[] sampled = q;
-            RecallCalibrator.submit(() -> calibrate(idx, sampled, k, -1));
+            RecallCalibrator.submit(() -> {
+                long started = System.nanoTime();
+                try {
+                    calibrate(idx, sampled, k, -1);
+                } finally {
+                    calibration.sampled(idx, System.nanoTime() - started);
+                }
+            });
         }
         return outcome;
     }
