@@ -102,7 +102,14 @@ if stale; then
   # shellcheck disable=SC2086 # VXDB_MAVEN_ARGS is a list of arguments
   JAVA_HOME="$JDK" MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
     ./mvnw -B -q ${VXDB_MAVEN_ARGS:-} package -DskipTests -Dcheckstyle.skip -pl storage-node,coordinator -am >&2
-  stale && { echo "build-images: the jars are still stale or lack the AVX2 JNI library after the build" >&2; exit 1; }
+  if stale; then
+    echo "build-images: the jars are still stale or lack the AVX2 JNI library after the build:" >&2
+    ls -l --time-style=full-iso "$node_jar" "$coord_jar" storage-node/target/lib/vxdb-native-bridge-*.jar >&2 || true
+    find proto native-bridge service-common storage-node coordinator \( -name target -prune \) -o \( -name '*.java' \
+      -o -name pom.xml -o -name '*.h' -o -name '*.proto' -o -path '*/src/main/resources/*' \
+      -o -path '*/src/main/dashboard/*' \) -newer "$node_jar" -print | head -5 | sed 's/^/  newer: /' >&2
+    exit 1
+  fi
 fi
 
 # 5. The build context: only docker/.build and two scripts (.dockerignore), hard links where possible.
