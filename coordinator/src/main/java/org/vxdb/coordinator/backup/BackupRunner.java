@@ -25,6 +25,7 @@ import org.vxdb.coordinator.repair.Repairer;
 import org.vxdb.coordinator.topology.ClusterRange;
 import org.vxdb.coordinator.topology.NodeInfo;
 import org.vxdb.coordinator.topology.Topology;
+import org.vxdb.service.io.AtomicFiles;
 
 /**
  * Online backup of a running cluster: for every cluster of every collection, one replica snapshots
@@ -54,8 +55,8 @@ public final class BackupRunner {
             try {
                 BackupManifest manifest = backup(cluster, options, target, startedAt);
                 byte[] json = BackupManifest.JSON.writeValueAsBytes(manifest);
-                BackupFiles.writeAtomically(target.resolve(BackupLayout.MANIFEST), json);
-                BackupFiles.writeAtomically(target.resolve(BackupLayout.COMPLETE_MARKER), marker(json));
+                AtomicFiles.writeAtomically(target.resolve(BackupLayout.MANIFEST), json);
+                AtomicFiles.writeAtomically(target.resolve(BackupLayout.COMPLETE_MARKER), marker(json));
                 BackupReport report = new BackupReport(target, manifest, Duration.ofNanos(System.nanoTime() - started));
                 options.progress().accept(report.toString());
                 return report;
@@ -126,7 +127,7 @@ public final class BackupRunner {
             }
             entries.add(new BackupManifest.CollectionEntry(name, spec, shards));
         }
-        BackupFiles.fsyncDirectory(target);
+        AtomicFiles.fsyncDirectory(target);
         return new BackupManifest(BackupManifest.FORMAT, UUID.randomUUID().toString(), startedAt.toString(),
                 Instant.now().toString(), buckets, topologyInfo(topology), entries, totals(entries));
     }
@@ -176,7 +177,7 @@ public final class BackupRunner {
         }
         Path file = target.resolve(relative);
         Files.createDirectories(file.getParent());
-        BackupFiles.writeAtomically(file, json);
+        AtomicFiles.writeAtomically(file, json);
         CRC32C crc = new CRC32C();
         crc.update(json);
         return new BackupManifest.FileEntry(relative, json.length, BackupLayout.hex32((int) crc.getValue()));

@@ -26,6 +26,7 @@ import org.vxdb.api.internal.v1.SnapshotShardRequest;
 import org.vxdb.api.internal.v1.SnapshotShardResponse;
 import org.vxdb.coordinator.client.CallFailures;
 import org.vxdb.coordinator.client.NodeClient;
+import org.vxdb.service.io.AtomicFiles;
 
 /**
  * Receives one shard's {@code SnapshotShard} stream into {@code collections/<c>/shard-<s>/} of a
@@ -140,7 +141,7 @@ final class ShardDownload {
             throw new TransferException(node + ": the snapshot stream ended after " + files.size() + " of "
                     + expected.size() + " files");
         }
-        BackupFiles.fsyncDirectory(dir);
+        AtomicFiles.fsyncDirectory(dir);
         return new Received(node, header, files);
     }
 
@@ -208,7 +209,7 @@ final class ShardDownload {
             }
             channel.force(true);
             channel.close();
-            BackupFiles.moveAtomically(part, file);
+            AtomicFiles.moveAtomically(part, file);
             return new BackupManifest.FileEntry(relative + "/" + name, written, BackupLayout.hex32(end.getCrc32C()));
         }
 

@@ -1,17 +1,12 @@
 package org.vxdb.storage.engine;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import org.vxdb.index.spi.IndexFiles;
 
@@ -22,26 +17,6 @@ import org.vxdb.index.spi.IndexFiles;
 final class DurableFiles {
 
     private DurableFiles() {
-    }
-
-    /** Replaces {@code file} with {@code bytes}: write {@code <file>.tmp}, fsync, rename, fsync the directory. */
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("file system cannot rename " + tmp + " atomically", e);
-        }
-        IndexFiles.fsyncDirectory(file.getParent());
     }
 
     /** Creates {@code dir} and any missing parents, fsyncing the parent of each one created. */

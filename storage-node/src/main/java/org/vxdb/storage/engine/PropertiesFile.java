@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.vxdb.service.io.AtomicFiles;
 
 /**
  * A small {@code key=value} text file that ends in a {@code crc32c=<8 hex digits>} line over every
@@ -25,7 +26,7 @@ final class PropertiesFile {
         body.append("# ").append(comment).append('\n');
         entries.forEach((key, value) -> body.append(key).append('=').append(value).append('\n'));
         String text = body + CRC_KEY + "=" + crc(body.toString()) + "\n";
-        DurableFiles.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Reads and verifies {@code file}; entries in file order, without the checksum line. */

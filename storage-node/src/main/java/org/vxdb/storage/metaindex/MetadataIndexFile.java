@@ -1,5 +1,6 @@
 package org.vxdb.storage.metaindex;
 
+import org.vxdb.service.io.AtomicFiles;
 import static org.vxdb.storage.metaindex.MetadataIndexFileDescriptor.CRC_BYTES;
 import static org.vxdb.storage.metaindex.MetadataIndexFileDescriptor.FIELD_OVERHEAD_BYTES;
 import static org.vxdb.storage.metaindex.MetadataIndexFileDescriptor.HEADER_BYTES;
@@ -8,18 +9,13 @@ import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
-import org.vxdb.index.spi.IndexFiles;
 
 /**
  * Reads and writes metadata index files ({@link MetadataIndexFileDescriptor}). Written like a
@@ -70,26 +66,7 @@ public final class MetadataIndexFile {
         CRC32C crc = new CRC32C();
         crc.update(buf.array(), 0, buf.position());
         buf.putInt((int) crc.getValue());
-        writeDurably(file, buf.array());
-    }
-
-    private static void writeDurably(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("file system cannot rename " + tmp + " atomically", e);
-        }
-        IndexFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+        AtomicFiles.writeAtomically(file, buf.array());
     }
 
     /**
