@@ -2,14 +2,11 @@ package org.vxdb.coordinator.backup;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.zip.CRC32C;
 
-/** Durable file writes and checksums for backup directories. */
+/** Checksums and sizes for backup directories (writes: AtomicFiles, removals: FileTrees). */
 final class BackupFiles {
 
     private BackupFiles() {
@@ -25,28 +22,6 @@ final class BackupFiles {
             }
         }
         return (int) crc.getValue();
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     /** Bytes in a human unit for progress lines. */

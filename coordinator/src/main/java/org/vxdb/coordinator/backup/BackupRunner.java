@@ -26,6 +26,7 @@ import org.vxdb.coordinator.topology.ClusterRange;
 import org.vxdb.coordinator.topology.NodeInfo;
 import org.vxdb.coordinator.topology.Topology;
 import org.vxdb.service.io.AtomicFiles;
+import org.vxdb.service.io.FileTrees;
 
 /**
  * Online backup of a running cluster: for every cluster of every collection, one replica snapshots
@@ -159,7 +160,7 @@ public final class BackupRunner {
             } catch (ShardDownload.TransferException e) {
                 LOG.warn("backup: {} shard {}: {}; trying the next replica", collection, shard, e.getMessage());
                 failures.add(e.getMessage());
-                BackupFiles.deleteTree(target.resolve(BackupLayout.shardDir(collection, shard)));
+                FileTrees.deleteTree(target.resolve(BackupLayout.shardDir(collection, shard)));
             }
         }
         throw new BackupException("backup of " + collection + " shard " + shard + " failed on every replica: "

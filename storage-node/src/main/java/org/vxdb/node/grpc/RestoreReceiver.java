@@ -21,8 +21,8 @@ import org.vxdb.api.internal.v1.RestoreShardHeader;
 import org.vxdb.api.internal.v1.RestoreShardRequest;
 import org.vxdb.api.internal.v1.RestoreShardResponse;
 import org.vxdb.api.internal.v1.SnapshotFile;
+import org.vxdb.service.io.FileTrees;
 import org.vxdb.storage.backup.ShardRestore;
-import org.vxdb.storage.backup.SnapshotFiles;
 import org.vxdb.storage.engine.Collection;
 import org.vxdb.storage.shard.Shard;
 
@@ -204,7 +204,7 @@ final class RestoreReceiver implements StreamObserver<RestoreShardRequest> {
                 channel = null;
             }
             if (staging != null) {
-                SnapshotFiles.deleteTree(staging);
+                FileTrees.deleteTree(staging);
                 staging = null;
             }
         } catch (IOException e) {

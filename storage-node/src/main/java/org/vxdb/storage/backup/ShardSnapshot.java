@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.vxdb.service.io.FileTrees;
 import org.vxdb.storage.shard.BucketDigest;
 
 /**
@@ -35,7 +36,7 @@ public record ShardSnapshot(Path dir, List<String> files, List<BucketDigest> dig
     @Override
     public void close() {
         try {
-            SnapshotFiles.deleteTree(dir);
+            FileTrees.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete snapshot " + dir + ": " + e.getMessage(), e);
         }

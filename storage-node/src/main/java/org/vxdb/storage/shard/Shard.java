@@ -47,6 +47,7 @@ import org.vxdb.index.kernel.VectorKernels;
 import org.vxdb.index.linear.LinearIndex;
 import org.vxdb.index.faiss.FaissVectorIndex;
 import org.vxdb.index.linear.TopK;
+import org.vxdb.service.io.FileTrees;
 import org.vxdb.storage.backup.BufferRowsFile;
 import org.vxdb.storage.backup.ShardSnapshot;
 import org.vxdb.storage.backup.SnapshotFiles;
@@ -256,7 +257,7 @@ public final class Shard implements AutoCloseable {
             Path p = dir.resolve(work);
             if (Files.exists(p)) {
                 LOG.warn("shard {}: removing {} left by an interrupted backup or restore", dir, p);
-                SnapshotFiles.deleteTree(p);
+                FileTrees.deleteTree(p);
             }
         }
     }
@@ -330,7 +331,7 @@ public final class Shard implements AutoCloseable {
             done = true;
         } finally {
             if (!done) {
-                SnapshotFiles.deleteTree(target);
+                FileTrees.deleteTree(target);
             }
         }
         return new ShardSnapshot(target, files, digest, records, live, newest, tail.size(), taken);
