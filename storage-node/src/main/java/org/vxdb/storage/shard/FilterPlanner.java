@@ -7,10 +7,11 @@ import org.vxdb.index.IndexType;
  * The cost model of a filtered search over the indexed rows, in units of one distance computed
  * in a list the index scans. It compares scanning the estimated matches exactly (each a random
  * access into the mapped vectors) with searching the index with the matches as an allowed-id
- * selector. With a selector, an IVF list costs a cheap id check per row and a distance per match,
- * so the lists probed are widened in inverse proportion to the selectivity: as many matches pass
- * through the probed lists as rows would without a filter, which keeps the unfiltered recall.
- * HNSW widens efSearch the same way.
+ * selector. With a selector, an IVF list costs a cheap id check per row and a distance per match.
+ * Until the shard has measured what this kind of filter needs ({@link FilterCalibrator}), the lists
+ * probed are widened in inverse proportion to the selectivity: as many matches pass through the
+ * probed lists as rows would without a filter, which keeps the unfiltered recall whatever the
+ * filter. HNSW widens efSearch the same way. Once measured, the calibrated setting is costed instead.
  */
 final class FilterPlanner {
 
@@ -53,6 +54,16 @@ final class FilterPlanner {
      * @param baseEf     efSearch the search would use without a filter (0: the index default)
      */
     static Choice choose(IndexSpec spec, long covered, double matches, int k, int baseNprobe, int baseEf) {
+        return choose(spec, covered, matches, k, baseNprobe, baseEf, 0);
+    }
+
+    /**
+     * As {@link #choose(IndexSpec, long, double, int, int, int)}, with the nprobe or efSearch
+     * calibrated for this kind of filter ({@link FilterCalibrator}) in place of the full widening
+     * (0: none calibrated yet, widen by 1 / selectivity).
+     */
+    static Choice choose(IndexSpec spec, long covered, double matches, int k, int baseNprobe, int baseEf,
+                         int calibrated) {
         if (covered <= 0) {
             return EXACT;
         }
@@ -65,13 +76,15 @@ final class FilterPlanner {
         if (spec.type().isIvf()) {
             int nlist = spec.nlist();
             int base = Math.min(nlist, Math.max(1, baseNprobe));
-            nprobe = (int) Math.min(nlist, Math.ceil(base / selectivity));
+            nprobe = calibrated > 0 ? Math.min(nlist, calibrated)
+                    : (int) Math.min(nlist, Math.ceil(base / selectivity));
             double listRows = (double) covered / nlist;
             indexCost = nlist + nprobe * listRows * (CHECK_COST + selectivity);
             wide = nprobe > base;
         } else if (spec.type() == IndexType.HNSW_FLAT) {
             int base = Math.max(k, baseEf > 0 ? baseEf : DEFAULT_EF_SEARCH);
-            ef = (int) Math.min(MAX_FILTER_EF_SEARCH, Math.max(base, Math.ceil(base / selectivity)));
+            ef = calibrated > 0 ? Math.min(MAX_FILTER_EF_SEARCH, Math.max(k, calibrated))
+                    : (int) Math.min(MAX_FILTER_EF_SEARCH, Math.max(base, Math.ceil(base / selectivity)));
             // Each candidate expanded computes distances to its neighbours (about 2M at layer 0).
             indexCost = Math.min((double) covered, (double) ef) * 2.0 * spec.hnswM();
             wide = ef > base;

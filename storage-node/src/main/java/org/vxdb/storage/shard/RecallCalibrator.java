@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.vxdb.index.IndexSpec;
 import org.vxdb.index.IndexType;
 import org.vxdb.index.SearchParams;
@@ -41,8 +39,6 @@ final class RecallCalibrator {
      */
     static final double WARM_UP_SHARE = 0.25;
     static final double STEADY_SHARE = 0.05;
-    /** A claimed sample that never reports (dropped by the full queue) frees the slot after this. */
-    private static final long CLAIM_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int[] EF_LADDER = {16, 32, 64, 128, 256, 512, 1024};
 
     /** One calibration thread per process, low priority; samples beyond its short queue are dropped. */
@@ -70,16 +66,10 @@ final class RecallCalibrator {
         }
     }
 
-    /** When the next served query may be sampled ({@link System#nanoTime()}). */
-    private final AtomicLong nextSample = new AtomicLong(System.nanoTime());
+    private final SamplePacer pacer = new SamplePacer();
     private ShardIndex index;
-    private int[] ladder = new int[0];
     private boolean ivf;
-    private final double[][] ring = new double[WINDOW][];
-    private final boolean[] servedSample = new boolean[WINDOW];
-    private int samples;
-    private int served;
-    private int next;
+    private RecallWindow window = new RecallWindow(new int[0]);
 
     static void submit(Runnable sample) {
         WORKER.execute(sample);
@@ -112,7 +102,7 @@ final class RecallCalibrator {
     /** The ladder samples of {@code idx} are measured on (empty for an index without a knob). */
     synchronized int[] ladder(ShardIndex idx, int defaultSetting) {
         resetFor(idx, defaultSetting);
-        return ladder.clone();
+        return window.ladder();
     }
 
     private void resetFor(ShardIndex idx, int defaultSetting) {
@@ -121,10 +111,7 @@ final class RecallCalibrator {
         }
         index = idx;
         ivf = idx.index.spec().type().isIvf();
-        ladder = ladderFor(idx.index.spec(), defaultSetting);
-        samples = 0;
-        served = 0;
-        next = 0;
+        window = new RecallWindow(ladderFor(idx.index.spec(), defaultSetting));
     }
 
     /**
@@ -132,56 +119,27 @@ final class RecallCalibrator {
      * leave-one-out row; ignored if the index changed meanwhile.
      */
     synchronized void add(ShardIndex idx, int[] measuredLadder, double[] recalls, boolean fromServed) {
-        if (index != idx || !java.util.Arrays.equals(ladder, measuredLadder)) {
-            return;
+        if (index == idx && window.sameLadder(measuredLadder)) {
+            window.add(recalls, fromServed);
         }
-        if (samples == WINDOW && servedSample[next]) {
-            served--;
-        }
-        ring[next] = recalls.clone();
-        servedSample[next] = fromServed;
-        if (fromServed) {
-            served++;
-        }
-        next = (next + 1) % WINDOW;
-        samples = Math.min(WINDOW, samples + 1);
-    }
-
-    /**
-     * Whether sample {@code s} counts: once the window holds {@link #MIN_SAMPLES} served queries
-     * only they do (rows of the shard used as queries are a proxy: real queries may come from
-     * elsewhere, and their neighbours lie differently).
-     */
-    private boolean counts(int s) {
-        return served < MIN_SAMPLES || servedSample[s];
-    }
-
-    private int counted() {
-        return served < MIN_SAMPLES ? samples : served;
     }
 
     synchronized int samples(ShardIndex idx) {
-        return index == idx ? samples : 0;
+        return index == idx ? window.samples() : 0;
     }
 
     synchronized int servedSamples(ShardIndex idx) {
-        return index == idx ? served : 0;
+        return index == idx ? window.served() : 0;
     }
 
     /** Whether a served query on {@code idx} should be sampled now (and claims the slot if so: one at a time). */
     boolean shouldSample(ShardIndex idx) {
-        long now = System.nanoTime();
-        long next = nextSample.get();
-        // Once due, a query is taken with probability 1/8, so the samples do not fall into step with
-        // a client that cycles through a fixed query set (always the same few queries).
-        return now - next >= 0 && ThreadLocalRandom.current().nextInt(8) == 0
-                && nextSample.compareAndSet(next, now + CLAIM_TIMEOUT_NANOS);
+        return pacer.shouldSample();
     }
 
     /** A served-query sample took {@code nanos}: the next may start once the share of a core allows. */
     void sampled(ShardIndex idx, long nanos) {
-        double share = servedSamples(idx) < WINDOW ? WARM_UP_SHARE : STEADY_SHARE;
-        nextSample.set(System.nanoTime() + (long) (nanos * (1 - share) / share));
+        pacer.sampled(nanos, servedSamples(idx) < WINDOW ? WARM_UP_SHARE : STEADY_SHARE);
     }
 
     /**
@@ -191,68 +149,34 @@ final class RecallCalibrator {
      */
     synchronized Setting forTarget(ShardIndex idx, int defaultSetting, double target) {
         resetFor(idx, defaultSetting);
-        if (ladder.length == 0) {
+        if (window.size() == 0) {
             return null;
         }
-        double[] mean = means();
+        double[] mean = window.means();
         if (mean != null) {
-            for (int i = 0; i < ladder.length; i++) {
-                if (lowerBound(i, mean[i]) >= target) {
-                    return new Setting(ladder[i], ivf, mean[i]);
+            for (int i = 0; i < window.size(); i++) {
+                if (window.lowerBound(i, mean[i]) >= target) {
+                    return new Setting(window.value(i), ivf, mean[i]);
                 }
             }
         }
-        int top = ladder.length - 1;
-        return new Setting(ladder[top], ivf, mean == null ? Double.NaN : mean[top]);
+        int top = window.size() - 1;
+        return new Setting(window.value(top), ivf, mean == null ? Double.NaN : mean[top]);
     }
 
     /** The recall measured at {@code value} (the largest ladder value not above it); NaN if not measured. */
     synchronized Setting at(ShardIndex idx, int defaultSetting, int value) {
         resetFor(idx, defaultSetting);
-        if (ladder.length == 0) {
+        if (window.size() == 0) {
             return null;
         }
-        double[] mean = means();
+        double[] mean = window.means();
         int at = -1;
-        for (int i = 0; i < ladder.length && ladder[i] <= value; i++) {
+        for (int i = 0; i < window.size() && window.value(i) <= value; i++) {
             at = i;
         }
         double recall = mean == null || at < 0 ? Double.NaN : mean[at];
         return new Setting(value, ivf, recall);
-    }
-
-    /** One-sided 95% lower confidence bound of the mean recall at ladder index {@code i}. */
-    private double lowerBound(int i, double mean) {
-        double squares = 0;
-        for (int s = 0; s < samples; s++) {
-            if (counts(s)) {
-                double d = ring[s][i] - mean;
-                squares += d * d;
-            }
-        }
-        int n = counted();
-        double std = n > 1 ? Math.sqrt(squares / (n - 1)) : 0;
-        return mean - 1.645 * std / Math.sqrt(n);
-    }
-
-    /** Mean recall per ladder value over the window, or null with fewer than {@link #MIN_SAMPLES}. */
-    private double[] means() {
-        if (samples < MIN_SAMPLES) {
-            return null;
-        }
-        double[] mean = new double[ladder.length];
-        for (int s = 0; s < samples; s++) {
-            if (counts(s)) {
-                for (int i = 0; i < ladder.length; i++) {
-                    mean[i] += ring[s][i];
-                }
-            }
-        }
-        int n = counted();
-        for (int i = 0; i < ladder.length; i++) {
-            mean[i] /= n;
-        }
-        return mean;
     }
 
     /** Per ladder value: the mean recall so far (for status reports and tests). */
@@ -261,9 +185,9 @@ final class RecallCalibrator {
         if (index != idx) {
             return out;
         }
-        double[] mean = means();
-        for (int i = 0; i < ladder.length; i++) {
-            out.add(new Setting(ladder[i], ivf, mean == null ? Double.NaN : mean[i]));
+        double[] mean = window.means();
+        for (int i = 0; i < window.size(); i++) {
+            out.add(new Setting(window.value(i), ivf, mean == null ? Double.NaN : mean[i]));
         }
         return out;
     }

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import org.vxdb.api.IdHashing;
 import org.vxdb.index.IndexArguments;
 import org.vxdb.index.IndexSpec;
+import org.vxdb.index.IndexType;
 import org.vxdb.index.Metric;
 import org.vxdb.index.SearchParams;
 import org.vxdb.index.VectorIndex;
@@ -132,6 +133,7 @@ public final class Shard implements AutoCloseable {
     private volatile boolean closing;
     private final VectorIndexProvider provider = VectorIndexProviders.get();
     private final RecallCalibrator calibration = new RecallCalibrator();
+    private final FilterCalibrator filterCalibration = new FilterCalibrator();
     /**
      * Index over sealed rows; replaced under the write lock, read by searches under the read lock
      * and by status calls without it. Null: exact scans.
@@ -1576,6 +1578,7 @@ public final class Shard implements AutoCloseable {
         }
         ShardIndex idx;
         SearchOutcome outcome;
+        FilterTuning sampleFilter;
         lock.readLock().lock();
         try {
             ensureOpen();
@@ -1595,7 +1598,7 @@ public final class Shard implements AutoCloseable {
             }
             TopK top = new TopK(k);
             Searched searched = filter == null ? unfiltered(q, k, effective, top)
-                    : filtered(q, k, filter, params, top);
+                    : filtered(q, k, filter, params, recallTarget, top);
             long[] rows = new long[top.size()];
             float[] distances = new float[top.size()];
             int n = top.drain(rows, distances);
@@ -1605,7 +1608,7 @@ public final class Shard implements AutoCloseable {
                 hits.add(new Hit(idOf(row), distances[i], versionOf(row), MetadataCodec.decode(metadataOf(row))));
             }
             String plan = searched.plan();
-            double recall = Double.NaN;
+            double recall = searched.recall();
             if (setting != null && plan.startsWith("index")) {
                 recall = setting.recall();
                 plan += " " + setting.label() + (Double.isNaN(recall) ? " recall=unmeasured"
@@ -1613,8 +1616,20 @@ public final class Shard implements AutoCloseable {
                         + (recallTarget > 0 ? " target=" + recallTarget : "");
             }
             outcome = new SearchOutcome(hits, plan, searched.scanned(), recall);
+            sampleFilter = searched.sample();
         } finally {
             lock.readLock().unlock();
+        }
+        if (sampleFilter != null && filterCalibration.shouldSample()) {
+            FilterTuning tuning = sampleFilter;
+            RecallCalibrator.submit(() -> {
+                long started = System.nanoTime();
+                try {
+                    calibrateFilter(idx, q, k, filter, tuning);
+                } finally {
+                    filterCalibration.sampled(idx, tuning.key(), System.nanoTime() - started);
+                }
+            });
         }
         if (filter == null && idx != null && calibration.shouldSample(idx)) {
             float[] sampled = q;
@@ -1775,8 +1790,14 @@ public final class Shard implements AutoCloseable {
         return idx == null ? 0 : calibration.samples(idx);
     }
 
-    /** The plan that ran and the rows compared exactly. */
-    private record Searched(String plan, long scanned) {
+    /**
+     * The plan that ran, the rows compared exactly, the recall measured for the setting that ran
+     * (NaN: none), and a filtered search's tuning when it may be sampled for calibration (else null).
+     */
+    private record Searched(String plan, long scanned, double recall, FilterTuning sample) {
+        Searched(String plan, long scanned) {
+            this(plan, scanned, Double.NaN, null);
+        }
     }
 
     private Searched unfiltered(float[] q, int k, SearchParams params, TopK top) {
@@ -1828,7 +1849,7 @@ public final class Shard implements AutoCloseable {
         return parts;
     }
 
-    private Searched filtered(float[] q, int k, Filter filter, SearchParams params, TopK top) {
+    private Searched filtered(float[] q, int k, Filter filter, SearchParams params, double recallTarget, TopK top) {
         List<Part> parts = parts();
         ShardIndex idx = index;
         long covered = idx == null ? 0 : idx.coveredRows;
@@ -1847,9 +1868,18 @@ public final class Shard implements AutoCloseable {
                 estimateCovered += e;
             }
         }
-        FilterPlanner.Choice choice = covered == 0 ? FilterPlanner.EXACT : FilterPlanner.choose(idx.index.spec(),
-                covered, estimateCovered, k, params.nprobe() > 0 ? params.nprobe() : defaultNprobe(idx),
-                params.efSearch());
+        FilterTuning tuning = covered == 0 ? null : filterTuning(idx, covered, estimateCovered, filter, params,
+                recallTarget);
+        FilterPlanner.Choice choice;
+        if (covered == 0) {
+            choice = FilterPlanner.EXACT;
+        } else if (tuning == null) {
+            choice = FilterPlanner.choose(idx.index.spec(), covered, estimateCovered, k,
+                    params.nprobe() > 0 ? params.nprobe() : defaultNprobe(idx), params.efSearch());
+        } else {
+            choice = FilterPlanner.choose(idx.index.spec(), covered, estimateCovered, k, tuning.base(),
+                    tuning.base(), tuning.setting() == null ? 0 : tuning.setting().value());
+        }
         long[] matches = new long[1];
         long scanned = 0;
         String plan = choice.kind().label();
@@ -1869,8 +1899,163 @@ public final class Shard implements AutoCloseable {
         }
         long est = Math.round(estimate);
         listener.filteredSearch(plan, est, matches[0]);
-        return new Searched("filter:" + plan + " est=" + est + (choice.nprobe() > 0 ? " nprobe=" + choice.nprobe()
-                : "") + (choice.efSearch() > 0 ? " ef=" + choice.efSearch() : ""), scanned);
+        StringBuilder text = new StringBuilder("filter:").append(plan).append(" est=").append(est);
+        if (choice.nprobe() > 0) {
+            text.append(" nprobe=").append(choice.nprobe());
+        }
+        if (choice.efSearch() > 0) {
+            text.append(" ef=").append(choice.efSearch());
+        }
+        double recall = Double.NaN;
+        if (tuning != null && choice.kind() != FilterPlanner.Kind.EXACT_MATCHES && !plan.endsWith("->exact")) {
+            recall = tuning.setting() == null ? Double.NaN : tuning.setting().recall();
+            text.append(Double.isNaN(recall) ? " recall=unmeasured"
+                    : String.format(java.util.Locale.ROOT, " recall=%.3f", recall));
+            if (recallTarget > 0) {
+                text.append(" target=").append(recallTarget);
+            }
+        }
+        // Sampled when the index could answer at its narrowest step: then calibration may change the plan.
+        boolean sample = tuning != null && FilterPlanner.choose(idx.index.spec(), covered, estimateCovered, k,
+                tuning.base(), tuning.base(), tuning.base()).kind() != FilterPlanner.Kind.EXACT_MATCHES;
+        return new Searched(text.toString(), scanned, recall, sample ? tuning : null);
+    }
+
+    /**
+     * How a filtered search through an index with a knob is tuned: the unfiltered setting it widens
+     * from ({@code base}: the explicit nprobe or efSearch, else the one calibrated for the recall
+     * target, else the default), its calibration key, and the setting calibrated for the target
+     * (null until measured). The target is the request's recall target (met with 95% confidence),
+     * else the recall the unfiltered search has at {@code base} less {@link FilterCalibrator#DEFAULT_SLACK}.
+     */
+    private record FilterTuning(FilterCalibrator.Key key, int base, int cap, boolean ivf,
+                                RecallCalibrator.Setting setting) {
+    }
+
+    /** The tuning of a filtered search over {@code covered} indexed rows; null for an index without a knob. */
+    private FilterTuning filterTuning(ShardIndex idx, long covered, double matches, Filter filter, SearchParams params,
+                                      double recallTarget) {
+        boolean ivf = idx.index.spec().type().isIvf();
+        if (!ivf && idx.index.spec().type() != IndexType.HNSW_FLAT) {
+            return null;
+        }
+        int defaultSetting = defaultSetting(idx);
+        int explicit = ivf ? params.nprobe() : params.efSearch();
+        int base;
+        if (explicit > 0) {
+            base = explicit;
+        } else if (recallTarget > 0) {
+            RecallCalibrator.Setting s = calibration.forTarget(idx, defaultSetting, recallTarget);
+            base = s == null ? defaultSetting : s.value();
+        } else {
+            base = defaultSetting;
+        }
+        int cap = ivf ? idx.index.spec().nlist() : FilterPlanner.MAX_FILTER_EF_SEARCH;
+        base = Math.min(cap, base);
+        double target;
+        if (recallTarget > 0) {
+            target = recallTarget;
+        } else {
+            RecallCalibrator.Setting unfiltered = calibration.at(idx, defaultSetting, base);
+            target = unfiltered == null ? Double.NaN : unfiltered.recall() - FilterCalibrator.DEFAULT_SLACK;
+        }
+        double selectivity = Math.min(1.0, Math.max(matches, 1.0) / covered);
+        FilterCalibrator.Key key = FilterCalibrator.key(filter, selectivity, base);
+        RecallCalibrator.Setting setting = filterCalibration.choose(idx, key, cap, ivf, target, recallTarget > 0);
+        return new FilterTuning(key, base, cap, ivf, setting);
+    }
+
+    /**
+     * One filtered calibration sample (on the calibration thread): the exact filtered top-k over
+     * the rows {@code idx} covers, then the index's answer with the same allowed rows at each step
+     * of the key's ladder, compared. Takes the read lock per segment and per step; gives up if the
+     * index was replaced or the shard closed meanwhile.
+     */
+    private void calibrateFilter(ShardIndex idx, float[] q, int k, Filter filter, FilterTuning tuning) {
+        int[] ladder = filterCalibration.ladder(idx, tuning.key(), tuning.cap());
+        long covered = idx.coveredRows;
+        long[] bits;
+        List<SealedSegment> segments;
+        lock.readLock().lock();
+        try {
+            if (closed || index != idx) {
+                return;
+            }
+            bits = allowedBits(filter, parts(), covered);
+            segments = List.copyOf(sealed);
+        } finally {
+            lock.readLock().unlock();
+        }
+        long allowedRows = 0;
+        for (long w : bits) {
+            allowedRows += Long.bitCount(w);
+        }
+        if (allowedRows == 0) {
+            return;
+        }
+        int kk = (int) Math.min(k, allowedRows);
+        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve((long) bits.length * Long.BYTES
+                + 12L * kk, "calibration bitmap over " + covered + " rows");
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment allowed = arena.allocate((long) bits.length * Long.BYTES, 8);
+            MemorySegment.copy(bits, 0, allowed, ValueLayout.JAVA_LONG, 0, bits.length);
+            TopK exact = new TopK(kk);
+            for (SealedSegment seg : segments) {
+                if (seg.base() >= covered) {
+                    break;
+                }
+                lock.readLock().lock();
+                try {
+                    if (closed || index != idx) {
+                        return;
+                    }
+                    scanAllowed(q, seg, covered, allowed, exact);
+                } finally {
+                    lock.readLock().unlock();
+                }
+            }
+            long[] truth = withoutSelf(exact, kk, -1, kk);
+            double[] recalls = new double[ladder.length];
+            for (int i = 0; i < ladder.length; i++) {
+                TopK got = new TopK(kk);
+                lock.readLock().lock();
+                try {
+                    if (closed || index != idx) {
+                        return;
+                    }
+                    SearchParams p = tuning.ivf() ? new SearchParams(ladder[i], 0, allowed)
+                            : new SearchParams(0, Math.max(kk, ladder[i]), allowed);
+                    searchIndex(idx, q, kk, p, arena, got);
+                } finally {
+                    lock.readLock().unlock();
+                }
+                recalls[i] = overlap(withoutSelf(got, kk, -1, kk), truth);
+            }
+            filterCalibration.add(idx, tuning.key(), ladder, recalls);
+        }
+    }
+
+    /** Share of {@code truth} found in {@code found}. */
+    private static double overlap(long[] found, long[] truth) {
+        if (truth.length == 0) {
+            return 1.0;
+        }
+        int hits = 0;
+        for (long row : found) {
+            for (long t : truth) {
+                if (t == row) {
+                    hits++;
+                    break;
+                }
+            }
+        }
+        return hits / (double) truth.length;
+    }
+
+    /** The most filtered calibration samples a kind of filter shaped as {@code filter} has (tests). */
+    int filterCalibrationSamples(Filter filter) {
+        ShardIndex idx = index;
+        return idx == null ? 0 : filterCalibration.samples(idx, FilterCalibrator.shape(filter));
     }
 
     /** Exact distances to the live rows of {@code part} the filter matches; counts them into {@code matches[0]}. */
@@ -1909,21 +2094,10 @@ public final class Shard implements AutoCloseable {
         try (NativeMemoryBudget.Reservation reservation = config.budget().reserve((long) words * Long.BYTES * 2
                 + 12L * k, "search bitmap over " + covered + " rows");
              Arena arena = Arena.ofConfined()) {
-            long[] bits = new long[words];
-            for (Part p : parts) {
-                if (p.base() >= covered) {
-                    continue;
-                }
-                IntIterator it = FilterEvaluator.evaluate(filter, p).getIntIterator();
-                while (it.hasNext()) {
-                    long row = p.base() + it.next();
-                    bits[(int) (row >>> 6)] |= 1L << (row & 63);
-                }
-            }
+            long[] bits = allowedBits(filter, parts, covered);
             long allowedRows = 0;
-            for (int w = 0; w < words; w++) {
-                bits[w] &= ~state.dead.word(w);
-                allowedRows += Long.bitCount(bits[w]);
+            for (long w : bits) {
+                allowedRows += Long.bitCount(w);
             }
             matches[0] += allowedRows;
             String plan = choice.kind().label();
@@ -1943,6 +2117,26 @@ public final class Shard implements AutoCloseable {
             }
             return new Searched(plan, 0);
         }
+    }
+
+    /** One bit per covered row: set for the live rows {@code filter} matches. */
+    private long[] allowedBits(Filter filter, List<Part> parts, long covered) {
+        int words = (int) ((covered + 63) >>> 6);
+        long[] bits = new long[words];
+        for (Part p : parts) {
+            if (p.base() >= covered) {
+                continue;
+            }
+            IntIterator it = FilterEvaluator.evaluate(filter, p).getIntIterator();
+            while (it.hasNext()) {
+                long row = p.base() + it.next();
+                bits[(int) (row >>> 6)] |= 1L << (row & 63);
+            }
+        }
+        for (int w = 0; w < words; w++) {
+            bits[w] &= ~state.dead.word(w);
+        }
+        return bits;
     }
 
     /** Searches the index for {@code kk} rows into {@code top}; returns how many it found. */
@@ -2032,15 +2226,27 @@ public final class Shard implements AutoCloseable {
             if (seg.base() >= covered) {
                 break;
             }
-            MemorySegment vectors = seg.segment().vectors();
-            long n = seg.segment().count();
-            for (long r = 0; r < n; r++) {
-                long row = seg.base() + r;
-                if (!SearchParams.allows(allowed, row)) {
-                    continue;
-                }
-                scanned++;
-                top.offer(distance(q, vectors, r * rowBytes), row);
+            scanned += scanAllowed(q, seg, covered, allowed, top);
+        }
+        return scanned;
+    }
+
+    /** Exact scan of the rows of {@code seg} below {@code covered} whose bit is set in {@code allowed}. */
+    private long scanAllowed(float[] q, SealedSegment seg, long covered, MemorySegment allowed, TopK top) {
+        long scanned = 0;
+        MemorySegment vectors = seg.segment().vectors();
+        long n = Math.min(seg.segment().count(), covered - seg.base());
+        float worst = top.worst();
+        for (long r = 0; r < n; r++) {
+            long row = seg.base() + r;
+            if (!SearchParams.allows(allowed, row)) {
+                continue;
+            }
+            scanned++;
+            float d = distance(q, vectors, r * rowBytes);
+            if (d <= worst) {
+                top.offer(d, row);
+                worst = top.worst();
             }
         }
         return scanned;

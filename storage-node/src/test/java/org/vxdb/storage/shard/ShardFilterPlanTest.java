@@ -36,6 +36,8 @@ class ShardFilterPlanTest {
     private static final List<MetadataIndexSpec> SPECS = List.of(MetadataIndexSpec.ordered("r"),
             MetadataIndexSpec.inverted("cat"));
 
+    private static final String RECALL = " recall=(unmeasured|[01]\\.\\d{3})";
+
     @TempDir
     Path dir;
 
@@ -111,7 +113,8 @@ class ShardFilterPlanTest {
 
     private void assertPlansAndRecall(Shard shard, String when) {
         String exact = "filter:exact-matches est=\\d+";
-        String wide = "filter:index-wide est=\\d+ nprobe=\\d+";
+        // Widened by 1 / selectivity until this kind of filter is calibrated, then what keeps the recall.
+        String wide = "filter:index(-wide)? est=\\d+ nprobe=\\d+" + RECALL;
         assertEquals(1.0, recall(shard, below(0.1), exact), when);
         assertEquals(1.0, recall(shard, below(1), exact), when);
         double bound = bound(shard);
@@ -119,7 +122,7 @@ class ShardFilterPlanTest {
         assertRecall(recall(shard, below(50), wide), bound, when);
         assertEquals(1.0, recall(shard, Filter.and(Filter.eq("cat", "c3"), below(5)), exact), when);
         assertRecall(recall(shard, Filter.or(Filter.eq("cat", "c3"), below(30)), wide), bound, when);
-        String anyIndex = "filter:index(-wide)? est=\\d+ nprobe=\\d+";
+        String anyIndex = "filter:index(-wide)? est=\\d+ nprobe=\\d+" + RECALL;
         assertRecall(recall(shard, Filter.not(Filter.in("cat", "c1", "c2")), anyIndex), bound, when);
     }
 
@@ -176,7 +179,7 @@ class ShardFilterPlanTest {
             shard.awaitIndexing();
             assertEquals(10_000, shard.indexedRows());
             assertEquals(1.0, recall(shard, below(0.1), "filter:exact-matches est=\\d+"));
-            assertRecall(recall(shard, below(50), "filter:index-wide est=\\d+ ef=\\d+"), bound(shard), "hnsw");
+            assertRecall(recall(shard, below(50), "filter:index(-wide)? est=\\d+ ef=\\d+" + RECALL), bound(shard), "hnsw");
         }
     }
 }
