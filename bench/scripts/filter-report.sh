@@ -16,7 +16,7 @@ mkdir -p "$OUT" "$LOGS"
 ROWS_LIST="${ROWS_LIST:-200000 1000000}"
 WITH_COORDINATOR="${WITH_COORDINATOR:-1}"
 GRPC=127.0.0.1:7200
-COMMON=(filter --dim 96 --clusters 256 --queries 1000 --filter-queries 500 --warmup 500 --index IVF,Flat
+COMMON=(filter --dim 96 --clusters 256 --queries 1000 --filter-queries 500 --warmup 1500 --index IVF,Flat
         --filter 50,10,1,0.1,0.01 --fsync none --progress off)
 
 bench() { # name, args...

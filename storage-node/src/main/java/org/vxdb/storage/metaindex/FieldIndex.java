@@ -32,6 +32,14 @@ sealed interface FieldIndex permits InvertedFieldIndex, OrderedFieldIndex {
     /** Rows whose field lies in the range, or null. */
     RoaringBitmap range(Filter.Range range);
 
+    /**
+     * Sets bit {@code base + row} of {@code bits} for every row {@link #range} would return, without
+     * building the bitmap; false (nothing set) when this index does not answer ranges this way.
+     */
+    default boolean rangeInto(Filter.Range range, long[] bits, long base) {
+        return false;
+    }
+
     /** How many rows {@link #range} would return, or -1 when it cannot answer. */
     long countRange(Filter.Range range);
 

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.roaringbitmap.BatchIterator;
 import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
@@ -56,6 +57,30 @@ public final class FilterEvaluator {
             }
             case Filter.Not not -> RoaringBitmap.andNot(all(source), evaluate(not.part(), source));
         };
+    }
+
+    /**
+     * Sets bit {@code base + row} of {@code bits} for every local row of {@code source} that
+     * {@code filter} matches (what {@link #evaluate} returns). A range on an ordered index sets its
+     * rows straight from the index's value-sorted rows, without building a bitmap.
+     */
+    public static void evaluateInto(Filter filter, RowSource source, long[] bits, long base) {
+        if (filter instanceof Filter.Range range && source.indexes() != null) {
+            FieldIndex ordered = source.indexes().get(range.field(), MetadataIndexKind.ORDERED);
+            if (ordered != null && ordered.rangeInto(range, bits, base)) {
+                return;
+            }
+        }
+        // In batches: a bitmap container yields its rows by trailing-zero counts, with no call per row.
+        BatchIterator it = evaluate(filter, source).getBatchIterator();
+        int[] batch = new int[256];
+        while (it.hasNext()) {
+            int n = it.nextBatch(batch);
+            for (int i = 0; i < n; i++) {
+                long row = base + batch[i];
+                bits[(int) (row >>> 6)] |= 1L << row;
+            }
+        }
     }
 
     /** Indexed parts first (smallest estimate first), then the rest checked row by row on what is left. */

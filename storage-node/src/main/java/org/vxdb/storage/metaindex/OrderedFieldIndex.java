@@ -151,6 +151,26 @@ final class OrderedFieldIndex implements FieldIndex {
     }
 
     @Override
+    public boolean rangeInto(Filter.Range range, long[] bits, long base) {
+        if (!frozen) {
+            for (int i = 0; i < size; i++) {
+                if (range.contains(values[i])) {
+                    long row = base + rows[i];
+                    bits[(int) (row >>> 6)] |= 1L << row;
+                }
+            }
+            return true;
+        }
+        // The matching rows are one run of the value-sorted positions: set them straight from it.
+        int hi = upperIndex(range);
+        for (int i = lowerIndex(range); i < hi; i++) {
+            long row = base + rows[i];
+            bits[(int) (row >>> 6)] |= 1L << row;
+        }
+        return true;
+    }
+
+    @Override
     public long countRange(Filter.Range range) {
         if (!frozen) {
             long n = 0;

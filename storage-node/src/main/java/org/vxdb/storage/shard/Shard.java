@@ -2127,11 +2127,7 @@ public final class Shard implements AutoCloseable {
             if (p.base() >= covered) {
                 continue;
             }
-            IntIterator it = FilterEvaluator.evaluate(filter, p).getIntIterator();
-            while (it.hasNext()) {
-                long row = p.base() + it.next();
-                bits[(int) (row >>> 6)] |= 1L << (row & 63);
-            }
+            FilterEvaluator.evaluateInto(filter, p, bits, p.base());
         }
         for (int w = 0; w < words; w++) {
             bits[w] &= ~state.dead.word(w);

@@ -40,8 +40,28 @@ class FilterEvaluatorTest {
             RoaringBitmap expected = byScan(f, rows);
             for (MetadataIndexSet set : new MetadataIndexSet[] {frozen, growing, partial, null}) {
                 assertEquals(expected, FilterEvaluator.evaluate(f, rows.withIndexes(set)), f + " on " + set);
+                assertEquals(expected, into(f, rows.withIndexes(set)), "into a bitset: " + f + " on " + set);
             }
         }
+    }
+
+    /** {@link FilterEvaluator#evaluateInto} at an unaligned base (37), read back as local rows. */
+    private static RoaringBitmap into(Filter f, FilterEvaluator.RowSource source) {
+        long base = 37;
+        long[] bits = new long[(int) ((base + source.rows() + 63) >>> 6) + 1];
+        bits[0] = 1L << 3; // a row of an earlier part stays set and is not reported
+        FilterEvaluator.evaluateInto(f, source, bits, base);
+        assertEquals(1L << 3, bits[0] & 0x1f_ffff_ffffL, "rows below the base untouched");
+        RoaringBitmap out = new RoaringBitmap();
+        for (long row = base; row < base + source.rows(); row++) {
+            if ((bits[(int) (row >>> 6)] & (1L << row)) != 0) {
+                out.add((int) (row - base));
+            }
+        }
+        for (long row = base + source.rows(); row < (long) bits.length * 64; row++) {
+            assertEquals(0, bits[(int) (row >>> 6)] & (1L << row), "nothing set past the part");
+        }
+        return out;
     }
 
     @Test
