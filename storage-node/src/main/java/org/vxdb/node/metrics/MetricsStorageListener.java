@@ -57,6 +57,11 @@ public final class MetricsStorageListener implements StorageListener {
     }
 
     @Override
+    public void filteredRecallSampled(double recallAtBase) {
+        metrics.measuredRecall.labelValues("filtered").observe(recallAtBase);
+    }
+
+    @Override
     public void metadataIndexBuilt(String fields, long rows, long nanos) {
         metrics.metadataIndexBuildSeconds.observe(nanos / 1e9);
     }

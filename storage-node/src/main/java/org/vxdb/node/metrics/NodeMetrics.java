@@ -71,7 +71,8 @@ public final class NodeMetrics {
             .classicUpperBounds(RATIO_BUCKETS).register(registry);
     final Histogram measuredRecall = Histogram.builder().name("vxdb_search_measured_recall")
             .help("Recall@k of the index at its default setting, per calibration sample checked against the exact "
-                    + "answer (source: served queries, or shard rows used as queries when an index is built)")
+                    + "answer (source: served queries, or shard rows used as queries when an index is built; "
+                    + "filtered: filtered queries at the setting widened from, against the exact filtered answer)")
             .labelNames("source").classicOnly()
             .classicUpperBounds(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 1.0)
             .register(registry);

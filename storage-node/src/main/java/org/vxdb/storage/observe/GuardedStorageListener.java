@@ -112,6 +112,15 @@ public final class GuardedStorageListener implements StorageListener {
         }
     }
 
+    @Override
+    public void filteredRecallSampled(double recallAtBase) {
+        try {
+            delegate.filteredRecallSampled(recallAtBase);
+        } catch (RuntimeException e) {
+            failed("filteredRecallSampled", e);
+        }
+    }
+
     private void failed(String callback, RuntimeException e) {
         if (warned.compareAndSet(false, true)) {
             LOG.warn("storage listener {} threw from {}; ignored (further failures are logged at DEBUG)",

@@ -54,6 +54,13 @@ public interface StorageListener {
     default void recallSampled(boolean served, double recallAtDefault) {
     }
 
+    /**
+     * A filtered calibration sample: the recall@k of the index with the filter's allowed rows at the
+     * setting it widens from (before any widening), against the exact filtered answer.
+     */
+    default void filteredRecallSampled(double recallAtBase) {
+    }
+
     default void metadataIndexBuilt(String fields, long rows, long nanos) {
     }
 }

@@ -2032,6 +2032,7 @@ public final class Shard implements AutoCloseable {
                 recalls[i] = overlap(withoutSelf(got, kk, -1, kk), truth);
             }
             filterCalibration.add(idx, tuning.key(), ladder, recalls);
+            listener.filteredRecallSampled(recalls[0]);
         }
     }
 

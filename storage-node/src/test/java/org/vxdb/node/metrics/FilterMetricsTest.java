@@ -26,6 +26,8 @@ class FilterMetricsTest {
         listener.filteredSearch("exact-matches", 10, 9);
         listener.filteredSearch("index-wide", 20_000, 20_133);
         listener.metadataIndexBuilt("ordered:price", 500, 2_000_000);
+        listener.filteredRecallSampled(0.9);
+        listener.filteredRecallSampled(1.0);
         metrics.registerEngineGauges(() -> new EngineStats(1, 1, 10, 1, 0, 0, 0, 0, 0, 1, List.of(
                 new EngineStats.MetadataIndexBytes("docs", "price", "ordered", 6_000))));
         String text = scrape(metrics);
@@ -35,6 +37,8 @@ class FilterMetricsTest {
                 "vxdb_filter_actual_matches_total{plan=\"exact-matches\"} 46.0",
                 "vxdb_filter_estimate_ratio_count 3",
                 "vxdb_metadata_index_build_duration_seconds_count 1",
+                "vxdb_search_measured_recall_count{source=\"filtered\"} 2",
+                "vxdb_search_measured_recall_bucket{source=\"filtered\",le=\"0.9\"} 1",
                 "vxdb_metadata_index_bytes{collection=\"docs\",field=\"price\",kind=\"ordered\"} 6000.0")) {
             assertTrue(text.contains(line), () -> line + " missing from\n" + text);
         }
