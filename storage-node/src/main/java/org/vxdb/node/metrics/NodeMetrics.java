@@ -60,7 +60,7 @@ public final class NodeMetrics {
     final Counter compactedRows = Counter.builder().name("vxdb_compaction_removed_rows_total")
             .help("Dead rows removed by compaction").register(registry);
     final Counter filteredSearches = Counter.builder().name("vxdb_filtered_searches_total")
-            .help("Filtered shard searches, by plan (exact-matches, index, index-wide, ...->exact)")
+            .help("Filtered shard searches, by plan (exact-matches, index, index-wide, ...+post, ...->exact)")
             .labelNames("plan").register(registry);
     final Counter filterEstimatedMatches = Counter.builder().name("vxdb_filter_estimated_matches_total")
             .help("Matching rows the filter planner estimated, by plan").labelNames("plan").register(registry);

@@ -39,9 +39,10 @@ public interface StorageListener {
 
     /**
      * A shard ran a filtered search with plan {@code plan} ({@code exact-matches}, {@code index},
-     * {@code index-wide}, or one of the index plans followed by {@code ->exact} when the probed
-     * lists held fewer than k matches); it estimated {@code estimatedMatches} live matching rows
-     * and found {@code actualMatches}.
+     * {@code index-wide}, one of the index plans followed by {@code +post} when the index's nearest
+     * rows held k matches, or by {@code ->exact} when the probed lists held fewer than k matches);
+     * it estimated {@code estimatedMatches} live matching rows and found {@code actualMatches} (for
+     * {@code +post} plans: the indexes' count over the covered rows, which are not enumerated).
      */
     default void filteredSearch(String plan, long estimatedMatches, long actualMatches) {
     }

@@ -44,6 +44,13 @@ final class FilterCalibrator {
             return size() > MAX_KEYS;
         }
     };
+    /** Per key: post-filter attempts, successes, and searches since the last attempt. */
+    private final Map<Key, int[]> post = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, int[]> eldest) {
+            return size() > MAX_KEYS;
+        }
+    };
     private ShardIndex index;
 
     /** The shape of a filter: its operators and fields, without the values ({@code and(eq(cat),range(sel))}). */
@@ -100,6 +107,7 @@ final class FilterCalibrator {
         if (index != idx) {
             index = idx;
             windows.clear();
+            post.clear();
         }
     }
 
@@ -164,6 +172,34 @@ final class FilterCalibrator {
         }
         int top = w.size() - 1;
         return new RecallCalibrator.Setting(w.value(top), ivf, mean[top]);
+    }
+
+    /**
+     * Whether a search of {@code key} should first try the post-filter plan: yes until 8 tries, then
+     * while at least half succeeded; a kind of filter that mostly fails (one that selects a region
+     * away from the queries) still tries one search in 16, so a change of data or queries is noticed.
+     */
+    synchronized boolean tryPost(ShardIndex idx, Key key) {
+        resetFor(idx);
+        int[] c = post.computeIfAbsent(key, x -> new int[3]);
+        if (c[0] < 8 || 2 * c[1] >= c[0]) {
+            return true;
+        }
+        return ++c[2] % 16 == 0;
+    }
+
+    /** A post-filter try of {@code key} found k matches ({@code ok}) or not; the counts decay by half at 64. */
+    synchronized void postOutcome(ShardIndex idx, Key key, boolean ok) {
+        int[] c = index == idx ? post.get(key) : null;
+        if (c == null) {
+            return;
+        }
+        if (c[0] >= 64) {
+            c[0] /= 2;
+            c[1] /= 2;
+        }
+        c[0]++;
+        c[1] += ok ? 1 : 0;
     }
 
     /** Whether a filtered search should be sampled now (one at a time per shard). */

@@ -23,6 +23,10 @@ final class FilterPlanner {
     static final int DEFAULT_EF_SEARCH = 64;
     /** The widest efSearch a filter asks for. */
     static final int MAX_FILTER_EF_SEARCH = 4096;
+    /** A post-filtered IVF search fetches this many times k / selectivity of the nearest rows... */
+    static final double POST_FACTOR = 2.0;
+    /** ...when that is at most this many (a broad filter: 2% and wider at k = 10). */
+    static final int MAX_POST_CANDIDATES = 1000;
 
     enum Kind {
         EXACT_MATCHES("exact-matches"), INDEX("index"), INDEX_WIDE("index-wide");
@@ -36,6 +40,16 @@ final class FilterPlanner {
         String label() {
             return label;
         }
+    }
+
+    /**
+     * The nearest rows a post-filtered search fetches before keeping the matches: POST_FACTOR x k /
+     * selectivity (twice the rows expected to hold k matches), or 0 when that exceeds
+     * MAX_POST_CANDIDATES (the filter is too selective for it to pay).
+     */
+    static int postCandidates(int k, double selectivity) {
+        double c = Math.ceil(POST_FACTOR * k / Math.max(selectivity, 1e-9));
+        return c <= MAX_POST_CANDIDATES ? (int) Math.max(k, c) : 0;
     }
 
     /** What to run: the kind and, for the index, the nprobe or efSearch to search with (0: not used). */

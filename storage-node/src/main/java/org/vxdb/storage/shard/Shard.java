@@ -134,6 +134,8 @@ public final class Shard implements AutoCloseable {
     private final VectorIndexProvider provider = VectorIndexProviders.get();
     private final RecallCalibrator calibration = new RecallCalibrator();
     private final FilterCalibrator filterCalibration = new FilterCalibrator();
+    /** Whether broad IVF filters may try the post-filter plan (tests turn it off to compare). */
+    private volatile boolean postFilter = true;
     /**
      * Index over sealed rows; replaced under the write lock, read by searches under the read lock
      * and by status calls without it. Null: exact scans.
@@ -1888,7 +1890,19 @@ public final class Shard implements AutoCloseable {
                 scanned += scanMatches(q, p, filter, top, matches);
             }
         } else {
-            Searched probe = probeFiltered(idx, covered, q, k, filter, parts, choice, top, matches);
+            Searched probe = null;
+            int candidates = FilterPlanner.postCandidates(k, Math.min(1.0, Math.max(estimateCovered, 1.0) / covered));
+            if (postFilter && tuning != null && tuning.ivf() && candidates > 0
+                    && filterCalibration.tryPost(idx, tuning.key())) {
+                probe = postFiltered(idx, covered, q, k, filter, choice, candidates, top);
+                filterCalibration.postOutcome(idx, tuning.key(), probe != null);
+                if (probe != null) {
+                    matches[0] += Math.round(estimateCovered); // not counted: the indexes' count, less dead rows
+                }
+            }
+            if (probe == null) {
+                probe = probeFiltered(idx, covered, q, k, filter, parts, choice, top, matches);
+            }
             scanned += probe.scanned();
             plan = probe.plan();
             for (Part p : parts) {
@@ -2053,6 +2067,11 @@ public final class Shard implements AutoCloseable {
         return hits / (double) truth.length;
     }
 
+    /** Turns the post-filter plan on or off (tests compare it with the allowed-ids plan). */
+    void postFilter(boolean enabled) {
+        postFilter = enabled;
+    }
+
     /** The most filtered calibration samples a kind of filter shaped as {@code filter} has (tests). */
     int filterCalibrationSamples(Filter filter) {
         ShardIndex idx = index;
@@ -2118,6 +2137,59 @@ public final class Shard implements AutoCloseable {
             }
             return new Searched(plan, 0);
         }
+    }
+
+    /**
+     * The covered part of a filtered IVF search without building the allowed rows: the index's
+     * nearest {@code candidates} live rows at the plan's nprobe, of which the first k the filter
+     * matches are kept. When k of them match, that is exactly what the search with the matches as
+     * allowed ids returns at that nprobe (any nearer match in the probed lists would be among the
+     * candidates), so recall and calibration are the same; otherwise null, and nothing was offered.
+     */
+    private Searched postFiltered(ShardIndex idx, long covered, float[] q, int k, Filter filter,
+                                  FilterPlanner.Choice choice, int candidates, TopK top) {
+        long words = (covered + 63) >>> 6;
+        boolean allLive = state.dead.cardinality() == 0;
+        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve(
+                (allLive ? 0 : words * Long.BYTES) + 12L * candidates, "search bitmap over " + covered + " rows");
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment allowed = allLive ? null : liveRows(covered, arena);
+            TopK near = new TopK(candidates);
+            searchIndex(idx, q, candidates, new SearchParams(choice.nprobe(), 0, allowed), arena, near);
+            long[] rows = new long[near.size()];
+            float[] distances = new float[near.size()];
+            int n = near.drain(rows, distances);
+            long[] keptRows = new long[k];
+            float[] keptDistances = new float[k];
+            int kept = 0;
+            for (int i = 0; i < n && kept < k; i++) {
+                if (filter.matches(metadataOf(rows[i]))) {
+                    keptRows[kept] = rows[i];
+                    keptDistances[kept++] = distances[i];
+                }
+            }
+            if (kept < k) {
+                return null;
+            }
+            for (int i = 0; i < kept; i++) {
+                top.offer(keptDistances[i], keptRows[i]);
+            }
+            return new Searched(choice.kind().label() + "+post", 0);
+        }
+    }
+
+    /** One bit per covered row, set for the live ones. */
+    private MemorySegment liveRows(long covered, Arena arena) {
+        long words = (covered + 63) >>> 6;
+        MemorySegment allowed = arena.allocate(words * Long.BYTES, 8);
+        for (long w = 0; w < words; w++) {
+            long alive = ~state.dead.word(w);
+            if (w == words - 1 && (covered & 63) != 0) {
+                alive &= (1L << (covered & 63)) - 1;
+            }
+            allowed.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, w, alive);
+        }
+        return allowed;
     }
 
     /** One bit per covered row: set for the live rows {@code filter} matches. */

@@ -1,6 +1,7 @@
 package org.vxdb.storage.shard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ class ShardFilterCalibrationTest {
     private static final int BASE_NPROBE = 14; // about sqrt(200), the default
     private static final int QUERIES = 40;
     private static final Pattern PLAN = Pattern.compile(
-            "filter:index(-wide)? est=\\d+ nprobe=(\\d+) recall=(unmeasured|[01]\\.\\d{3})( target=0\\.95)?");
+            "filter:index(-wide)?(\\+post)? est=\\d+ nprobe=(\\d+) recall=(unmeasured|[01]\\.\\d{3})( target=0\\.95)?");
 
     @TempDir
     Path dir;
@@ -73,9 +74,17 @@ class ShardFilterCalibrationTest {
         return centres;
     }
 
-    /** "r" spreads ids evenly over [0, 10000), independent of the vectors: r < 1000 keeps 10%. */
+    /**
+     * "r" spreads ids evenly over [0, 10000), independent of the vectors: r < 1000 keeps 10%.
+     * "blob" is the blob a clustered row was drawn from.
+     */
     private static Metadata metadata(long id) {
-        return Metadata.of("r", (id * 7919) % 10_000);
+        return Metadata.of("r", (id * 7919) % 10_000, "blob", blobOf(id));
+    }
+
+    /** The blob {@link #clustered} draws row {@code seed} from. */
+    private static int blobOf(long seed) {
+        return new SplittableRandom(seed).nextInt(64);
     }
 
     private static final Filter TENTH = Filter.range("r", null, false, 1_000.0, false);
@@ -90,7 +99,7 @@ class ShardFilterCalibrationTest {
         Path at = dir.resolve(clustered ? "clustered" : "gaussian");
         Shard shard = Shard.open(ShardFixtures.config(at, DIM, Metric.L2, 5_000, FsyncPolicy.NONE)
                 .withIndex(IndexPolicy.of("IVF" + NLIST + ",Flat", 20_000))
-                .withMetadataIndexes(List.of(MetadataIndexSpec.ordered("r"))));
+                .withMetadataIndexes(List.of(MetadataIndexSpec.ordered("r"), MetadataIndexSpec.ordered("blob"))));
         float[][] centres = centres();
         List<ShardWrite> batch = new ArrayList<>();
         for (long id = 0; id < ROWS; id++) {
@@ -158,7 +167,7 @@ class ShardFilterCalibrationTest {
     private static int nprobe(String plan) {
         Matcher m = PLAN.matcher(plan);
         assertTrue(m.matches(), plan);
-        return Integer.parseInt(m.group(2));
+        return Integer.parseInt(m.group(3));
     }
 
     @Test
@@ -172,7 +181,7 @@ class ShardFilterCalibrationTest {
                 return;
             }
             SearchOutcome first = shard.search(qs[0], K, TENTH);
-            assertTrue(first.plan().matches("filter:index-wide est=\\d+ nprobe=140 recall=unmeasured"),
+            assertTrue(first.plan().matches("filter:index-wide(\\+post)? est=\\d+ nprobe=140 recall=unmeasured"),
                     "before any sample the plan widens by 1 / selectivity: " + first.plan());
             assertTrue(Double.isNaN(first.recall()));
             double unfiltered = recall(shard, qs, null, 0, new ArrayList<>());
@@ -214,6 +223,69 @@ class ShardFilterCalibrationTest {
                     assertTrue(PLAN.matcher(plan).matches() && plan.endsWith(" target=0.95")
                             && !plan.contains("unmeasured"), what + ": " + plan);
                 }
+            }
+        }
+    }
+
+    /**
+     * A broad filter first fetches the index's 2k / selectivity nearest rows and keeps the matches
+     * ("+post"); when k of them match that is exactly what the allowed-ids search at the same nprobe
+     * returns, so both plans are compared on the same shard before any calibration sample counts.
+     */
+    @Test
+    void shouldPostFilterToTheSameAnswerAsTheAllowedIdsPlan() throws Exception {
+        try (Shard shard = load()) {
+            if (!faiss()) {
+                return; // no index: every filtered search is exact (the other tests check that)
+            }
+            Filter half = Filter.range("r", null, false, 5_000.0, false);
+            int posted = 0;
+            for (float[] q : queries()) {
+                SearchOutcome post = shard.search(q, K, half);
+                shard.postFilter(false);
+                SearchOutcome selector = shard.search(q, K, half);
+                shard.postFilter(true);
+                assertTrue(selector.plan().matches("filter:index(-wide)? est=\\d+ nprobe=\\d+ recall=\\S+"),
+                        selector.plan());
+                assertEquals(selector.plan().replaceFirst("^filter:(\\S+)", ""),
+                        post.plan().replaceFirst("^filter:(\\S+)", ""), "same estimate and setting");
+                if (post.plan().startsWith("filter:index+post") || post.plan().startsWith("filter:index-wide+post")) {
+                    posted++;
+                }
+                assertEquals(ShardFixtures.ids(selector), ShardFixtures.ids(post), post.plan());
+                for (int i = 0; i < K; i++) {
+                    assertEquals(selector.hits().get(i).distance(), post.hits().get(i).distance(), 0f);
+                }
+            }
+            assertEquals(QUERIES, posted, "a filter independent of the vectors post-filters every time");
+        }
+    }
+
+    /**
+     * A filter that keeps rows far from the queries (other blobs): the nearest rows hold no match,
+     * so the post-filter try fails and the allowed-ids plan answers; after 8 failures it is tried
+     * only now and then. Every search still returns k matching rows.
+     */
+    @Test
+    void shouldFallBackWhenTheNearestRowsHoldTooFewMatches() throws Exception {
+        try (Shard shard = load()) {
+            if (!faiss()) {
+                return;
+            }
+            Filter firstEight = Filter.range("blob", null, false, 8.0, false); // 12.5% of the rows
+            float[][] centres = centres();
+            int searched = 0;
+            for (long seed = 2_000_000; searched < 60; seed++) {
+                if (blobOf(seed) < 8) {
+                    continue; // a query from another blob than the filter keeps
+                }
+                SearchOutcome o = shard.search(clustered(seed, centres), K, firstEight);
+                assertFalse(o.plan().contains("+post"), o.plan());
+                assertEquals(K, o.hits().size(), o.plan());
+                for (Hit h : o.hits()) {
+                    assertTrue(blobOf(h.id()) < 8, "hit " + h.id() + " matches the filter");
+                }
+                searched++;
             }
         }
     }

@@ -114,7 +114,7 @@ class ShardFilterPlanTest {
     private void assertPlansAndRecall(Shard shard, String when) {
         String exact = "filter:exact-matches est=\\d+";
         // Widened by 1 / selectivity until this kind of filter is calibrated, then what keeps the recall.
-        String wide = "filter:index(-wide)? est=\\d+ nprobe=\\d+" + RECALL;
+        String wide = "filter:index(-wide)?(\\+post)? est=\\d+ nprobe=\\d+" + RECALL;
         assertEquals(1.0, recall(shard, below(0.1), exact), when);
         assertEquals(1.0, recall(shard, below(1), exact), when);
         double bound = bound(shard);
@@ -122,7 +122,7 @@ class ShardFilterPlanTest {
         assertRecall(recall(shard, below(50), wide), bound, when);
         assertEquals(1.0, recall(shard, Filter.and(Filter.eq("cat", "c3"), below(5)), exact), when);
         assertRecall(recall(shard, Filter.or(Filter.eq("cat", "c3"), below(30)), wide), bound, when);
-        String anyIndex = "filter:index(-wide)? est=\\d+ nprobe=\\d+" + RECALL;
+        String anyIndex = "filter:index(-wide)?(\\+post)? est=\\d+ nprobe=\\d+" + RECALL;
         assertRecall(recall(shard, Filter.not(Filter.in("cat", "c1", "c2")), anyIndex), bound, when);
     }
 

@@ -86,7 +86,7 @@ class ShardIndexTest {
             assertTrue(s.plan().matches("filter:exact-matches est=\\d+"), s.plan());
             assertEquals(ShardFixtures.bruteForce(live, q, 10, selective), ShardFixtures.ids(s));
             SearchOutcome b = shard.search(q, 10, broad, all);
-            assertTrue(b.plan().matches("filter:index est=\\d+ nprobe=\\d+ recall=(unmeasured|[01]\\.\\d{3})"), b.plan());
+            assertTrue(b.plan().matches("filter:index(\\+post)? est=\\d+ nprobe=\\d+ recall=(unmeasured|[01]\\.\\d{3})"), b.plan());
             assertEquals(ShardFixtures.bruteForce(live, q, 10, broad), ShardFixtures.ids(b));
             SearchOutcome defaults = shard.search(q, 10, broad);
             assertEquals(10, defaults.hits().size());
