@@ -202,6 +202,20 @@ final class FilterCalibrator {
         c[1] += ok ? 1 : 0;
     }
 
+    /** Post-filter tries and successes of filters shaped {@code shape}, summed over keys (tests). */
+    synchronized int[] postCounts(ShardIndex idx, String shape) {
+        int[] sum = new int[2];
+        if (index == idx) {
+            for (Map.Entry<Key, int[]> e : post.entrySet()) {
+                if (e.getKey().shape().equals(shape)) {
+                    sum[0] += e.getValue()[0];
+                    sum[1] += e.getValue()[1];
+                }
+            }
+        }
+        return sum;
+    }
+
     /** Whether a filtered search should be sampled now (one at a time per shard). */
     boolean shouldSample() {
         return pacer.shouldSample();

@@ -52,6 +52,29 @@ final class FilterPlanner {
         return c <= MAX_POST_CANDIDATES ? (int) Math.max(k, c) : 0;
     }
 
+    /** Setting one allowed row's bit, relative to a distance (a random write into the bitset). */
+    static final double BITSET_ROW_COST = 0.05;
+    /** Checking one candidate's encoded metadata against the filter, relative to a distance. */
+    static final double POST_CHECK_COST = 0.2;
+
+    /**
+     * Whether post-filtering the index's nearest {@code candidates} rows is cheaper than building
+     * the bitset of every match and searching with it, at the same {@code nprobe}: the post-filter
+     * computes every distance in the probed lists plus a metadata check per candidate; the
+     * allowed-ids search sets a bit per match and computes only the matches' distances. So it pays
+     * for broad filters on large shards (half the rows of 200k), not for 10%.
+     */
+    static boolean postFilterPays(IndexSpec spec, long covered, double selectivity, int nprobe, int candidates) {
+        if (candidates <= 0 || !spec.type().isIvf() || covered <= 0) {
+            return false;
+        }
+        double listRows = (double) covered / spec.nlist();
+        double probed = Math.min(spec.nlist(), nprobe) * listRows;
+        double post = probed + candidates * POST_CHECK_COST;
+        double allowedIds = selectivity * covered * BITSET_ROW_COST + probed * (CHECK_COST + selectivity);
+        return post < allowedIds;
+    }
+
     /** What to run: the kind and, for the index, the nprobe or efSearch to search with (0: not used). */
     record Choice(Kind kind, int nprobe, int efSearch, double exactCost, double indexCost) {
     }

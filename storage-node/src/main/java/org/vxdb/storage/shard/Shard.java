@@ -1891,9 +1891,10 @@ public final class Shard implements AutoCloseable {
             }
         } else {
             Searched probe = null;
-            int candidates = FilterPlanner.postCandidates(k, Math.min(1.0, Math.max(estimateCovered, 1.0) / covered));
-            if (postFilter && tuning != null && tuning.ivf() && candidates > 0
-                    && filterCalibration.tryPost(idx, tuning.key())) {
+            double selectivity = Math.min(1.0, Math.max(estimateCovered, 1.0) / covered);
+            int candidates = FilterPlanner.postCandidates(k, selectivity);
+            if (postFilter && tuning != null && FilterPlanner.postFilterPays(idx.index.spec(), covered, selectivity,
+                    choice.nprobe(), candidates) && filterCalibration.tryPost(idx, tuning.key())) {
                 probe = postFiltered(idx, covered, q, k, filter, choice, candidates, top);
                 filterCalibration.postOutcome(idx, tuning.key(), probe != null);
                 if (probe != null) {
@@ -2065,6 +2066,12 @@ public final class Shard implements AutoCloseable {
             }
         }
         return hits / (double) truth.length;
+    }
+
+    /** Post-filter tries and successes of filters shaped as {@code filter} (tests). */
+    int[] postFilterCounts(Filter filter) {
+        ShardIndex idx = index;
+        return idx == null ? new int[2] : filterCalibration.postCounts(idx, FilterCalibrator.shape(filter));
     }
 
     /** Turns the post-filter plan on or off (tests compare it with the allowed-ids plan). */

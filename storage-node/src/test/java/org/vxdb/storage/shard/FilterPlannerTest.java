@@ -52,6 +52,22 @@ class FilterPlannerTest {
     }
 
     @Test
+    void shouldPostFilterOnlyBroadFiltersOnLargeShards() {
+        assertEquals(20, FilterPlanner.postCandidates(10, 1.0));
+        assertEquals(40, FilterPlanner.postCandidates(10, 0.5));
+        assertEquals(200, FilterPlanner.postCandidates(10, 0.1));
+        assertEquals(1000, FilterPlanner.postCandidates(10, 0.02));
+        assertEquals(0, FilterPlanner.postCandidates(10, 0.019), "too selective: more than 1000 candidates");
+        // 200k rows: half the rows at nprobe 84 costs 9,416 by post-filter against 10,174 with the bitset.
+        assertEquals(true, FilterPlanner.postFilterPays(IVF_200K, 200_000, 0.5, 84, 40));
+        assertEquals(false, FilterPlanner.postFilterPays(IVF_200K, 200_000, 0.1, 42, 200), "the selector skips 90%");
+        assertEquals(true, FilterPlanner.postFilterPays(IVF_1M, 1_000_000, 0.5, 102, 40));
+        assertEquals(false, FilterPlanner.postFilterPays(IVF_1M, 1_000_000, 0.1, 51, 200));
+        assertEquals(false, FilterPlanner.postFilterPays(IVF_1M, 1_000_000, 0.5, 102, 0), "no candidates");
+        assertEquals(false, FilterPlanner.postFilterPays(HNSW, 1_000_000, 0.5, 0, 40), "IVF only");
+    }
+
+    @Test
     void shouldScanExactlyWithoutAnIndex() {
         assertEquals(FilterPlanner.EXACT, FilterPlanner.choose(IVF_200K, 0, 0, 10, 1, 0));
     }

@@ -228,7 +228,8 @@ class ShardFilterCalibrationTest {
     }
 
     /**
-     * A broad filter first fetches the index's 2k / selectivity nearest rows and keeps the matches
+     * A broad filter on a shard where the bitset of its matches costs more than the distances it
+     * saves (FilterPlanner.postFilterPays) first fetches the index's 2k / selectivity nearest rows and keeps the matches
      * ("+post"); when k of them match that is exactly what the allowed-ids search at the same nprobe
      * returns, so both plans are compared on the same shard before any calibration sample counts.
      */
@@ -238,7 +239,8 @@ class ShardFilterCalibrationTest {
             if (!faiss()) {
                 return; // no index: every filtered search is exact (the other tests check that)
             }
-            Filter half = Filter.range("r", null, false, 5_000.0, false);
+            // 90% of the rows: here setting 36,000 bits costs more than the distances the selector skips.
+            Filter half = Filter.range("r", null, false, 9_000.0, false);
             int posted = 0;
             for (float[] q : queries()) {
                 SearchOutcome post = shard.search(q, K, half);
@@ -258,11 +260,12 @@ class ShardFilterCalibrationTest {
                 }
             }
             assertEquals(QUERIES, posted, "a filter independent of the vectors post-filters every time");
+            assertEquals(QUERIES, shard.postFilterCounts(half)[1]);
         }
     }
 
     /**
-     * A filter that keeps rows far from the queries (other blobs): the nearest rows hold no match,
+     * A broad filter (7 in 8 rows) that keeps no row of the queries' own blob: the nearest rows hold no match,
      * so the post-filter try fails and the allowed-ids plan answers; after 8 failures it is tried
      * only now and then. Every search still returns k matching rows.
      */
@@ -272,21 +275,24 @@ class ShardFilterCalibrationTest {
             if (!faiss()) {
                 return;
             }
-            Filter firstEight = Filter.range("blob", null, false, 8.0, false); // 12.5% of the rows
+            Filter firstEight = Filter.range("blob", null, false, 56.0, false); // 87.5% of the rows
             float[][] centres = centres();
             int searched = 0;
             for (long seed = 2_000_000; searched < 60; seed++) {
-                if (blobOf(seed) < 8) {
+                if (blobOf(seed) < 56) {
                     continue; // a query from another blob than the filter keeps
                 }
                 SearchOutcome o = shard.search(clustered(seed, centres), K, firstEight);
                 assertFalse(o.plan().contains("+post"), o.plan());
                 assertEquals(K, o.hits().size(), o.plan());
                 for (Hit h : o.hits()) {
-                    assertTrue(blobOf(h.id()) < 8, "hit " + h.id() + " matches the filter");
+                    assertTrue(blobOf(h.id()) < 56, "hit " + h.id() + " matches the filter");
                 }
                 searched++;
             }
+            int[] tries = shard.postFilterCounts(firstEight);
+            assertEquals(0, tries[1], "no try found k matches");
+            assertTrue(tries[0] >= 8 && tries[0] < 20, "tried 8 times, then one search in 16: " + tries[0]);
         }
     }
 
