@@ -130,6 +130,8 @@ public final class Shard implements AutoCloseable {
     private boolean closed;
     /** Set when {@link #close} starts, before it waits for the indexer: queued index work is then skipped. */
     private volatile boolean closing;
+    /** When the last write arrived ({@link System#nanoTime()}); long ago until the first. Index work waits for a pause. */
+    private volatile long lastWriteNanos = System.nanoTime() - (1L << 62);
     private final VectorIndexProvider provider = VectorIndexProviders.get();
     private final RecallCalibrator calibration = new RecallCalibrator();
     /**
@@ -543,6 +545,7 @@ public final class Shard implements AutoCloseable {
     }
 
     private void appendAndApply(List<ShardWrite> valid) throws IOException {
+        lastWriteNanos = System.nanoTime();
         long lsn;
         int frozeNow;
         int pending;
@@ -854,6 +857,11 @@ public final class Shard implements AutoCloseable {
      * segments to the current index. Searches keep running throughout.
      */
     private void indexWork() {
+        // While a write stream keeps coming, training and adding rows would take its CPUs: wait for a pause
+        // (bounded). Segments sealed meanwhile join this round's snapshot; a closing shard stops waiting.
+        if (!config.builds().awaitQuiet(() -> lastWriteNanos, () -> closing)) {
+            return;
+        }
         List<SealedSegment> snapshot;
         ShardIndex current;
         long sealedRows;
