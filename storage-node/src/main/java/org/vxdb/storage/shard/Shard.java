@@ -549,21 +549,17 @@ public final class Shard implements AutoCloseable {
         long lsn;
         int frozeNow;
         int pending;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment payload = ShardRecordCodec.encode(valid, config.dimension(), arena);
-            ensureOpen();
-            lsn = wal.append(payload);
-        }
+        byte[] payload = ShardRecordCodec.encode(valid, config.dimension());
+        ensureOpen();
+        lsn = wal.appendOwned(payload);
         lock.writeLock().lock();
         try {
             ensureOpen();
             int frozenBefore = frozen.size();
-            try (Arena arena = Arena.ofConfined()) {
-                for (ShardWrite w : valid) {
-                    MemorySegment vector = w.isDelete() ? null : MemorySegment.ofArray(w.vector());
-                    MemorySegment meta = MemorySegment.ofArray(w.metadata());
-                    applyRow(w.op(), w.id(), w.version(), vector, meta);
-                }
+            for (ShardWrite w : valid) {
+                MemorySegment vector = w.isDelete() ? null : MemorySegment.ofArray(w.vector());
+                MemorySegment meta = MemorySegment.ofArray(w.metadata());
+                applyRow(w.op(), w.id(), w.version(), vector, meta);
             }
             markApplied(lsn);
             if (buffer.size() >= config.bufferRows() || buffer.bytes() >= config.bufferBytes()
