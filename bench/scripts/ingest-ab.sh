@@ -32,8 +32,12 @@ sys.exit(0 if int(s.get("buffered_rows", 0)) == 0 and int(s.get("indexed_rows", 
 
 start_cluster() { # tree, log
   if ss -ltnp | grep -q ":${CPORT:0:2}[0-9][0-9] "; then echo "ports ${CPORT:0:2}xx are in use" >&2; exit 1; fi
+  rm -f "$2" # a log of an earlier run would say "Press Ctrl-C" before this cluster is up
   (cd "$1" && rm -rf "data/$(basename "$CONFIG")" && setsid ./vxdb run --config-dir "$CONFIG" >"$2" 2>&1 &)
-  for _ in $(seq 1 120); do grep -q "Press Ctrl-C" "$2" 2>/dev/null && return 0; sleep 1; done
+  for _ in $(seq 1 120); do
+    grep -q "Press Ctrl-C" "$2" 2>/dev/null && [[ -n "$(pid_of "$CPORT")" ]] && return 0
+    sleep 1
+  done
   tail -20 "$2" >&2; exit 1
 }
 stop_cluster() {
@@ -75,7 +79,7 @@ echo "# $(date -u +%FT%TZ) $RF, old $OLD ($(git -C "$OLD" rev-parse --short HEAD
 for r in $(seq 1 "$ROUNDS"); do
   for side in old new; do
     tree=$OLD; [[ $side == new ]] && tree=$ROOT
-    start_cluster "$tree" "$WORK/cluster-$side-$r.log"
+    start_cluster "$tree" "$WORK/cluster-$RF-$side-$r.log"
     run "$tree" "$RF-$side-$r-warm" 300000 >/dev/null
     run "$tree" "$RF-$side-$r" 1000000 | tee -a "$OUT"
     stop_cluster

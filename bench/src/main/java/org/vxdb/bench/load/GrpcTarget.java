@@ -368,7 +368,7 @@ public final class GrpcTarget implements Target, FilterTarget {
             }
             MemorySegment row = data.asSlice((long) r * rowBytes, rowBytes);
             if (LITTLE_ENDIAN) {
-                v.setRawValues(ByteString.copyFrom(row.asByteBuffer())); // the row's bytes whole, as raw_values wants them
+                v.setRawValues(ByteString.copyFrom(row.asByteBuffer())); // the row's bytes whole
             } else {
                 for (float x : row.toArray(ValueLayout.JAVA_FLOAT)) {
                     v.addValues(x);

@@ -169,7 +169,8 @@ class LoadBenchTest {
         assertEquals("--rate 'fast' is not a positive rate per second or percentage",
                 assertThrows(IllegalArgumentException.class, () -> run("search", "--rate", "fast")).getMessage());
         assertEquals("ingest: --await-indexed 'yes' is invalid: use true or false",
-                assertThrows(IllegalArgumentException.class, () -> run("ingest", "--await-indexed", "yes")).getMessage());
+                assertThrows(IllegalArgumentException.class,
+                        () -> run("ingest", "--await-indexed", "yes")).getMessage());
         assertEquals("the ground truth has 100 neighbours per query, fewer than k=101",
                 assertThrows(IllegalArgumentException.class, () -> run("recall", "--k", "101")).getMessage());
     }

@@ -123,8 +123,8 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
                 }
                 yield ShardWrite.delete(r.getId(), r.getVersion());
             }
-            case UPSERT -> ShardWrite.upsert(r.getId(), r.getVersion(), values(r, at),
-                    r.getMetadataCount() == 0 ? NO_METADATA : MetadataMapping.encode(r.getMetadataMap(), at + ".metadata"));
+            case UPSERT -> ShardWrite.upsert(r.getId(), r.getVersion(), values(r, at), r.getMetadataCount() == 0
+                    ? NO_METADATA : MetadataMapping.encode(r.getMetadataMap(), at + ".metadata"));
             case RECORD_OP_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException(
                     at + ": op is required (UPSERT or DELETE)");
         };

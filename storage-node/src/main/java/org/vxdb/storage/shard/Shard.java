@@ -130,7 +130,7 @@ public final class Shard implements AutoCloseable {
     private boolean closed;
     /** Set when {@link #close} starts, before it waits for the indexer: queued index work is then skipped. */
     private volatile boolean closing;
-    /** When the last write arrived ({@link System#nanoTime()}); long ago until the first. Index work waits for a pause. */
+    /** The last write's arrival ({@link System#nanoTime()}); Index work waits for a pause. */
     private volatile long lastWriteNanos = System.nanoTime() - (1L << 62);
     private final VectorIndexProvider provider = VectorIndexProviders.get();
     private final RecallCalibrator calibration = new RecallCalibrator();

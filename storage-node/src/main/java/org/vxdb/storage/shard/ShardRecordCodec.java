@@ -38,7 +38,8 @@ public final class ShardRecordCodec {
     public static byte[] encode(List<ShardWrite> writes, int dimension) {
         long size = encodedSize(writes, dimension);
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("write batch encodes to " + size + " bytes, more than a WAL record holds");
+            throw new IllegalArgumentException("write batch encodes to " + size
+                    + " bytes, more than a WAL record holds");
         }
         byte[] out = new byte[(int) size];
         encodeInto(writes, dimension, MemorySegment.ofArray(out));

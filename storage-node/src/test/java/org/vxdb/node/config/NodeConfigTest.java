@@ -449,7 +449,8 @@ class NodeConfigTest {
                 invalid(REQUIRED + "  wal_max_file_bytes: 1MiB\n", "storage.wal_max_file_bytes: 1MiB is invalid:"
                         + " use at least 16777232 to hold one record of storage.wal_max_record_bytes"),
                 invalid(REQUIRED + "  index_threads: -1\n", "storage.index_threads: -1 is invalid: use 0-1024"),
-                invalid(REQUIRED + "  index_quiet_period: 2h\n", "storage.index_quiet_period: 2h is invalid: use 0s-1h"),
+                invalid(REQUIRED + "  index_quiet_period: 2h\n",
+                        "storage.index_quiet_period: 2h is invalid: use 0s-1h"),
                 invalid(REQUIRED + "  index_max_deferral: 61m\n",
                         "storage.index_max_deferral: 61m is invalid: use 0s-1h"),
                 invalid(REQUIRED + "  index_quiet_period: soon\n", "storage.index_quiet_period: 'soon' is invalid:"

@@ -41,7 +41,8 @@ class EngineConfigTest {
         assertEquals(Duration.ofMillis(300), config.buildGate().quietPeriod());
         assertEquals(Duration.ofSeconds(5), config.buildGate().maxDeferral());
         assertMessage("indexQuietPeriod PT-1S is invalid: use 0 (no deferral) or more",
-                () -> new EngineConfig().dataDirs(tmp.resolve("e")).indexQuietPeriod(Duration.ofSeconds(-1)).conclude());
+                () -> new EngineConfig().dataDirs(tmp.resolve("e")).indexQuietPeriod(Duration.ofSeconds(-1))
+                        .conclude());
         assertMessage("indexMaxDeferral null is invalid: use 0 or more",
                 () -> new EngineConfig().dataDirs(tmp.resolve("f")).indexMaxDeferral(null).conclude());
     }
