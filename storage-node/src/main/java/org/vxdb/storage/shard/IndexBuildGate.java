@@ -18,8 +18,9 @@ import java.util.function.LongSupplier;
  * <p>Index work also stays out of a bulk load's way: before it takes its turn, a shard waits until
  * it has received no write for {@code quietPeriod} (a sustained write stream would otherwise share
  * its CPUs with training and list assignment), but never longer than {@code maxDeferral} after the
- * work became due, so a shard that never goes quiet is still indexed. Rows not yet indexed are
- * scanned exactly meanwhile, as always.
+ * work became due, so a shard that never goes quiet is still indexed. A shard that was searched
+ * within the quiet period does not wait: rows not yet indexed are scanned exactly, and a search
+ * beside a long load would scan more and more of them.
  */
 public final class IndexBuildGate {
 
@@ -80,10 +81,11 @@ public final class IndexBuildGate {
 
     /**
      * How long index work that became due at {@code dueNanos} should still wait at {@code nowNanos}
-     * when the shard's last write was at {@code lastWriteNanos} (all {@link System#nanoTime()}); 0: go.
+     * when the shard's last write was at {@code lastWriteNanos} and its last search at
+     * {@code lastSearchNanos} (all {@link System#nanoTime()}); 0: go.
      */
-    public long deferNanos(long nowNanos, long lastWriteNanos, long dueNanos) {
-        if (quietNanos == 0) {
+    public long deferNanos(long nowNanos, long lastWriteNanos, long lastSearchNanos, long dueNanos) {
+        if (quietNanos == 0 || nowNanos - lastSearchNanos < quietNanos) {
             return 0;
         }
         long untilQuiet = quietNanos - (nowNanos - lastWriteNanos);
@@ -92,14 +94,15 @@ public final class IndexBuildGate {
     }
 
     /**
-     * Waits until the shard's writes ({@code lastWriteNanos}) paused for the quiet period, or the
-     * maximum deferral passed since the call. Returns false without waiting out either when
-     * {@code abandon} turns true (the shard is closing) or the thread is interrupted.
+     * Waits until the shard's writes ({@code lastWriteNanos}) paused for the quiet period, the shard
+     * is searched ({@code lastSearchNanos}), or the maximum deferral passed since the call. Returns
+     * false without waiting out either when {@code abandon} turns true (the shard is closing) or the
+     * thread is interrupted.
      */
-    public boolean awaitQuiet(LongSupplier lastWriteNanos, BooleanSupplier abandon) {
+    public boolean awaitQuiet(LongSupplier lastWriteNanos, LongSupplier lastSearchNanos, BooleanSupplier abandon) {
         long due = System.nanoTime();
         while (!abandon.getAsBoolean()) {
-            long wait = deferNanos(System.nanoTime(), lastWriteNanos.getAsLong(), due);
+            long wait = deferNanos(System.nanoTime(), lastWriteNanos.getAsLong(), lastSearchNanos.getAsLong(), due);
             if (wait == 0) {
                 return true;
             }

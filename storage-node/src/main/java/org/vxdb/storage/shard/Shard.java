@@ -132,6 +132,8 @@ public final class Shard implements AutoCloseable {
     private volatile boolean closing;
     /** The last write's arrival ({@link System#nanoTime()}); Index work waits for a pause. */
     private volatile long lastWriteNanos = System.nanoTime() - (1L << 62);
+    /** The last search's arrival, likewise: a shard being searched does not defer its index work. */
+    private volatile long lastSearchNanos = System.nanoTime() - (1L << 62);
     private final VectorIndexProvider provider = VectorIndexProviders.get();
     private final RecallCalibrator calibration = new RecallCalibrator();
     /**
@@ -854,8 +856,9 @@ public final class Shard implements AutoCloseable {
      */
     private void indexWork() {
         // While a write stream keeps coming, training and adding rows would take its CPUs: wait for a pause
-        // (bounded). Segments sealed meanwhile join this round's snapshot; a closing shard stops waiting.
-        if (!config.builds().awaitQuiet(() -> lastWriteNanos, () -> closing)) {
+        // (bounded; not while searches need the index). Segments sealed meanwhile join this round's snapshot;
+        // a closing shard stops waiting.
+        if (!config.builds().awaitQuiet(() -> lastWriteNanos, () -> lastSearchNanos, () -> closing)) {
             return;
         }
         List<SealedSegment> snapshot;
@@ -1631,6 +1634,7 @@ public final class Shard implements AutoCloseable {
                 }
             });
         }
+        lastSearchNanos = System.nanoTime(); // index work waiting for a pause in the writes goes ahead now
         return outcome;
     }
 

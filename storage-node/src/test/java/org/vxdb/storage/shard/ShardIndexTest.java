@@ -138,6 +138,24 @@ class ShardIndexTest {
     }
 
     @Test
+    void shouldNotDeferTheIndexOfAShardThatIsSearched() throws IOException {
+        try (Shard shard = openDeferring(Duration.ofHours(1))) {
+            for (long first = 0; first < 3_000; first += 250) {
+                shard.write(ShardFixtures.upserts(first, 250, 1, DIM));
+            }
+            assertEquals(0, shard.indexedRows());
+            float[] q = ShardFixtures.vector(10_000, DIM);
+            assertEquals("exact-scan", shard.search(q, 10, null).plan());
+            // Searches need the index: the waiting build goes ahead although writes were just made.
+            shard.awaitIndexing();
+            assertEquals(3_000, shard.indexedRows());
+            SearchOutcome o = shard.search(q, 10, null, SearchParams.nprobe(1 << 20));
+            assertTrue(o.plan().startsWith("index nprobe=1048576"), o.plan());
+            assertEquals(ShardFixtures.bruteForce(written(3_000), q, 10, null), ShardFixtures.ids(o));
+        }
+    }
+
+    @Test
     void shouldCatchUpWithTheIndexOnceWritesPause() throws IOException {
         SearchParams all = SearchParams.nprobe(1 << 20);
         try (Shard shard = openDeferring(Duration.ofMillis(100))) {
