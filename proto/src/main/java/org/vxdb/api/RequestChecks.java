@@ -1,9 +1,15 @@
 package org.vxdb.api;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToLongFunction;
 import org.vxdb.api.v1.Filter;
 import org.vxdb.api.v1.FilterList;
 import org.vxdb.api.v1.Value;
@@ -52,21 +58,83 @@ public final class RequestChecks {
         }
     }
 
-    /** The vector's values, checked for dimension and finiteness. */
+    /** The vector's values ({@code values} or {@code raw_values}), checked for dimension and finiteness. */
     public static float[] values(Vector v, int dim, String collection, String at) {
-        if (v.getValuesCount() != dim) {
-            throw new IllegalArgumentException(at + ": has " + v.getValuesCount() + " dimensions, collection '"
-                    + collection + "' has " + dim);
+        if (v.getRawValues().isEmpty()) {
+            checkDimension(v.getValuesCount(), dim, collection, at);
+            float[] out = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                out[d] = v.getValues(d);
+            }
+            return checkFinite(out, at);
         }
         float[] out = new float[dim];
-        for (int d = 0; d < dim; d++) {
-            float x = v.getValues(d);
-            if (!Float.isFinite(x)) {
-                throw new IllegalArgumentException(at + ": component " + d + " is not finite (" + x + ")");
-            }
-            out[d] = x;
+        rawFloats(v, dim, collection, at).get(out);
+        return checkFinite(out, at);
+    }
+
+    /**
+     * The vector's values as little-endian float32 bytes, checked as {@link #values}: its own
+     * {@code raw_values} (not copied), or its {@code values} encoded once.
+     */
+    public static ByteString rawValues(Vector v, int dim, String collection, String at) {
+        if (v.getRawValues().isEmpty()) {
+            return rawBytes(values(v, dim, collection, at));
         }
-        return out;
+        FloatBuffer floats = rawFloats(v, dim, collection, at);
+        for (int d = 0; d < dim; d++) {
+            float x = floats.get(d);
+            if (!Float.isFinite(x)) {
+                throw notFinite(at, d, x);
+            }
+        }
+        return v.getRawValues();
+    }
+
+    /** {@code values} as little-endian float32 bytes, as {@code raw_values} carries them. */
+    public static ByteString rawBytes(float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        return UnsafeByteOperations.unsafeWrap(bytes.array());
+    }
+
+    /** Little-endian float32 bytes read as floats (a view: nothing is copied). */
+    public static FloatBuffer floats(ByteString raw) {
+        return raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    }
+
+    private static FloatBuffer rawFloats(Vector v, int dim, String collection, String at) {
+        if (v.getValuesCount() > 0) {
+            throw new IllegalArgumentException(at + ": has both values and raw_values; set one");
+        }
+        int bytes = v.getRawValues().size();
+        if (bytes % Float.BYTES != 0) {
+            throw new IllegalArgumentException(at + ": raw_values has " + bytes
+                    + " bytes, not a whole number of float32 values");
+        }
+        checkDimension(bytes / Float.BYTES, dim, collection, at);
+        return floats(v.getRawValues());
+    }
+
+    private static void checkDimension(int count, int dim, String collection, String at) {
+        if (count != dim) {
+            throw new IllegalArgumentException(at + ": has " + count + " dimensions, collection '"
+                    + collection + "' has " + dim);
+        }
+    }
+
+    private static float[] checkFinite(float[] values, String at) {
+        for (int d = 0; d < values.length; d++) {
+            if (!Float.isFinite(values[d])) {
+                throw notFinite(at, d, values[d]);
+            }
+        }
+        return values;
+    }
+
+    private static IllegalArgumentException notFinite(String at, int d, float x) {
+        return new IllegalArgumentException(at + ": component " + d + " is not finite (" + x + ")");
     }
 
     /**
@@ -74,11 +142,24 @@ public final class RequestChecks {
      * Rejects an id that appears twice (which version would win is otherwise undefined).
      */
     public static long[] ids(List<Vector> vectors, List<float[]> values) {
+        return ids(vectors, i -> IdHashing.contentId(values.get(i)));
+    }
+
+    /** {@link #ids(List, List)} of vectors whose values were checked into {@link #rawValues} bytes. */
+    public static long[] idsOfRaw(List<Vector> vectors, List<ByteString> raw) {
+        return ids(vectors, i -> {
+            float[] v = new float[raw.get(i).size() / Float.BYTES];
+            floats(raw.get(i)).get(v);
+            return IdHashing.contentId(v);
+        });
+    }
+
+    private static long[] ids(List<Vector> vectors, IntToLongFunction contentId) {
         long[] ids = new long[vectors.size()];
         Map<Long, Integer> seen = new HashMap<>(vectors.size() * 2);
         for (int i = 0; i < ids.length; i++) {
             Vector v = vectors.get(i);
-            ids[i] = v.hasId() ? v.getId() : IdHashing.contentId(values.get(i));
+            ids[i] = v.hasId() ? v.getId() : contentId.applyAsLong(i);
             Integer earlier = seen.putIfAbsent(ids[i], i);
             if (earlier != null) {
                 throw new IllegalArgumentException("vectors[" + i + "]: id " + Long.toUnsignedString(ids[i])

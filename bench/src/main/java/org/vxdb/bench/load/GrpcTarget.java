@@ -1,5 +1,6 @@
 package org.vxdb.bench.load;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
@@ -67,6 +68,8 @@ import org.vxdb.vecs.VectorSet;
 public final class GrpcTarget implements Target, FilterTarget {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpcTarget.class);
+    /** Rows are float32 in native order; on a little-endian machine they are raw_values as they lie. */
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
 
     /** How often {@link #awaitIndexed} asks for the collection's stats. */
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
@@ -356,16 +359,20 @@ public final class GrpcTarget implements Target, FilterTarget {
         WriteRequest.Builder request = WriteRequest.newBuilder().setCollection(collection)
                 .setConsistency(options.consistency());
         MemorySegment data = rows.data();
-        int dim = rows.dimension();
+        long rowBytes = (long) rows.dimension() * Float.BYTES;
         for (int r = from; r < to; r++) {
             Vector.Builder v = request.addVectorsBuilder().setId(idOffset + r);
             IntFunction<Metadata> meta = metadataOfRow;
             if (meta != null) {
                 putMetadata(v, meta.apply(r));
             }
-            long base = (long) r * dim;
-            for (int j = 0; j < dim; j++) {
-                v.addValues(data.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, base + j));
+            MemorySegment row = data.asSlice((long) r * rowBytes, rowBytes);
+            if (LITTLE_ENDIAN) {
+                v.setRawValues(ByteString.copyFrom(row.asByteBuffer())); // the row's bytes whole
+            } else {
+                for (float x : row.toArray(ValueLayout.JAVA_FLOAT)) {
+                    v.addValues(x);
+                }
             }
         }
         WriteResponse response;

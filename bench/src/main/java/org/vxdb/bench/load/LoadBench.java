@@ -40,7 +40,7 @@ public final class LoadBench {
                       --json FILE --md FILE --plot FILE.png --progress on|off
             recall:   --nprobe default|1,2,4,... --rounds 1 --warmup 100 --clients 1 --recall-goal 0.95
             search:   --clients 4 --duration 10 (s) --rate 25%,50%,75%|1000,2000 --workers 64 --nprobe 0 --warmup 200
-            ingest:   --batch 100 --concurrency 2 --rows N
+            ingest:   --batch 100 --concurrency 2 --rows N --await-indexed true (then report the time until indexed)
             mixed:    --duration 10 --ingest-rate 10000 (vectors/s) --search-rate 100 --batch 100 --preload 0.5
                       --workers 32 --nprobe 0
             filter:   --filter 50,10,1,0.1,0.01 (% of rows matched) --filter-queries 200 --warmup 100

@@ -71,6 +71,18 @@ public final class BenchOptions {
         }
     }
 
+    /** {@code true} or {@code false}; anything else is an error naming the option. */
+    public boolean bool(String name, boolean def) {
+        String s = values.get(name);
+        if (s == null) {
+            return def;
+        }
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new IllegalArgumentException(command + ": --" + name + " '" + s + "' is invalid: use true or false");
+        }
+        return s.equals("true");
+    }
+
     public double decimal(String name, double def) {
         String s = values.get(name);
         if (s == null) {

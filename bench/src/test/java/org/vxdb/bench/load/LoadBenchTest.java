@@ -1,6 +1,7 @@
 package org.vxdb.bench.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,7 +115,13 @@ class LoadBenchTest {
             assertEquals(20, t.get("batches").asInt());
             assertTrue(t.get("vectors_per_s").asDouble() > 0);
             assertEquals(20, t.get("batch_latency").get("count").asInt());
+            // Exact collections count as indexed at once; the times are still reported, start >= end.
+            assertTrue(t.get("indexed_s_from_load_start").asDouble() >= t.get("indexed_s_from_load_end").asDouble());
+            assertTrue(t.has("indexed"), t.toString());
         }
+        JsonNode without = run("ingest", "--target", "embedded", "--index", "Flat", "--rows", "200", "--batch", "100",
+                "--await-indexed", "false");
+        assertFalse(without.get("targets").get(0).has("indexed_s_from_load_end"));
     }
 
     @Test
@@ -161,6 +168,9 @@ class LoadBenchTest {
                 () -> run("recall", "--target", "nodes=1:2")).getMessage());
         assertEquals("--rate 'fast' is not a positive rate per second or percentage",
                 assertThrows(IllegalArgumentException.class, () -> run("search", "--rate", "fast")).getMessage());
+        assertEquals("ingest: --await-indexed 'yes' is invalid: use true or false",
+                assertThrows(IllegalArgumentException.class,
+                        () -> run("ingest", "--await-indexed", "yes")).getMessage());
         assertEquals("the ground truth has 100 neighbours per query, fewer than k=101",
                 assertThrows(IllegalArgumentException.class, () -> run("recall", "--k", "101")).getMessage());
     }

@@ -1,5 +1,6 @@
 package org.vxdb.coordinator.core;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,18 +73,26 @@ final class VectorOperations {
         List<Vector> vectors = request.getVectorsList();
         RequestChecks.batchSize(vectors.size(), maxBatchRows, "vectors");
         CollectionSpec spec = catalog.spec(name);
-        List<float[]> values = new ArrayList<>(vectors.size());
+        // Values travel on as little-endian bytes: a vector that came as raw_values is forwarded without a
+        // copy, and the node decodes one block instead of a float at a time.
+        List<ByteString> values = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
-            values.add(RequestChecks.values(vectors.get(i), spec.getDimension(), name, "vectors[" + i + "]"));
-            RequestChecks.metadata(vectors.get(i).getMetadataMap(), "vectors[" + i + "].metadata");
+            Vector v = vectors.get(i);
+            values.add(RequestChecks.rawValues(v, spec.getDimension(), name, "vectors[" + i + "]"));
+            if (v.getMetadataCount() > 0) {
+                RequestChecks.metadata(v.getMetadataMap(), "vectors[" + i + "].metadata");
+            }
         }
-        long[] ids = RequestChecks.ids(vectors, values);
+        long[] ids = RequestChecks.idsOfRaw(vectors, values);
         long version = clock.next();
         Map<Integer, List<ShardRecord>> byCluster = new LinkedHashMap<>();
         int clusters = clients.view().topology().totalClusters();
         for (int i = 0; i < ids.length; i++) {
             ShardRecord.Builder r = ShardRecord.newBuilder().setId(ids[i]).setVersion(version).setOp(RecordOp.UPSERT)
-                    .addAllValues(vectors.get(i).getValuesList()).putAllMetadata(vectors.get(i).getMetadataMap());
+                    .setRawValues(values.get(i));
+            if (vectors.get(i).getMetadataCount() > 0) {
+                r.putAllMetadata(vectors.get(i).getMetadataMap());
+            }
             byCluster.computeIfAbsent(IdHashing.bucketOf(ids[i], clusters), c -> new ArrayList<>()).add(r.build());
         }
         Replicator.Result result = replicate(ctx, name, byCluster, ifAbsent, request.getConsistency());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vxdb.api.IdHashing;
+import org.vxdb.api.RequestChecks;
 import org.vxdb.api.v1.CollectionInfo;
 import org.vxdb.api.v1.CollectionSpec;
 import org.vxdb.api.v1.DeleteRequest;
@@ -108,6 +111,23 @@ class CoordinatorCoreTest {
                 .getDeleted());
         assertEquals(List.of(2L), core.get(ctx(), GetRequest.newBuilder().setCollection("docs").addIds(2).build())
                 .join().getMissingIdsList());
+    }
+
+    @Test
+    void shouldTakeRawValuesAsTheSameVectorAsValuesAndDeriveTheSameContentId() {
+        Vector raw = Vector.newBuilder().setId(30).setRawValues(RequestChecks.rawBytes(new float[] {0.5f, -1f, 2f}))
+                .build();
+        Vector noId = Vector.newBuilder().setRawValues(RequestChecks.rawBytes(new float[] {3f, 3f, -0f})).build();
+        WriteResponse w = core.upsert(ctx(), WriteRequest.newBuilder().setCollection("docs").addVectors(raw)
+                .addVectors(noId).build()).join();
+        assertEquals(List.of(30L, IdHashing.contentId(new float[] {3f, 3f, 0f})), w.getIdsList());
+        GetResponse g = core.get(ctx(), GetRequest.newBuilder().setCollection("docs").addAllIds(w.getIdsList())
+                .setIncludeVectors(true).build()).join();
+        assertEquals(List.of(0.5f, -1f, 2f), g.getVectors(0).getValuesList());
+        assertEquals(List.of(3f, 3f, -0f), g.getVectors(1).getValuesList());
+        assertFails(VxdbException.Code.INVALID_ARGUMENT, "vectors[0]: raw_values has 6 bytes, not a whole number of"
+                + " float32 values", core.upsert(ctx(), WriteRequest.newBuilder().setCollection("docs")
+                        .addVectors(Vector.newBuilder().setRawValues(ByteString.copyFrom(new byte[6]))).build()));
     }
 
     @Test

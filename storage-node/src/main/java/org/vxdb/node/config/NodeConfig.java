@@ -62,6 +62,13 @@ public final class NodeConfig implements ServerConfig {
     /** OpenMP threads for FAISS; 0 means the number of CPUs. */
     public static final int STORAGE_INDEX_THREADS_DEFAULT = 0;
 
+    /** Index work on a shard waits until its writes paused this long ({@code 0s}: no wait). */
+    public static final Duration STORAGE_INDEX_QUIET_PERIOD_DEFAULT = EngineConfig.INDEX_QUIET_PERIOD_DEFAULT;
+    /** ... but no longer than this after it became due. */
+    public static final Duration STORAGE_INDEX_MAX_DEFERRAL_DEFAULT = EngineConfig.INDEX_MAX_DEFERRAL_DEFAULT;
+    /** Bound of {@code storage.index_quiet_period} and {@code storage.index_max_deferral}. */
+    public static final Duration STORAGE_INDEX_DEFERRAL_MAX = Duration.ofHours(1);
+
     /** Bound of {@code grpc.worker_threads} and {@code storage.index_threads}. */
     public static final int THREADS_MAX = GrpcSettings.WORKER_THREADS_MAX;
 
@@ -146,6 +153,14 @@ public final class NodeConfig implements ServerConfig {
         return storage.indexThreads();
     }
 
+    public Duration indexQuietPeriod() {
+        return storage.indexQuietPeriod();
+    }
+
+    public Duration indexMaxDeferral() {
+        return storage.indexMaxDeferral();
+    }
+
     public CollectionDefaults collectionDefaults() {
         return collectionDefaults;
     }
@@ -156,7 +171,9 @@ public final class NodeConfig implements ServerConfig {
                 .dataDirs(storage.dataDirs())
                 .nativeMemoryBudget(storage.nativeMemoryBudget())
                 .walMaxFileBytes(storage.walMaxFileBytes())
-                .walMaxRecordBytes(storage.walMaxRecordBytes());
+                .walMaxRecordBytes(storage.walMaxRecordBytes())
+                .indexQuietPeriod(storage.indexQuietPeriod())
+                .indexMaxDeferral(storage.indexMaxDeferral());
     }
 
     public NodeConfig withGrpcListen(HostAndPort address) {
@@ -197,6 +214,8 @@ public final class NodeConfig implements ServerConfig {
                 + " storage.wal_max_file_bytes=" + ByteSizeText.format(storage.walMaxFileBytes())
                 + " storage.wal_max_record_bytes=" + ByteSizeText.format(storage.walMaxRecordBytes())
                 + " storage.index_threads=" + storage.indexThreads()
+                + " storage.index_quiet_period=" + DurationText.format(storage.indexQuietPeriod())
+                + " storage.index_max_deferral=" + DurationText.format(storage.indexMaxDeferral())
                 + " collection_defaults.fsync=" + c.fsyncPolicy().name().toLowerCase(Locale.ROOT)
                 + " collection_defaults.batch_window=" + DurationText.format(c.batchWindow())
                 + " collection_defaults.buffer_rows=" + c.bufferRows()

@@ -53,7 +53,8 @@ final class NodeConfigReader {
 
     private StorageSettings storage(ConfigSection root) {
         ConfigSection storage = root.section("storage", "data_dirs", "native_memory_budget",
-                "wal_max_file_bytes", "wal_max_record_bytes", "index_threads");
+                "wal_max_file_bytes", "wal_max_record_bytes", "index_threads", "index_quiet_period",
+                "index_max_deferral");
         List<Path> dataDirs = dataDirs(storage.value("data_dirs"));
         long budget = storage.value("native_memory_budget").size(STORAGE_NATIVE_MEMORY_BUDGET_DEFAULT, 1,
                 Long.MAX_VALUE);
@@ -63,7 +64,12 @@ final class NodeConfigReader {
                 STORAGE_WAL_MAX_RECORD_BYTES_DEFAULT, 1, STORAGE_WAL_MAX_RECORD_BYTES_MAX);
         checkWalFileHoldsRecord(walFile, walMaxFileBytes, walMaxRecordBytes);
         int indexThreads = storage.value("index_threads").threads(STORAGE_INDEX_THREADS_DEFAULT, THREADS_MAX);
-        return new StorageSettings(dataDirs, budget, walMaxFileBytes, walMaxRecordBytes, indexThreads);
+        Duration quiet = storage.value("index_quiet_period").duration(NodeConfig.STORAGE_INDEX_QUIET_PERIOD_DEFAULT,
+                Duration.ZERO, NodeConfig.STORAGE_INDEX_DEFERRAL_MAX);
+        Duration maxDeferral = storage.value("index_max_deferral").duration(
+                NodeConfig.STORAGE_INDEX_MAX_DEFERRAL_DEFAULT, Duration.ZERO, NodeConfig.STORAGE_INDEX_DEFERRAL_MAX);
+        return new StorageSettings(dataDirs, budget, walMaxFileBytes, walMaxRecordBytes, indexThreads, quiet,
+                maxDeferral);
     }
 
     private List<Path> dataDirs(ConfigValue value) {

@@ -1,5 +1,6 @@
 package org.vxdb.node.grpc;
 
+import com.google.protobuf.ByteString;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.util.function.Supplier;
+import org.vxdb.api.RequestChecks;
 import org.vxdb.api.internal.v1.BucketDigest;
 import org.vxdb.api.internal.v1.IndexState;
 import org.vxdb.api.internal.v1.NodeStatusRequest;
@@ -116,22 +118,40 @@ public final class StorageNodeGrpcService extends StorageNodeServiceGrpc.Storage
         }
         return switch (r.getOp()) {
             case DELETE -> {
-                if (r.getValuesCount() > 0 || r.getMetadataCount() > 0) {
+                if (r.getValuesCount() > 0 || !r.getRawValues().isEmpty() || r.getMetadataCount() > 0) {
                     throw new IllegalArgumentException(at + ": a DELETE carries no values or metadata");
                 }
                 yield ShardWrite.delete(r.getId(), r.getVersion());
             }
-            case UPSERT -> {
-                float[] values = new float[r.getValuesCount()];
-                for (int d = 0; d < values.length; d++) {
-                    values[d] = r.getValues(d);
-                }
-                yield ShardWrite.upsert(r.getId(), r.getVersion(), values,
-                        MetadataMapping.encode(r.getMetadataMap(), at + ".metadata"));
-            }
+            case UPSERT -> ShardWrite.upsert(r.getId(), r.getVersion(), values(r, at), r.getMetadataCount() == 0
+                    ? NO_METADATA : MetadataMapping.encode(r.getMetadataMap(), at + ".metadata"));
             case RECORD_OP_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException(
                     at + ": op is required (UPSERT or DELETE)");
         };
+    }
+
+    private static final byte[] NO_METADATA = new byte[0];
+
+    /** An upsert's values, from {@code raw_values} (one block) or {@code values}; the shard checks the dimension. */
+    private static float[] values(ShardRecord r, String at) {
+        ByteString raw = r.getRawValues();
+        if (raw.isEmpty()) {
+            float[] values = new float[r.getValuesCount()];
+            for (int d = 0; d < values.length; d++) {
+                values[d] = r.getValues(d);
+            }
+            return values;
+        }
+        if (r.getValuesCount() > 0) {
+            throw new IllegalArgumentException(at + ": has both values and raw_values; set one");
+        }
+        if (raw.size() % Float.BYTES != 0) {
+            throw new IllegalArgumentException(at + ": raw_values has " + raw.size()
+                    + " bytes, not a whole number of float32 values");
+        }
+        float[] values = new float[raw.size() / Float.BYTES];
+        RequestChecks.floats(raw).get(values);
+        return values;
     }
 
     @Override

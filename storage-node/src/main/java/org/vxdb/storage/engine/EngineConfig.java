@@ -3,6 +3,7 @@ package org.vxdb.storage.engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,6 +60,20 @@ public final class EngineConfig {
     public static final int INDEX_BUILDS_DEFAULT = 1;
 
     private int indexBuilds = intProperty(INDEX_BUILDS_PROP_NAME, INDEX_BUILDS_DEFAULT);
+    /**
+     * Index work (training, adding rows) on a shard waits until the shard has received no write for
+     * this long, so a bulk load keeps the CPUs; 0 starts it at once. In milliseconds.
+     */
+    public static final String INDEX_QUIET_PERIOD_PROP_NAME = "vxdb.storage.indexQuietPeriodMillis";
+    public static final Duration INDEX_QUIET_PERIOD_DEFAULT = Duration.ofSeconds(1);
+    /** The longest index work waits for that pause after it became due. In milliseconds. */
+    public static final String INDEX_MAX_DEFERRAL_PROP_NAME = "vxdb.storage.indexMaxDeferralMillis";
+    public static final Duration INDEX_MAX_DEFERRAL_DEFAULT = Duration.ofSeconds(60);
+
+    private Duration indexQuietPeriod = Duration.ofMillis(longProperty(INDEX_QUIET_PERIOD_PROP_NAME,
+            INDEX_QUIET_PERIOD_DEFAULT.toMillis()));
+    private Duration indexMaxDeferral = Duration.ofMillis(longProperty(INDEX_MAX_DEFERRAL_PROP_NAME,
+            INDEX_MAX_DEFERRAL_DEFAULT.toMillis()));
     /** Threads that search the shards of one request side by side (with the request's own thread). */
     public static final String SEARCH_THREADS_PROP_NAME = "vxdb.storage.searchThreads";
     /** One per CPU: a shard search is CPU-bound. 1 searches the shards one after another. */
@@ -105,6 +120,26 @@ public final class EngineConfig {
 
     public int indexBuilds() {
         return indexBuilds;
+    }
+
+    public EngineConfig indexQuietPeriod(Duration quiet) {
+        checkNotConcluded();
+        this.indexQuietPeriod = quiet;
+        return this;
+    }
+
+    public Duration indexQuietPeriod() {
+        return indexQuietPeriod;
+    }
+
+    public EngineConfig indexMaxDeferral(Duration max) {
+        checkNotConcluded();
+        this.indexMaxDeferral = max;
+        return this;
+    }
+
+    public Duration indexMaxDeferral() {
+        return indexMaxDeferral;
     }
 
     public EngineConfig searchThreads(int threads) {
@@ -204,15 +239,26 @@ public final class EngineConfig {
         if (indexBuilds < 1 || indexBuilds > 1024) {
             throw new IllegalArgumentException("indexBuilds " + indexBuilds + " is invalid: use 1-1024");
         }
+        checkIndexDeferral();
         if (searchThreads < 1 || searchThreads > 1024) {
             throw new IllegalArgumentException("searchThreads " + searchThreads + " is invalid: use 1-1024");
         }
         dataDirs = checkDataDirs(dataDirs);
         budget = new NativeMemoryBudget(nativeMemoryBudget);
-        buildGate = new IndexBuildGate(indexBuilds);
+        buildGate = new IndexBuildGate(indexBuilds, indexQuietPeriod, indexMaxDeferral);
         guardedListener = GuardedStorageListener.guard(listener);
         concluded = true;
         return this;
+    }
+
+    private void checkIndexDeferral() {
+        if (indexQuietPeriod == null || indexQuietPeriod.isNegative()) {
+            throw new IllegalArgumentException("indexQuietPeriod " + indexQuietPeriod
+                    + " is invalid: use 0 (no deferral) or more");
+        }
+        if (indexMaxDeferral == null || indexMaxDeferral.isNegative()) {
+            throw new IllegalArgumentException("indexMaxDeferral " + indexMaxDeferral + " is invalid: use 0 or more");
+        }
     }
 
     private void checkWal() {

@@ -131,6 +131,10 @@ public final class Shard implements AutoCloseable {
     private boolean closed;
     /** Set when {@link #close} starts, before it waits for the indexer: queued index work is then skipped. */
     private volatile boolean closing;
+    /** The last write's arrival ({@link System#nanoTime()}); Index work waits for a pause. */
+    private volatile long lastWriteNanos = System.nanoTime() - (1L << 62);
+    /** The last search's arrival, likewise: a shard being searched does not defer its index work. */
+    private volatile long lastSearchNanos = System.nanoTime() - (1L << 62);
     private final VectorIndexProvider provider = VectorIndexProviders.get();
     private final RecallCalibrator calibration = new RecallCalibrator();
     private final FilterCalibrator filterCalibration = new FilterCalibrator();
@@ -547,24 +551,21 @@ public final class Shard implements AutoCloseable {
     }
 
     private void appendAndApply(List<ShardWrite> valid) throws IOException {
+        lastWriteNanos = System.nanoTime();
         long lsn;
         int frozeNow;
         int pending;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment payload = ShardRecordCodec.encode(valid, config.dimension(), arena);
-            ensureOpen();
-            lsn = wal.append(payload);
-        }
+        byte[] payload = ShardRecordCodec.encode(valid, config.dimension());
+        ensureOpen();
+        lsn = wal.appendOwned(payload);
         lock.writeLock().lock();
         try {
             ensureOpen();
             int frozenBefore = frozen.size();
-            try (Arena arena = Arena.ofConfined()) {
-                for (ShardWrite w : valid) {
-                    MemorySegment vector = w.isDelete() ? null : MemorySegment.ofArray(w.vector());
-                    MemorySegment meta = MemorySegment.ofArray(w.metadata());
-                    applyRow(w.op(), w.id(), w.version(), vector, meta);
-                }
+            for (ShardWrite w : valid) {
+                MemorySegment vector = w.isDelete() ? null : MemorySegment.ofArray(w.vector());
+                MemorySegment meta = MemorySegment.ofArray(w.metadata());
+                applyRow(w.op(), w.id(), w.version(), vector, meta);
             }
             markApplied(lsn);
             if (buffer.size() >= config.bufferRows() || buffer.bytes() >= config.bufferBytes()
@@ -858,6 +859,12 @@ public final class Shard implements AutoCloseable {
      * segments to the current index. Searches keep running throughout.
      */
     private void indexWork() {
+        // While a write stream keeps coming, training and adding rows would take its CPUs: wait for a pause
+        // (bounded; not while searches need the index). Segments sealed meanwhile join this round's snapshot;
+        // a closing shard stops waiting.
+        if (!config.builds().awaitQuiet(() -> lastWriteNanos, () -> lastSearchNanos, () -> closing)) {
+            return;
+        }
         List<SealedSegment> snapshot;
         ShardIndex current;
         long sealedRows;
@@ -1644,6 +1651,7 @@ public final class Shard implements AutoCloseable {
                 }
             });
         }
+        lastSearchNanos = System.nanoTime(); // index work waiting for a pause in the writes goes ahead now
         return outcome;
     }
 

@@ -24,6 +24,29 @@ public final class ShardRecordCodec {
     }
 
     public static MemorySegment encode(List<ShardWrite> writes, int dimension, Arena arena) {
+        MemorySegment out = arena.allocate(encodedSize(writes, dimension), 8);
+        encodeInto(writes, dimension, out);
+        return out;
+    }
+
+    /**
+     * The batch encoded into a new heap array: what a shard hands the WAL to keep
+     * ({@code WriteAheadLog.appendOwned}), with no native allocation and no copy.
+     *
+     * @throws IllegalArgumentException if the encoding would pass 2 GiB (the WAL's record limit is far below)
+     */
+    public static byte[] encode(List<ShardWrite> writes, int dimension) {
+        long size = encodedSize(writes, dimension);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("write batch encodes to " + size
+                    + " bytes, more than a WAL record holds");
+        }
+        byte[] out = new byte[(int) size];
+        encodeInto(writes, dimension, MemorySegment.ofArray(out));
+        return out;
+    }
+
+    private static long encodedSize(List<ShardWrite> writes, int dimension) {
         long size = 9;
         for (ShardWrite w : writes) {
             size += 17;
@@ -31,7 +54,10 @@ public final class ShardRecordCodec {
                 size += (long) dimension * Float.BYTES + 4 + w.metadata().length;
             }
         }
-        MemorySegment out = arena.allocate(size, 8);
+        return size;
+    }
+
+    private static void encodeInto(List<ShardWrite> writes, int dimension, MemorySegment out) {
         out.set(ValueLayout.JAVA_BYTE, 0, KIND_BATCH);
         out.set(I32, 1, writes.size());
         out.set(I32, 5, dimension);
@@ -49,7 +75,6 @@ public final class ShardRecordCodec {
                 pos += 4 + w.metadata().length;
             }
         }
-        return out;
     }
 
     /** Receives decoded rows; vector and metadata are views valid only during the call. */

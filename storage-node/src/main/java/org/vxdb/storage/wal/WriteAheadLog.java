@@ -137,11 +137,30 @@ public final class WriteAheadLog implements AutoCloseable {
      * @throws UncheckedIOException     if writing or fsyncing this record failed; the WAL is then unusable
      */
     public long append(MemorySegment payload) {
+        checkNotWriterThread();
+        return await(appendAsync(payload));
+    }
+
+    /**
+     * As {@link #append(MemorySegment)}, taking the array itself rather than a copy: the caller must
+     * not change it afterwards (it is written from another thread). Saves a copy of every record.
+     */
+    public long appendOwned(byte[] payload) {
+        checkNotWriterThread();
+        Objects.requireNonNull(payload, "payload");
+        checkSize(payload.length);
+        writer.checkAccepting();
+        return await(writer.submit(payload));
+    }
+
+    private void checkNotWriterThread() {
         if (writer.isWriterThread()) {
             throw new IllegalStateException(
                     "append called on the WAL writer thread (from a future callback?) would deadlock; use appendAsync");
         }
-        CompletableFuture<Long> lsn = appendAsync(payload);
+    }
+
+    private long await(CompletableFuture<Long> lsn) {
         try {
             return lsn.join();
         } catch (CompletionException e) {
@@ -164,7 +183,12 @@ public final class WriteAheadLog implements AutoCloseable {
      */
     public CompletableFuture<Long> appendAsync(MemorySegment payload) {
         Objects.requireNonNull(payload, "payload");
-        long size = payload.byteSize();
+        checkSize(payload.byteSize());
+        writer.checkAccepting();
+        return writer.submit(payload.toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    private void checkSize(long size) {
         if (size == 0) {
             throw new IllegalArgumentException("payload must not be empty");
         }
@@ -172,8 +196,6 @@ public final class WriteAheadLog implements AutoCloseable {
             throw new IllegalArgumentException(
                     "payload of " + size + " bytes exceeds maxRecordBytes (" + maxRecordBytes + ")");
         }
-        writer.checkAccepting();
-        return writer.submit(payload.toArray(ValueLayout.JAVA_BYTE));
     }
 
     /**

@@ -60,6 +60,8 @@ class NodeConfigTest {
         assertEquals(EngineConfig.WAL_MAX_FILE_BYTES_DEFAULT, config.walMaxFileBytes());
         assertEquals(EngineConfig.WAL_MAX_RECORD_BYTES_DEFAULT, config.walMaxRecordBytes());
         assertEquals(CPUS, config.indexThreads());
+        assertEquals(Duration.ofSeconds(1), config.indexQuietPeriod());
+        assertEquals(Duration.ofSeconds(60), config.indexMaxDeferral());
         assertEquals(CollectionDefaults.defaults(), config.collectionDefaults());
     }
 
@@ -120,6 +122,8 @@ class NodeConfigTest {
                   wal_max_file_bytes: 32MiB
                   wal_max_record_bytes: 4MiB
                   index_threads: 2
+                  index_quiet_period: 250ms
+                  index_max_deferral: 2m
                 collection_defaults:
                   fsync: always
                   batch_window: 0s
@@ -145,6 +149,10 @@ class NodeConfigTest {
         assertEquals(32L << 20, config.walMaxFileBytes());
         assertEquals(4 << 20, config.walMaxRecordBytes());
         assertEquals(2, config.indexThreads());
+        assertEquals(Duration.ofMillis(250), config.indexQuietPeriod());
+        assertEquals(Duration.ofMinutes(2), config.indexMaxDeferral());
+        assertEquals(Duration.ofMillis(250), config.engineConfig().indexQuietPeriod());
+        assertEquals(Duration.ofMinutes(2), config.engineConfig().indexMaxDeferral());
         assertEquals(new CollectionDefaults(FsyncPolicy.ALWAYS, Duration.ZERO, 5000, 64_000_000L,
                 Duration.ofHours(1)), config.collectionDefaults());
         assertEquals(Duration.ofSeconds(5), config.shutdownGrace());
@@ -441,6 +449,12 @@ class NodeConfigTest {
                 invalid(REQUIRED + "  wal_max_file_bytes: 1MiB\n", "storage.wal_max_file_bytes: 1MiB is invalid:"
                         + " use at least 16777232 to hold one record of storage.wal_max_record_bytes"),
                 invalid(REQUIRED + "  index_threads: -1\n", "storage.index_threads: -1 is invalid: use 0-1024"),
+                invalid(REQUIRED + "  index_quiet_period: 2h\n",
+                        "storage.index_quiet_period: 2h is invalid: use 0s-1h"),
+                invalid(REQUIRED + "  index_max_deferral: 61m\n",
+                        "storage.index_max_deferral: 61m is invalid: use 0s-1h"),
+                invalid(REQUIRED + "  index_quiet_period: soon\n", "storage.index_quiet_period: 'soon' is invalid:"
+                        + " use a whole number with h, m, s, ms, us or ns (e.g. 500ms, 2s, 10m) or ISO-8601 (PT2S)"),
                 // collection_defaults
                 invalid(REQUIRED + "collection_defaults:\n  batch_window: 2m\n",
                         "collection_defaults.batch_window: 2m is invalid: use 0s-1m"),

@@ -6,6 +6,7 @@ import static org.vxdb.node.grpc.GrpcAssertions.assertStatus;
 import static org.vxdb.node.grpc.GrpcAssertions.floats;
 import static org.vxdb.node.grpc.GrpcAssertions.spec;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vxdb.api.RequestChecks;
 import org.vxdb.api.internal.v1.RecordOp;
 import org.vxdb.api.internal.v1.ShardDigestRequest;
 import org.vxdb.api.internal.v1.ShardDigestResponse;
@@ -80,6 +82,30 @@ class StorageNodeGrpcServiceTest {
         assertEquals(1f, hits.get(0).getDistance());
         write("c", 0, delete(1, 11));
         assertEquals(0, search(5).getHitsCount());
+    }
+
+    private static ShardRecord rawUpsert(long id, long version, float x, float y) {
+        return ShardRecord.newBuilder().setId(id).setVersion(version).setOp(RecordOp.UPSERT)
+                .setRawValues(RequestChecks.rawBytes(new float[] {x, y})).build();
+    }
+
+    @Test
+    void shouldReadRawValuesAsTheSameVectorAsValues() {
+        write("c", 0, rawUpsert(1, 1, 3, 4), upsert(2, 1, 0, 1));
+        List<SearchHit> hits = search(5).getHitsList();
+        assertEquals(List.of(2L, 1L), hits.stream().map(SearchHit::getId).toList());
+        assertEquals(25f, hits.get(1).getDistance());
+        assertStatus(Status.Code.INVALID_ARGUMENT, "records[0]: has both values and raw_values; set one",
+                () -> write("c", 0, rawUpsert(3, 1, 0, 0).toBuilder().addValues(1).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "records[0]: raw_values has 5 bytes, not a whole number of"
+                + " float32 values", () -> write("c", 0, rawUpsert(3, 1, 0, 0).toBuilder()
+                        .setRawValues(ByteString.copyFrom(new byte[5])).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "row 0 (id 3): vector has 3 dimensions, the collection has 2",
+                () -> write("c", 0, rawUpsert(3, 1, 0, 0).toBuilder()
+                        .setRawValues(RequestChecks.rawBytes(new float[] {1, 2, 3})).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "records[0]: a DELETE carries no values or metadata",
+                () -> write("c", 0, delete(1, 2).toBuilder().setRawValues(RequestChecks.rawBytes(new float[] {1, 2}))
+                        .build()));
     }
 
     @Test

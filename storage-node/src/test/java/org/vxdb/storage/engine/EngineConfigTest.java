@@ -30,6 +30,21 @@ class EngineConfigTest {
         assertEquals(128L << 20, config.walMaxFileBytes());
         assertEquals(16 << 20, config.walMaxRecordBytes());
         assertEquals(1, config.indexBuilds());
+        assertEquals(Duration.ofSeconds(1), config.indexQuietPeriod());
+        assertEquals(Duration.ofSeconds(60), config.indexMaxDeferral());
+    }
+
+    @Test
+    void shouldHandTheIndexDeferralToTheBuildGate() {
+        EngineConfig config = new EngineConfig().dataDirs(tmp.resolve("d")).indexQuietPeriod(Duration.ofMillis(300))
+                .indexMaxDeferral(Duration.ofSeconds(5)).conclude();
+        assertEquals(Duration.ofMillis(300), config.buildGate().quietPeriod());
+        assertEquals(Duration.ofSeconds(5), config.buildGate().maxDeferral());
+        assertMessage("indexQuietPeriod PT-1S is invalid: use 0 (no deferral) or more",
+                () -> new EngineConfig().dataDirs(tmp.resolve("e")).indexQuietPeriod(Duration.ofSeconds(-1))
+                        .conclude());
+        assertMessage("indexMaxDeferral null is invalid: use 0 or more",
+                () -> new EngineConfig().dataDirs(tmp.resolve("f")).indexMaxDeferral(null).conclude());
     }
 
     @Test

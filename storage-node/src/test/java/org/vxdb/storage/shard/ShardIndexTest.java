@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -100,6 +101,75 @@ class ShardIndexTest {
             assertEquals(built, Files.getLastModifiedTime(indexFile()), "no retraining after restart");
             float[] q = ShardFixtures.vector(10_001, DIM);
             assertEquals(ShardFixtures.bruteForce(live, q, 10, null), ShardFixtures.ids(shard.search(q, 10, null, all)));
+        }
+    }
+
+    private Shard openDeferring(Duration quiet) throws IOException {
+        return Shard.open(ShardFixtures.config(dir, DIM, Metric.L2, 500, FsyncPolicy.NONE)
+                .withIndex(IndexPolicy.of("IVF,Flat", 2_000))
+                .withBuildGate(new IndexBuildGate(1, quiet, Duration.ofHours(1))));
+    }
+
+    private static Map<Long, float[]> written(long rows) {
+        Map<Long, float[]> live = new HashMap<>();
+        for (long id = 0; id < rows; id++) {
+            live.put(id, ShardFixtures.vector(id, DIM));
+        }
+        return live;
+    }
+
+    @Test
+    void shouldDeferTheIndexBuildWhileWritesKeepComingAndScanExactlyMeanwhile() throws IOException {
+        try (Shard shard = openDeferring(Duration.ofHours(1))) {
+            for (long first = 0; first < 3_000; first += 250) {
+                shard.write(ShardFixtures.upserts(first, 250, 1, DIM));
+            }
+            // 3,000 rows sealed, past the build threshold; the build waits for an hour without writes.
+            assertEquals(0, shard.indexedRows());
+            float[] q = ShardFixtures.vector(10_000, DIM);
+            SearchOutcome o = shard.search(q, 10, null);
+            assertEquals("exact-scan", o.plan());
+            assertEquals(ShardFixtures.bruteForce(written(3_000), q, 10, null), ShardFixtures.ids(o));
+        } // closing stops the waiting build: this returns
+        try (Shard shard = openDeferring(Duration.ofHours(1))) {
+            shard.awaitIndexing(); // no write since open: the build is not deferred
+            assertEquals(3_000, shard.indexedRows());
+        }
+    }
+
+    @Test
+    void shouldNotDeferTheIndexOfAShardThatIsSearched() throws IOException {
+        try (Shard shard = openDeferring(Duration.ofHours(1))) {
+            for (long first = 0; first < 3_000; first += 250) {
+                shard.write(ShardFixtures.upserts(first, 250, 1, DIM));
+            }
+            assertEquals(0, shard.indexedRows());
+            float[] q = ShardFixtures.vector(10_000, DIM);
+            assertEquals("exact-scan", shard.search(q, 10, null).plan());
+            // Searches need the index: the waiting build goes ahead although writes were just made.
+            shard.awaitIndexing();
+            assertEquals(3_000, shard.indexedRows());
+            SearchOutcome o = shard.search(q, 10, null, SearchParams.nprobe(1 << 20));
+            assertTrue(o.plan().startsWith("index nprobe=1048576"), o.plan());
+            assertEquals(ShardFixtures.bruteForce(written(3_000), q, 10, null), ShardFixtures.ids(o));
+        }
+    }
+
+    @Test
+    void shouldCatchUpWithTheIndexOnceWritesPause() throws IOException {
+        SearchParams all = SearchParams.nprobe(1 << 20);
+        try (Shard shard = openDeferring(Duration.ofMillis(100))) {
+            for (long first = 0; first < 6_000; first += 250) {
+                shard.write(ShardFixtures.upserts(first, 250, 1, DIM));
+            }
+            shard.awaitIndexing(); // the queued work waits for 100 ms without writes, then builds
+            shard.flush();
+            shard.awaitIndexing();
+            assertEquals(6_000, shard.indexedRows());
+            float[] q = ShardFixtures.vector(10_001, DIM);
+            SearchOutcome o = shard.search(q, 10, null, all);
+            assertTrue(o.plan().startsWith("index nprobe=1048576"), o.plan());
+            assertEquals(ShardFixtures.bruteForce(written(6_000), q, 10, null), ShardFixtures.ids(o));
         }
     }
 

@@ -177,8 +177,22 @@ class WalAppendTest {
                     () -> wal.appendAsync(MemorySegment.ofArray(new byte[4097])));
             assertEquals("payload of 4097 bytes exceeds maxRecordBytes (4096)", blocking.getMessage());
             assertEquals("payload of 4097 bytes exceeds maxRecordBytes (4096)", async.getMessage());
+            assertEquals("payload of 4097 bytes exceeds maxRecordBytes (4096)", assertThrows(
+                    IllegalArgumentException.class, () -> wal.appendOwned(new byte[4097])).getMessage());
+            assertEquals("payload must not be empty", assertThrows(IllegalArgumentException.class,
+                    () -> wal.appendOwned(new byte[0])).getMessage());
             assertEquals(0, wal.lastLsn());
         }
+    }
+
+    @Test
+    void shouldReplayARecordAppendedFromAnOwnedArrayAsAnyOther() {
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, config(FsyncPolicy.BATCH), 0, ignoreRecords())) {
+            assertEquals(1, wal.append(text("one")));
+            assertEquals(2, wal.appendOwned("two".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(2, wal.durableLsn());
+        }
+        assertEquals(records(1, "one", "two"), replay(dir, config(FsyncPolicy.BATCH), 0));
     }
 
     @Test
