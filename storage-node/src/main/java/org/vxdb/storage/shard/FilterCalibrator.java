@@ -37,7 +37,7 @@ final class FilterCalibrator {
     record Key(String shape, int bucket, int base) {
     }
 
-    private final SamplePacer pacer = new SamplePacer();
+    private final SamplePacer pacer = SamplePacer.SHARED;
     private final Map<Key, RecallWindow> windows = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Key, RecallWindow> eldest) {

@@ -66,7 +66,7 @@ final class RecallCalibrator {
         }
     }
 
-    private final SamplePacer pacer = new SamplePacer();
+    private final SamplePacer pacer = SamplePacer.SHARED;
     private ShardIndex index;
     private boolean ivf;
     private RecallWindow window = new RecallWindow(new int[0]);

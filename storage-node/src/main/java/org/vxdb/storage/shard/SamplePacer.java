@@ -7,9 +7,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Paces the sampling of served queries for recall calibration: one sample at a time, and after a
  * sample that took t the next waits t x (1 - share) / share, so sampling uses at most that share
- * of a core. Thread-safe.
+ * of a core. One pacer serves every shard of a process ({@link #SHARED}), so a node with many
+ * shards still spends at most that share of one core on sampling. Thread-safe.
  */
 final class SamplePacer {
+
+    /** The process's pacer: unfiltered and filtered samples of every shard take turns on it. */
+    static final SamplePacer SHARED = new SamplePacer();
 
     /** A claimed sample that never reports (dropped by the full queue) frees the slot after this. */
     private static final long CLAIM_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);

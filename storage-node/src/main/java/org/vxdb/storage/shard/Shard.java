@@ -1713,6 +1713,10 @@ public final class Shard implements AutoCloseable {
         }
         double[] recalls = new double[ladder.length];
         for (int i = 0; i < ladder.length; i++) {
+            if (i > 0 && recalls[i - 1] == 1.0 && recallNeverFalls(idx)) {
+                recalls[i] = 1.0; // the wider settings cost the most and cannot lose a neighbour found
+                continue;
+            }
             TopK got = new TopK(want);
             lock.readLock().lock();
             try {
@@ -1740,6 +1744,16 @@ public final class Shard implements AutoCloseable {
         calibration.add(idx, ladder, recalls, self < 0);
         int at = java.util.Arrays.binarySearch(ladder, defaultSetting(idx));
         listener.recallSampled(self < 0, recalls[Math.max(0, at)]);
+    }
+
+    /**
+     * Whether a wider setting can never find fewer of the true neighbours than a narrower one: an
+     * IVF index with exact (Flat) codes probes a superset of the lists, and a true top-k row found
+     * in fewer lists is still in the top k of more. A sample then stops at the first setting that
+     * finds them all. (Not so for quantized codes or HNSW, whose answers may shift.)
+     */
+    private static boolean recallNeverFalls(ShardIndex idx) {
+        return idx.index.spec().type() == IndexType.IVF_FLAT;
     }
 
     /** The first {@code k} rows of {@code top} (nearest first) other than {@code self}. */
@@ -2040,6 +2054,10 @@ public final class Shard implements AutoCloseable {
             long[] truth = withoutSelf(exact, kk, -1, kk);
             double[] recalls = new double[ladder.length];
             for (int i = 0; i < ladder.length; i++) {
+                if (i > 0 && recalls[i - 1] == 1.0 && recallNeverFalls(idx)) {
+                    recalls[i] = 1.0;
+                    continue;
+                }
                 TopK got = new TopK(kk);
                 lock.readLock().lock();
                 try {
