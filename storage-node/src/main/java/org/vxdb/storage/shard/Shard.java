@@ -2264,15 +2264,10 @@ public final class Shard implements AutoCloseable {
         try (NativeMemoryBudget.Reservation reservation = config.budget().reserve(
                 (allLive ? 0 : words * Long.BYTES) + 12L * k, "search bitmap over " + covered + " rows");
              Arena arena = Arena.ofConfined()) {
-            MemorySegment allowed = allLive ? null : arena.allocate(words * Long.BYTES, 8);
+            MemorySegment allowed = allLive ? null : liveRows(covered, arena);
             long live = allLive ? covered : 0;
             for (long w = 0; !allLive && w < words; w++) {
-                long alive = ~state.dead.word(w);
-                if (w == words - 1 && (covered & 63) != 0) {
-                    alive &= (1L << (covered & 63)) - 1;
-                }
-                live += Long.bitCount(alive);
-                allowed.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, w, alive);
+                live += Long.bitCount(allowed.getAtIndex(ValueLayout.JAVA_LONG, w));
             }
             if (live == 0) {
                 return new Searched("index", 0);
