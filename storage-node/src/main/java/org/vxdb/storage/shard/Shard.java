@@ -1692,54 +1692,19 @@ public final class Shard implements AutoCloseable {
         int want = self >= 0 ? k + 1 : k;
         long covered = idx.coveredRows;
         TopK exact = new TopK(want);
-        for (SealedSegment seg : segments) {
-            if (seg.base() >= covered) {
-                break;
-            }
-            lock.readLock().lock();
-            try {
-                if (closed || index != idx) {
-                    return;
-                }
-                scan(q, seg.segment().vectors(), (int) Math.min(seg.segment().count(), covered - seg.base()),
-                        seg.base(), exact);
-            } finally {
-                lock.readLock().unlock();
-            }
+        if (!scanEachSegment(idx, segments, covered, seg -> scan(q, seg.segment().vectors(),
+                (int) Math.min(seg.segment().count(), covered - seg.base()), seg.base(), exact))) {
+            return;
         }
         long[] truthRows = withoutSelf(exact, want, self, k);
         if (truthRows.length == 0) {
             return;
         }
-        double[] recalls = new double[ladder.length];
-        for (int i = 0; i < ladder.length; i++) {
-            if (i > 0 && recalls[i - 1] == 1.0 && recallNeverFalls(idx)) {
-                recalls[i] = 1.0; // the wider settings cost the most and cannot lose a neighbour found
-                continue;
-            }
-            TopK got = new TopK(want);
-            lock.readLock().lock();
-            try {
-                if (closed || index != idx) {
-                    return;
-                }
-                SearchParams p = idx.index.spec().type().isIvf() ? SearchParams.nprobe(ladder[i])
-                        : SearchParams.efSearch(ladder[i]);
-                probeIndex(idx, covered, q, want, p, got);
-            } finally {
-                lock.readLock().unlock();
-            }
-            long[] found = withoutSelf(got, want, self, k);
-            int hits = 0;
-            for (long row : found) {
-                for (long t : truthRows) {
-                    if (t == row) {
-                        hits++;
-                        break;
-                    }
-                }
-            }
-            recalls[i] = hits / (double) truthRows.length;
+        boolean ivf = idx.index.spec().type().isIvf();
+        double[] recalls = recallsAlong(idx, ladder, truthRows, want, self, k, (got, value) -> probeIndex(idx,
+                covered, q, want, ivf ? SearchParams.nprobe(value) : SearchParams.efSearch(value), got));
+        if (recalls == null) {
+            return;
         }
         calibration.add(idx, ladder, recalls, self < 0);
         int at = java.util.Arrays.binarySearch(ladder, defaultSetting(idx));
@@ -2037,44 +2002,73 @@ public final class Shard implements AutoCloseable {
             MemorySegment allowed = arena.allocate((long) bits.length * Long.BYTES, 8);
             MemorySegment.copy(bits, 0, allowed, ValueLayout.JAVA_LONG, 0, bits.length);
             TopK exact = new TopK(kk);
-            for (SealedSegment seg : segments) {
-                if (seg.base() >= covered) {
-                    break;
-                }
-                lock.readLock().lock();
-                try {
-                    if (closed || index != idx) {
-                        return;
-                    }
-                    scanAllowed(q, seg, covered, allowed, exact);
-                } finally {
-                    lock.readLock().unlock();
-                }
+            if (!scanEachSegment(idx, segments, covered, seg -> scanAllowed(q, seg, covered, allowed, exact))) {
+                return;
             }
             long[] truth = withoutSelf(exact, kk, -1, kk);
-            double[] recalls = new double[ladder.length];
-            for (int i = 0; i < ladder.length; i++) {
-                if (i > 0 && recalls[i - 1] == 1.0 && recallNeverFalls(idx)) {
-                    recalls[i] = 1.0;
-                    continue;
-                }
-                TopK got = new TopK(kk);
-                lock.readLock().lock();
-                try {
-                    if (closed || index != idx) {
-                        return;
-                    }
-                    SearchParams p = tuning.ivf() ? new SearchParams(ladder[i], 0, allowed)
-                            : new SearchParams(0, Math.max(kk, ladder[i]), allowed);
-                    searchIndex(idx, q, kk, p, arena, got);
-                } finally {
-                    lock.readLock().unlock();
-                }
-                recalls[i] = overlap(withoutSelf(got, kk, -1, kk), truth);
+            double[] recalls = recallsAlong(idx, ladder, truth, kk, -1, kk, (got, value) -> searchIndex(idx, q, kk,
+                    tuning.ivf() ? new SearchParams(value, 0, allowed) : new SearchParams(0, Math.max(kk, value),
+                            allowed), arena, got));
+            if (recalls == null) {
+                return;
             }
             filterCalibration.add(idx, tuning.key(), ladder, recalls);
             listener.filteredRecallSampled(recalls[0]);
         }
+    }
+
+    /**
+     * Runs {@code scanSegment} over each sealed segment below {@code covered}, under the read lock
+     * one segment at a time (writes are never held up for a whole scan); false, stopping, if the
+     * index was replaced or the shard closed meanwhile.
+     */
+    private boolean scanEachSegment(ShardIndex idx, List<SealedSegment> segments, long covered,
+                                    java.util.function.Consumer<SealedSegment> scanSegment) {
+        for (SealedSegment seg : segments) {
+            if (seg.base() >= covered) {
+                break;
+            }
+            lock.readLock().lock();
+            try {
+                if (closed || index != idx) {
+                    return false;
+                }
+                scanSegment.accept(seg);
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Recall against {@code truth} at each ladder setting: {@code searchAt} runs the index at a
+     * setting into a top-{@code want}, under the read lock, whose first {@code k} rows other than
+     * {@code self} count. Null if the index was replaced or the shard closed meanwhile. Once a
+     * setting finds every true neighbour of an {@link #recallNeverFalls} index, the wider ones are
+     * not run (they cost the most and cannot lose a neighbour found).
+     */
+    private double[] recallsAlong(ShardIndex idx, int[] ladder, long[] truth, int want, long self, int k,
+                                  java.util.function.ObjIntConsumer<TopK> searchAt) {
+        double[] recalls = new double[ladder.length];
+        for (int i = 0; i < ladder.length; i++) {
+            if (i > 0 && recalls[i - 1] == 1.0 && recallNeverFalls(idx)) {
+                recalls[i] = 1.0;
+                continue;
+            }
+            TopK got = new TopK(want);
+            lock.readLock().lock();
+            try {
+                if (closed || index != idx) {
+                    return null;
+                }
+                searchAt.accept(got, ladder[i]);
+            } finally {
+                lock.readLock().unlock();
+            }
+            recalls[i] = overlap(withoutSelf(got, want, self, k), truth);
+        }
+        return recalls;
     }
 
     /** Share of {@code truth} found in {@code found}. */
