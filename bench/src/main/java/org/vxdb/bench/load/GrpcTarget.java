@@ -223,6 +223,10 @@ public final class GrpcTarget implements Target, FilterTarget {
     private final AtomicInteger nextChannel = new AtomicInteger();
     private volatile Metric metric;
     private volatile boolean created;
+    /** The spec {@link #create} used; the path floor's empty collection copies it. */
+    private volatile CollectionSpec.Builder spec;
+    /** The empty collection of {@link #emptySearch}, once made. */
+    private volatile String floorCollection;
     private volatile boolean keep;
     private final WrittenIds written = new WrittenIds();
     /** The metadata of each written row ({@code filter} workload), or null for none. */
@@ -243,6 +247,39 @@ public final class GrpcTarget implements Target, FilterTarget {
         }
         HealthCheckRequest request = HealthCheckRequest.getDefaultInstance();
         return i -> health[nextIndex()].check(request);
+    }
+
+    @Override
+    public LoadLoop.Operation emptySearch(float[][] queries, int k, int nprobe) {
+        requireCreated();
+        if (floorCollection == null) {
+            String floor = collection + "_empty";
+            try {
+                collectionStub().createCollection(CreateCollectionRequest.newBuilder()
+                        .setSpec(spec.clone().setName(floor)).build());
+            } catch (StatusRuntimeException e) {
+                throw failed("CreateCollection '" + floor + "'", e);
+            }
+            floorCollection = floor;
+        }
+        SearchRequest[] requests = new SearchRequest[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            SearchRequest.Builder request = SearchRequest.newBuilder().setCollection(floorCollection).setK(k);
+            for (float f : queries[q]) {
+                request.addQuery(f);
+            }
+            if (nprobe > 0 || recallTarget > 0) {
+                request.setParams(SearchParams.newBuilder().setNprobe(nprobe).setRecallTarget(recallTarget));
+            }
+            requests[q] = request.build();
+        }
+        return i -> {
+            SearchResponse response = vectorStub().search(requests[(int) (i % requests.length)]);
+            if (response.getHitsCount() != 0 || response.getPartial()) {
+                throw new IllegalStateException(name + ": the empty collection '" + floorCollection + "' answered "
+                        + response.getHitsCount() + " hits" + (response.getPartial() ? ", partially" : ""));
+            }
+        };
     }
 
     private GrpcTarget(String name, String host, int port, Options options) {
@@ -346,6 +383,7 @@ public final class GrpcTarget implements Target, FilterTarget {
             throw failed("CreateCollection '" + collection + "'", e);
         }
         this.metric = metric;
+        this.spec = spec;
         this.created = true;
     }
 
@@ -600,12 +638,14 @@ public final class GrpcTarget implements Target, FilterTarget {
     @Override
     public void close() {
         try {
+            if (floorCollection != null) {
+                drop(floorCollection);
+                floorCollection = null;
+            }
             if (created && !keep) {
-                collectionStub().dropCollection(DropCollectionRequest.newBuilder().setName(collection).build());
+                drop(collection);
                 created = false;
             }
-        } catch (StatusRuntimeException e) {
-            LOG.warn("{}: cannot drop collection '{}': {}", name, collection, e.getStatus());
         } finally {
             for (ManagedChannel c : channels) {
                 c.shutdown();
@@ -613,6 +653,15 @@ public final class GrpcTarget implements Target, FilterTarget {
             for (ManagedChannel c : channels) {
                 awaitTermination(c);
             }
+        }
+    }
+
+    /** Drops a collection this target made, best effort (a failure is logged). */
+    private void drop(String name) {
+        try {
+            collectionStub().dropCollection(DropCollectionRequest.newBuilder().setName(name).build());
+        } catch (StatusRuntimeException e) {
+            LOG.warn("{}: cannot drop collection '{}': {}", this.name, name, e.getStatus());
         }
     }
 

@@ -46,6 +46,17 @@ final class SearchWorkload {
                 rows.add(row(t.name(), "hop floor: empty gRPC call, " + clients + " clients", f));
                 floor = f.json("us").put("clients", clients);
             }
+            LoadLoop.Operation emptySearch = t.emptySearch(c.queries, c.k, nprobe);
+            JsonLine pathFloor = null;
+            if (emptySearch != null) {
+                // The path floor: the same searches, clients and duration against an empty collection.
+                check(t, new LoadLoop(Ticker.SYSTEM).closed(clients, Math.max(warmup, 2000), 0, emptySearch));
+                LoadLoop.Result f = check(t, new LoadLoop(Ticker.SYSTEM).closed(clients, 0, durationNanos,
+                        emptySearch));
+                print(c, t.name(), "path floor (search of an empty collection), " + clients + " clients", f);
+                rows.add(row(t.name(), "path floor: empty collection, " + clients + " clients", f));
+                pathFloor = f.json("us").put("clients", clients);
+            }
             if (warmup > 0) {
                 check(t, new LoadLoop(Ticker.SYSTEM).closed(clients, warmup, 0, search));
             }
@@ -55,6 +66,7 @@ final class SearchWorkload {
             rows.add(row(t.name(), "closed loop, " + clients + " clients", closed));
             series.put(t.name() + " closed " + clients, closed.latency());
             List<JsonLine> open = new ArrayList<>();
+            List<Double> openRates = new ArrayList<>();
             for (String rate : rates) {
                 double perSecond = rate.endsWith("%") ? max * Double.parseDouble(rate.substring(0, rate.length() - 1))
                         / 100 : Double.parseDouble(rate);
@@ -65,11 +77,29 @@ final class SearchWorkload {
                 rows.add(row(t.name(), "open loop at " + label, r));
                 series.put(t.name() + " open " + label, r.latency());
                 open.add(r.json("us").put("rate", rate));
+                openRates.add(perSecond);
+            }
+            if (pathFloor != null && !rates.isEmpty()) {
+                // The path floor at the same rates: the open-loop tail a search has before its data.
+                List<JsonLine> floorOpen = new ArrayList<>();
+                for (int r = 0; r < rates.size(); r++) {
+                    double perSecond = openRates.get(r);
+                    LoadLoop.Result f = check(t, new LoadLoop(Ticker.SYSTEM).open(perSecond, workers, 0,
+                            durationNanos, emptySearch));
+                    String label = fmtRate(rates.get(r), perSecond);
+                    print(c, t.name(), "path floor open at " + label, f);
+                    rows.add(row(t.name(), "path floor: open loop at " + label, f));
+                    floorOpen.add(f.json("us").put("rate", rates.get(r)));
+                }
+                pathFloor.put("open_loop", floorOpen);
             }
             JsonLine target = new JsonLine().put("target", t.name()).put("load", load)
                     .put("closed_loop", closed.json("us").put("clients", clients)).put("open_loop", open);
             if (floor != null) {
                 target.put("hop_floor", floor);
+            }
+            if (pathFloor != null) {
+                target.put("path_floor", pathFloor);
             }
             perTarget.add(target);
         }

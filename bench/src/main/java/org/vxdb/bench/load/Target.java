@@ -59,6 +59,18 @@ public interface Target extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The path floor: searches of {@code queries} (cycled, {@code k} nearest, {@code nprobe} as in
+     * {@link #search}) in an empty collection of the same spec, made beside the target's own on
+     * first use and dropped with it. Every layer a search crosses runs (adapter, admission, the
+     * fan-out to every shard and node, the merge, both hops) but no storage engine has a row to
+     * compare: what a search costs before its data. Null for in-process targets and before
+     * {@link #create}.
+     */
+    default LoadLoop.Operation emptySearch(float[][] queries, int k, int nprobe) {
+        return null;
+    }
+
     /** Drops what {@link #create} made (best effort) and releases every resource. */
     @Override
     void close();

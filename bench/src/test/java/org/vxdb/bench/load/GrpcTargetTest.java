@@ -200,6 +200,42 @@ class GrpcTargetTest {
     }
 
     @Test
+    void shouldSearchAnEmptyTwinCollectionForThePathFloorAndDropItOnClose() throws Exception {
+        GrpcTarget.Options named = options().withCollection("path_floor");
+        float[][] queries = {{1, 0, 0, 0}, {0, 1, 0, 0}};
+        try (GrpcTarget target = GrpcTarget.connect("node=" + node.grpcTarget(), named)) {
+            float[] values = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0};
+            MemorySegment data = arena.allocate(ValueLayout.JAVA_FLOAT, values.length);
+            MemorySegment.copy(values, 0, data, ValueLayout.JAVA_FLOAT, 0, values.length);
+            VectorSet rows = new VectorSet(4, 3, data);
+            target.create(4, Metric.L2, "Flat", 3, null);
+            target.write(rows, 0, 3, 0);
+            LoadLoop.Operation emptySearch = target.emptySearch(queries, 2, 0);
+            for (long i = 0; i < 4; i++) {
+                emptySearch.call(i); // throws if the empty twin answers a hit
+            }
+            long[] ids = new long[2];
+            float[] distances = new float[2];
+            target.search(queries[1], 2, 0, ids, distances);
+            assertEquals(1, ids[0], "the target's own collection keeps its rows");
+            assertEquals(0f, distances[0]);
+        }
+        try (GrpcTarget again = GrpcTarget.connect("node=" + node.grpcTarget(), named)) {
+            again.create(4, Metric.L2, "Flat", 0, null);
+            // ALREADY_EXISTS here had close() left the empty twin behind
+            again.emptySearch(queries, 2, 0).call(0);
+        }
+    }
+
+    @Test
+    void shouldRefuseThePathFloorBeforeTheCollectionExists() {
+        try (GrpcTarget target = connect()) {
+            assertEquals("node=" + node.grpcTarget() + ": create() first", assertThrows(IllegalStateException.class,
+                    () -> target.emptySearch(new float[][] {{1, 0}}, 1, 0)).getMessage());
+        }
+    }
+
+    @Test
     void shouldCountIdsWrittenTwiceOnceWhenCheckingWhatTheServerHolds() {
         GrpcTarget.WrittenIds ids = new GrpcTarget.WrittenIds();
         ids.add(1000, 1500);
