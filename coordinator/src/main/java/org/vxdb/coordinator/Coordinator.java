@@ -277,6 +277,7 @@ public final class Coordinator implements AutoCloseable {
     private Server buildServer() {
         ConnectionLimit connectionLimit = new ConnectionLimit(config.protocols().limits().maxConnections(), metrics);
         NettyServerBuilder b = NettyServerBuilder.forAddress(socket(config.grpcListen())).executor(workers)
+                .callExecutor(GrpcVectorAdapter.calls())
                 .maxInboundMessageSize(config.maxMessageBytes())
                 .maxConnectionIdle(idleOrForever(config.protocols().limits().idleTimeout()), TimeUnit.NANOSECONDS)
                 .addTransportFilter(connectionLimit)

@@ -32,13 +32,19 @@ final class CollectionCatalog {
 
     /** The spec of {@code name}: NOT_FOUND when the nodes do not have it, UNAVAILABLE when none answers. */
     CollectionSpec spec(String name) {
-        Entry e = cache.get(name);
-        if (e != null && System.nanoTime() - e.loadedAt() < TTL_NANOS) {
-            return e.spec();
+        CollectionSpec cached = cached(name);
+        if (cached != null) {
+            return cached;
         }
         CollectionSpec spec = load(name);
         cache.put(name, new Entry(spec, System.nanoTime()));
         return spec;
+    }
+
+    /** The spec of {@code name} while its cache entry is fresh, else null. Never blocks. */
+    CollectionSpec cached(String name) {
+        Entry e = cache.get(name);
+        return e != null && System.nanoTime() - e.loadedAt() < TTL_NANOS ? e.spec() : null;
     }
 
     void forget(String name) {

@@ -175,13 +175,18 @@ public final class CoordinatorCore implements AutoCloseable {
     public CompletableFuture<SearchResponse> search(CallContext ctx, SearchRequest request) {
         // The adapter's thread: a gRPC caller's trace context, if it sent one, is current here.
         io.opentelemetry.context.Context caller = io.opentelemetry.context.Context.current();
-        return runAsync(ctx, Operation.SEARCH, collectionOf(request), g -> tracedSearch(caller, ctx, request),
-                SearchResponse::getHitsCount);
+        // With the collection's spec cached, nothing before the fan-out blocks (validation, admission,
+        // starting the node calls), so the search starts on the caller's thread even when that is a
+        // transport thread that must not block: no handoff to a core thread. Otherwise the spec costs
+        // a node call, which only a thread that may block waits for.
+        CollectionSpec known = vectors.cachedSpec(request.getCollection());
+        return runAsync(ctx, Operation.SEARCH, collectionOf(request), g -> tracedSearch(caller, ctx, request, known),
+                SearchResponse::getHitsCount, known != null || ctx.callerMayBlock());
     }
 
     /** The search as one trace: this root span, a child per node call, the node's spans inside those. */
     private CompletableFuture<SearchResponse> tracedSearch(io.opentelemetry.context.Context caller, CallContext ctx,
-                                                           SearchRequest request) {
+                                                           SearchRequest request, CollectionSpec known) {
         Span span = tracer.spanBuilder("vxdb.search").setParent(caller).setSpanKind(SpanKind.SERVER).startSpan();
         if (span.isRecording()) {
             span.setAttribute(Tracing.COLLECTION, request.getCollection())
@@ -190,7 +195,7 @@ public final class CoordinatorCore implements AutoCloseable {
         }
         CompletableFuture<SearchResponse> running;
         try (Scope ignored = Tracing.scope(span)) {
-            running = vectors.searchAsync(ctx, request);
+            running = vectors.searchAsync(ctx, request, known);
         } catch (RuntimeException e) {
             span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
             span.end();
@@ -316,13 +321,13 @@ public final class CoordinatorCore implements AutoCloseable {
 
     /**
      * {@link #run} for a body that answers with a future and does not block once it has started its
-     * calls (a search: validation, then the fan-out). A caller on a thread that may block (gRPC) starts
-     * it on that thread; the answer then completes on the thread that receives the last node answer,
-     * with no core thread in between.
+     * calls (a search: validation, then the fan-out). With {@code inline} the caller's thread starts
+     * it (a thread that may block, or a body that will not); the answer then completes on the thread
+     * that receives the last node answer, with no core thread in between.
      */
     private <T> CompletableFuture<T> runAsync(CallContext ctx, Operation op, String collection,
                                               Function<Grants, CompletableFuture<T>> body,
-                                              ToLongFunction<? super T> rows) {
+                                              ToLongFunction<? super T> rows, boolean inline) {
         Grants grants;
         try {
             grants = security.authorize(ctx.caller(), ctx.requestId(), op, collection);
@@ -330,7 +335,7 @@ public final class CoordinatorCore implements AutoCloseable {
             return CompletableFuture.failedFuture(e); // audited where it was refused
         }
         return audited(ctx, op, collection, execute(ctx, op.text(), op.mutates(), () -> body.apply(grants),
-                ctx.callerMayBlock()), rows);
+                inline), rows);
     }
 
     /** Records the outcome in the live statistics and the audit trail. */
@@ -378,7 +383,7 @@ public final class CoordinatorCore implements AutoCloseable {
                     throw new VxdbException(VxdbException.Code.DEADLINE_EXCEEDED,
                             "the deadline passed while " + operation + " waited for a thread; nothing was done");
                 }
-                running = withinDeadline(ctx, body);
+                running = withinDeadline(ctx, body, result);
             } catch (RuntimeException | Error e) {
                 running = CompletableFuture.failedFuture(e);
             } finally {
@@ -414,8 +419,12 @@ public final class CoordinatorCore implements AutoCloseable {
                 return CompletableFuture.failedFuture(VxdbException.unavailable("the coordinator is shutting down"));
             }
         }
+        // Started here, the call's context ends `result` at the deadline (withinDeadline), with the timer
+        // the transport or the deadline interceptor already keeps; queued for a core thread, it may not
+        // start before the deadline, so a timer of its own bounds it.
         long left = ctx.deadlineNanos() - System.nanoTime();
-        return result.orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS).exceptionallyCompose(e -> {
+        CompletableFuture<T> bounded = inline ? result : result.orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS);
+        return bounded.exceptionallyCompose(e -> {
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                     ? e.getCause() : e;
             if (cause instanceof java.util.concurrent.TimeoutException) {
@@ -434,9 +443,18 @@ public final class CoordinatorCore implements AutoCloseable {
      * context of their own and outlive it on purpose (a write answered at QUORUM still reaches the
      * other replicas).
      */
-    private <T> CompletableFuture<T> withinDeadline(CallContext ctx, Supplier<CompletableFuture<T>> body) {
+    private <T> CompletableFuture<T> withinDeadline(CallContext ctx, Supplier<CompletableFuture<T>> body,
+                                                    CompletableFuture<?> answer) {
         long left = Math.max(1, ctx.deadlineNanos() - System.nanoTime());
         Context.CancellableContext scope = Context.current().withDeadlineAfter(left, TimeUnit.NANOSECONDS, deadlines);
+        // At the deadline the answer fails with a timeout, whatever the body still waits for. (A cancel
+        // without a cause is ours, once the body is done; the caller's own cancellation reaches the body
+        // through its node calls.)
+        scope.addListener(c -> {
+            if (c.cancellationCause() instanceof java.util.concurrent.TimeoutException timeout) {
+                answer.completeExceptionally(timeout);
+            }
+        }, Runnable::run);
         Context previous = scope.attach();
         CompletableFuture<T> running;
         try {

@@ -222,13 +222,19 @@ final class VectorOperations {
                 .asRuntimeException();
     }
 
+    /** The spec of a collection when the catalog knows it without asking a node (never blocks), else null. */
+    CollectionSpec cachedSpec(String name) {
+        return catalog.cached(name);
+    }
+
     /**
-     * Validates on the calling thread, then fans out without waiting: the response is merged on the
+     * Validates on the calling thread ({@code known}: the collection's spec, when the caller already
+     * has it, else null and the catalog is asked), then fans out without waiting: the response is merged on the
      * thread that receives the last node answer.
      */
-    CompletableFuture<SearchResponse> searchAsync(CallContext ctx, SearchRequest request) {
+    CompletableFuture<SearchResponse> searchAsync(CallContext ctx, SearchRequest request, CollectionSpec known) {
         String name = RequestChecks.collection(request.getCollection());
-        CollectionSpec spec = catalog.spec(name);
+        CollectionSpec spec = known != null && known.getName().equals(name) ? known : catalog.spec(name);
         RequestChecks.query(request.getQueryList(), spec.getDimension(), name);
         RequestChecks.k(request.getK());
         RequestChecks.recallTarget(request.getParams().getRecallTarget(), "params.recall_target");

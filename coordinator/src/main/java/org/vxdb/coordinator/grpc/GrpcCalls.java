@@ -27,12 +27,20 @@ final class GrpcCalls {
      * the {@link CallerInterceptor} put in the gRPC context.
      */
     static CallContext context(Duration fallbackDeadline) {
+        // gRPC handlers run on the server's worker threads, which may block.
+        return transportContext(fallbackDeadline).onBlockingThread();
+    }
+
+    /**
+     * The call's context for a handler the server runs on its transport thread
+     * ({@link GrpcVectorAdapter#calls}): the core must not block on it.
+     */
+    static CallContext transportContext(Duration fallbackDeadline) {
         Deadline d = Context.current().getDeadline();
         Duration left = d == null ? fallbackDeadline : Duration.ofNanos(d.timeRemaining(TimeUnit.NANOSECONDS));
         Caller caller = CallerInterceptor.CALLER.get();
-        // gRPC handlers run on the server's worker threads, which may block.
         return CallContext.of(caller == null ? Caller.anonymous("unknown", PROTOCOL) : caller,
-                MDC.get(RequestIdInterceptor.MDC_KEY), left).onBlockingThread();
+                MDC.get(RequestIdInterceptor.MDC_KEY), left);
     }
 
     /** Sends the future's result (mapped) or its failure as the call's status. */
