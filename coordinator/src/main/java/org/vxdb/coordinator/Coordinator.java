@@ -276,8 +276,9 @@ public final class Coordinator implements AutoCloseable {
 
     private Server buildServer() {
         ConnectionLimit connectionLimit = new ConnectionLimit(config.protocols().limits().maxConnections(), metrics);
-        NettyServerBuilder b = NettyServerBuilder.forAddress(socket(config.grpcListen())).executor(workers)
-                .callExecutor(GrpcVectorAdapter.calls())
+        // Direct by default, so a call reaches its method's executor without a worker in between.
+        NettyServerBuilder b = NettyServerBuilder.forAddress(socket(config.grpcListen())).directExecutor()
+                .callExecutor(GrpcVectorAdapter.calls(workers))
                 .maxInboundMessageSize(config.maxMessageBytes())
                 .maxConnectionIdle(idleOrForever(config.protocols().limits().idleTimeout()), TimeUnit.NANOSECONDS)
                 .addTransportFilter(connectionLimit)

@@ -71,10 +71,24 @@ public final class NodeProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * A loopback port free now, below Linux's ephemeral range (32768-60999): a port the kernel hands
+     * out for bind(0) comes from that range, where every outgoing connection of every test process
+     * also takes its local port, so between this check and the node's bind a client socket could take
+     * it ("Address already in use"). Random ports from 20000-32767 avoid that race.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_768);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
         }
+        throw new IOException("no free loopback port in 20000-32767 after 200 tries");
     }
 
     public String grpcTarget() {

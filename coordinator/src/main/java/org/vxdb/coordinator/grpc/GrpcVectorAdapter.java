@@ -50,25 +50,27 @@ public final class GrpcVectorAdapter extends VectorServiceGrpc.VectorServiceImpl
     }
 
     /**
-     * Runs {@code Search} on the transport thread that read it, every other method on the server's
-     * workers. A search does not block before its fan-out when its collection's spec is cached (the
-     * core then starts it right there) and is handed to a core thread otherwise, so this saves the
-     * handoffs of every server callback of the call (message, half-close, completion) to a worker
-     * and back: the coordinator's share of a search's latency on a machine with few cores.
+     * Where each call runs, for a server whose own executor is direct: {@code Search} on the transport
+     * thread that read it, every other method on {@code workers}. A search does not block before its
+     * fan-out when its collection's spec is cached (the core then starts it right there) and is handed
+     * to a core thread otherwise, so this saves every handoff of the call (method lookup and the
+     * interceptors, message, half-close, completion) to a worker and back: the coordinator's share of
+     * a search's latency on a machine with few cores. The method lookup and the interceptors (which
+     * do not block) run on the transport thread for every method.
      */
-    public static ServerCallExecutorSupplier calls() {
+    public static ServerCallExecutorSupplier calls(Executor workers) {
         String search = VectorServiceGrpc.getSearchMethod().getFullMethodName();
         return new ServerCallExecutorSupplier() {
             @Override
             public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata metadata) {
-                return search.equals(call.getMethodDescriptor().getFullMethodName()) ? Runnable::run : null;
+                return search.equals(call.getMethodDescriptor().getFullMethodName()) ? null : workers;
             }
         };
     }
 
     @Override
     public void search(SearchRequest request, StreamObserver<SearchResponse> out) {
-        // On the transport thread (calls()): the core starts the search here only if
+        // On the transport thread (calls): the core starts the search here only if
         // nothing before the fan-out blocks, else on a core thread.
         GrpcCalls.answer(core.search(GrpcCalls.transportContext(core.defaultDeadline()), request), Function.identity(),
                 out);
