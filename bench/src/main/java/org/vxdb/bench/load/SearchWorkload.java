@@ -79,6 +79,19 @@ final class SearchWorkload {
                 open.add(r.json("us").put("rate", rate));
                 openRates.add(perSecond);
             }
+            if (floor != null && !rates.isEmpty()) {
+                // The hop floor at the same rates: the transport's own open-loop tail on this machine.
+                List<JsonLine> floorOpen = new ArrayList<>();
+                for (int r = 0; r < rates.size(); r++) {
+                    LoadLoop.Result f = check(t, new LoadLoop(Ticker.SYSTEM).open(openRates.get(r), workers, 0,
+                            durationNanos, empty));
+                    String label = fmtRate(rates.get(r), openRates.get(r));
+                    print(c, t.name(), "hop floor open at " + label, f);
+                    rows.add(row(t.name(), "hop floor: open loop at " + label, f));
+                    floorOpen.add(f.json("us").put("rate", rates.get(r)));
+                }
+                floor.put("open_loop", floorOpen);
+            }
             if (pathFloor != null && !rates.isEmpty()) {
                 // The path floor at the same rates: the open-loop tail a search has before its data.
                 List<JsonLine> floorOpen = new ArrayList<>();
