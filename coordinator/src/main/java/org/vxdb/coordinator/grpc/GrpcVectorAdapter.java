@@ -51,12 +51,12 @@ public final class GrpcVectorAdapter extends VectorServiceGrpc.VectorServiceImpl
 
     /**
      * Where each call runs, for a server whose own executor is direct: {@code Search} and the health
-     * check on the transport thread that read it, every other method on {@code workers}. A search does not block before its
-     * fan-out when its collection's spec is cached (the core then starts it right there) and is handed
-     * to a core thread otherwise, so this saves every handoff of the call (method lookup and the
-     * interceptors, message, half-close, completion) to a worker and back: the coordinator's share of
-     * a search's latency on a machine with few cores. The method lookup and the interceptors (which
-     * do not block) run on the transport thread for every method.
+     * check on the transport thread that read them, every other method on {@code workers}. A search
+     * does not block before its fan-out when its collection's spec is cached (the core then starts it
+     * right there) and is handed to a core thread otherwise, so this saves every handoff of the call
+     * (method lookup and the interceptors, message, half-close, completion) to a worker and back: the
+     * coordinator's share of a search's latency on a machine with few cores. The method lookup and the
+     * interceptors (which do not block) run on the transport thread for every method.
      */
     public static ServerCallExecutorSupplier calls(Executor workers) {
         // The health check (a map lookup) answers on the transport thread too: the hop floor the
@@ -73,8 +73,8 @@ public final class GrpcVectorAdapter extends VectorServiceGrpc.VectorServiceImpl
 
     @Override
     public void search(SearchRequest request, StreamObserver<SearchResponse> out) {
-        // On the transport thread (calls): the core starts the search here only if
-        // nothing before the fan-out blocks, else on a core thread.
+        // On the transport thread (calls): the core starts the search here only if nothing before the
+        // fan-out blocks, else on a core thread.
         GrpcCalls.answer(core.search(GrpcCalls.transportContext(core.defaultDeadline()), request), Function.identity(),
                 out);
     }
