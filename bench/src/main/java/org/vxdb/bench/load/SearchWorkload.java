@@ -79,32 +79,15 @@ final class SearchWorkload {
                 open.add(r.json("us").put("rate", rate));
                 openRates.add(perSecond);
             }
-            if (floor != null && !rates.isEmpty()) {
-                // The hop floor at the same rates: the transport's own open-loop tail on this machine.
-                List<JsonLine> floorOpen = new ArrayList<>();
-                for (int r = 0; r < rates.size(); r++) {
-                    LoadLoop.Result f = check(t, new LoadLoop(Ticker.SYSTEM).open(openRates.get(r), workers, 0,
-                            durationNanos, empty));
-                    String label = fmtRate(rates.get(r), openRates.get(r));
-                    print(c, t.name(), "hop floor open at " + label, f);
-                    rows.add(row(t.name(), "hop floor: open loop at " + label, f));
-                    floorOpen.add(f.json("us").put("rate", rates.get(r)));
-                }
-                floor.put("open_loop", floorOpen);
+            // Each floor again at the search's open-loop rates: the transport's own open-loop tail (hop
+            // floor) and the tail a search has before its data (path floor), on this machine.
+            if (floor != null) {
+                floor.put("open_loop", openFloor(c, t, "hop floor", empty, rates, openRates, workers, durationNanos,
+                        rows));
             }
-            if (pathFloor != null && !rates.isEmpty()) {
-                // The path floor at the same rates: the open-loop tail a search has before its data.
-                List<JsonLine> floorOpen = new ArrayList<>();
-                for (int r = 0; r < rates.size(); r++) {
-                    double perSecond = openRates.get(r);
-                    LoadLoop.Result f = check(t, new LoadLoop(Ticker.SYSTEM).open(perSecond, workers, 0,
-                            durationNanos, emptySearch));
-                    String label = fmtRate(rates.get(r), perSecond);
-                    print(c, t.name(), "path floor open at " + label, f);
-                    rows.add(row(t.name(), "path floor: open loop at " + label, f));
-                    floorOpen.add(f.json("us").put("rate", rates.get(r)));
-                }
-                pathFloor.put("open_loop", floorOpen);
+            if (pathFloor != null) {
+                pathFloor.put("open_loop", openFloor(c, t, "path floor", emptySearch, rates, openRates, workers,
+                        durationNanos, rows));
             }
             JsonLine target = new JsonLine().put("target", t.name()).put("load", load)
                     .put("closed_loop", closed.json("us").put("clients", clients)).put("open_loop", open);
@@ -122,6 +105,22 @@ final class SearchWorkload {
                 .put("workers", workers).put("targets", perTarget);
         return new Outcome(json, List.of(new Outcome.Table("search latency (us) under load", List.of("target", "loop",
                 "achieved/s", "p50", "p99", "p99.9", "max", "late starts", "failed"), rows)), series);
+    }
+
+    /** {@code op} in an open loop at each of the search's rates, printed and added to {@code rows}. */
+    private static List<JsonLine> openFloor(LoadContext c, Target t, String floor, LoadLoop.Operation op,
+                                            List<String> rates, List<Double> perSecond, int workers,
+                                            long durationNanos, List<List<String>> rows) {
+        List<JsonLine> out = new ArrayList<>();
+        for (int r = 0; r < rates.size(); r++) {
+            LoadLoop.Result f = check(t, new LoadLoop(Ticker.SYSTEM).open(perSecond.get(r), workers, 0, durationNanos,
+                    op));
+            String label = fmtRate(rates.get(r), perSecond.get(r));
+            print(c, t.name(), floor + " open at " + label, f);
+            rows.add(row(t.name(), floor + ": open loop at " + label, f));
+            out.add(f.json("us").put("rate", rates.get(r)));
+        }
+        return out;
     }
 
     static LoadLoop.Operation searchOp(LoadContext c, Target t, int nprobe) {
