@@ -264,14 +264,7 @@ public final class GrpcTarget implements Target, FilterTarget {
         }
         SearchRequest[] requests = new SearchRequest[queries.length];
         for (int q = 0; q < queries.length; q++) {
-            SearchRequest.Builder request = SearchRequest.newBuilder().setCollection(floorCollection).setK(k);
-            for (float f : queries[q]) {
-                request.addQuery(f);
-            }
-            if (nprobe > 0 || recallTarget > 0) {
-                request.setParams(SearchParams.newBuilder().setNprobe(nprobe).setRecallTarget(recallTarget));
-            }
-            requests[q] = request.build();
+            requests[q] = withParams(searchRequest(floorCollection, queries[q], k), nprobe).build();
         }
         return i -> {
             SearchResponse response = vectorStub().search(requests[(int) (i % requests.length)]);
@@ -527,23 +520,29 @@ public final class GrpcTarget implements Target, FilterTarget {
 
     @Override
     public void search(float[] query, int k, int nprobe, long[] ids, float[] distances) {
-        SearchRequest.Builder request = searchRequest(query, k);
-        if (nprobe > 0 || recallTarget > 0) {
-            request.setParams(SearchParams.newBuilder().setNprobe(nprobe).setRecallTarget(recallTarget));
-        }
-        run(request, ids, distances);
+        requireCreated();
+        run(withParams(searchRequest(collection, query, k), nprobe), ids, distances);
     }
 
     @Override
     public String search(float[] query, int k, BenchFilter filter, long[] ids, float[] distances) {
-        return run(searchRequest(query, k).setFilter(filter.wire()), ids, distances);
+        requireCreated();
+        return run(searchRequest(collection, query, k).setFilter(filter.wire()), ids, distances);
     }
 
-    private SearchRequest.Builder searchRequest(float[] query, int k) {
-        requireCreated();
-        SearchRequest.Builder request = SearchRequest.newBuilder().setCollection(collection).setK(k);
+    /** A search of {@code in} for the {@code k} nearest rows of {@code query}. */
+    private static SearchRequest.Builder searchRequest(String in, float[] query, int k) {
+        SearchRequest.Builder request = SearchRequest.newBuilder().setCollection(in).setK(k);
         for (float f : query) {
             request.addQuery(f);
+        }
+        return request;
+    }
+
+    /** Adds params when an nprobe or this target's recall target asks for them. */
+    private SearchRequest.Builder withParams(SearchRequest.Builder request, int nprobe) {
+        if (nprobe > 0 || recallTarget > 0) {
+            request.setParams(SearchParams.newBuilder().setNprobe(nprobe).setRecallTarget(recallTarget));
         }
         return request;
     }
