@@ -15,7 +15,8 @@ public final class RowBitmap {
     private static final int MAX_CHUNKS = 1 << 12; // 16 Gi rows
 
     private final AtomicReferenceArray<AtomicLongArray> chunks = new AtomicReferenceArray<>(MAX_CHUNKS);
-    private long cardinality;
+    /** Written by the one writer, read by searches without a lock (a stale 0 would skip the dead rows). */
+    private volatile long cardinality;
 
     /** Sets the bit of {@code row}; returns false when it was already set. */
     public boolean set(long row) {

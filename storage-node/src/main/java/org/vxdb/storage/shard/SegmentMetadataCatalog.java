@@ -61,6 +61,13 @@ final class SegmentMetadataCatalog implements AutoCloseable {
         }
     }
 
+    /** The indexes of every segment that has some, by segment file (a copy). */
+    Map<String, MetadataIndexSet> snapshot() {
+        Map<String, MetadataIndexSet> out = new HashMap<>();
+        bySegment.forEach((file, e) -> out.put(file, e.set()));
+        return out;
+    }
+
     /** The indexes of {@code segmentFile}, or null. */
     MetadataIndexSet get(String segmentFile) {
         Entry e = bySegment.get(segmentFile);

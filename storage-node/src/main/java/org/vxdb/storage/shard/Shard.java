@@ -2,14 +2,12 @@ package org.vxdb.storage.shard;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,24 +28,15 @@ import java.util.stream.Stream;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
-import org.roaringbitmap.IntIterator;
-import org.roaringbitmap.RoaringBitmap;
 import org.slf4j.LoggerFactory;
-import org.vxdb.api.IdHashing;
-import org.vxdb.index.IndexArguments;
 import org.vxdb.index.IndexSpec;
-import org.vxdb.index.IndexType;
 import org.vxdb.index.Metric;
 import org.vxdb.index.SearchParams;
 import org.vxdb.index.VectorIndex;
 import org.vxdb.index.VectorIndexProvider;
 import org.vxdb.index.VectorIndexProviders;
-import org.vxdb.index.kernel.Kernels;
 import org.vxdb.index.spi.IndexFiles;
-import org.vxdb.index.kernel.VectorKernels;
 import org.vxdb.index.linear.LinearIndex;
-import org.vxdb.index.faiss.FaissVectorIndex;
-import org.vxdb.index.linear.TopK;
 import org.vxdb.service.io.FileTrees;
 import org.vxdb.storage.backup.BufferRowsFile;
 import org.vxdb.storage.backup.ShardSnapshot;
@@ -57,7 +46,6 @@ import org.vxdb.storage.filter.Filter;
 import org.vxdb.storage.manifest.Manifest;
 import org.vxdb.storage.memory.NativeMemoryBudget;
 import org.vxdb.storage.meta.MetadataCodec;
-import org.vxdb.storage.metaindex.FilterEvaluator;
 import org.vxdb.storage.metaindex.MetadataIndexFile;
 import org.vxdb.storage.metaindex.MetadataIndexSet;
 import org.vxdb.storage.metaindex.MetadataIndexSpec;
@@ -66,8 +54,6 @@ import org.vxdb.storage.observe.GuardedStorageListener;
 import org.vxdb.storage.observe.StorageListener;
 import org.vxdb.storage.segment.Segment;
 import org.vxdb.storage.segment.SegmentCorruptException;
-import org.vxdb.storage.segment.SegmentData;
-import org.vxdb.storage.segment.SegmentWriter;
 import org.vxdb.storage.wal.WriteAheadLog;
 
 /**
@@ -85,8 +71,7 @@ import org.vxdb.storage.wal.WriteAheadLog;
 public final class Shard implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
-    private static final int MAX_BATCH_ROWS = 100_000;
-    private static final String SEGMENT_SUFFIX = ".vxs";
+    static final int MAX_BATCH_ROWS = 100_000;
     /** Where backups' snapshots of this shard live while they are streamed. */
     static final String SNAPSHOTS_DIR = "snapshots";
     /** Where restores stage the files they receive. */
@@ -95,8 +80,6 @@ public final class Shard implements AutoCloseable {
     private final ShardConfig config;
     private final StorageListener listener;
     private final Path dir;
-    private final long rowBytes;
-    private final VectorKernels kernels = Kernels.best();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /**
      * id -> global row of its newest version (tombstones included), dead rows, live count, newest
@@ -136,15 +119,16 @@ public final class Shard implements AutoCloseable {
     /** The last search's arrival, likewise: a shard being searched does not defer its index work. */
     private volatile long lastSearchNanos = System.nanoTime() - (1L << 62);
     private final VectorIndexProvider provider = VectorIndexProviders.get();
-    private final RecallCalibrator calibration = new RecallCalibrator();
-    private final FilterCalibrator filterCalibration = new FilterCalibrator();
-    /** Whether broad IVF filters may try the post-filter plan (tests turn it off to compare). */
-    private volatile boolean postFilter = true;
     /**
-     * Index over sealed rows; replaced under the write lock, read by searches under the read lock
-     * and by status calls without it. Null: exact scans.
+     * Index over sealed rows; replaced under the write lock (and published in a view), read by status
+     * calls without it. Null: exact scans.
      */
     private volatile ShardIndex index;
+    /** What searches read: the fields above, published as one immutable view at each change. */
+    private final ShardViews views;
+    private final ShardSearcher searcher;
+    private final ShardRecords records;
+    private final SegmentFiles segmentFiles;
     private final ExecutorService indexer;
     private boolean indexWorkQueued;
     /** True until open() has replayed the WAL; index work waits for a consistent shard. */
@@ -169,7 +153,10 @@ public final class Shard implements AutoCloseable {
         this.segmentMeta = new SegmentMetadataCatalog(config.dir(), config.budget());
         this.listener = GuardedStorageListener.guard(config.listener());
         this.dir = config.dir();
-        this.rowBytes = (long) config.dimension() * Float.BYTES;
+        this.views = new ShardViews(dir.toString());
+        this.searcher = new ShardSearcher(config, listener, views, lock.readLock());
+        this.records = new ShardRecords(views, lock.readLock(), dir.toString());
+        this.segmentFiles = new SegmentFiles(config);
         this.indexer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "vxdb-index-" + dir.getFileName());
             t.setDaemon(true);
@@ -231,12 +218,13 @@ public final class Shard implements AutoCloseable {
         }
         bufferBase = manifest.nextRow();
         for (SealedSegment s : sealed) {
-            trackSegment(state, s, this::versionOf);
+            trackSegment(state, s, row -> versionIn(sealed, row));
         }
         loadIndex();
         segmentMeta.load(sealed, !metaSpecs.isEmpty());
         buffer = newLiveBuffer();
         bufferMeta = MetadataIndexSet.growing(metaSpecs);
+        publish();
         appliedPrefix = manifest.replayAfterLsn();
         wal = WriteAheadLog.open(dir.resolve("wal"), config.wal(), manifest.replayAfterLsn(), this::replay,
                 listener);
@@ -249,7 +237,7 @@ public final class Shard implements AutoCloseable {
             scheduleIndexWork();
             scheduleMetadataIndexWork();
             if (index != null) {
-                bootstrapCalibration(index);
+                searcher.bootstrapCalibration(index);
             }
         } finally {
             lock.writeLock().unlock();
@@ -410,7 +398,7 @@ public final class Shard implements AutoCloseable {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 String name = p.getFileName().toString();
-                boolean orphanSegment = name.endsWith(SEGMENT_SUFFIX) && !listed.contains(name);
+                boolean orphanSegment = name.endsWith(SegmentFiles.SUFFIX) && !listed.contains(name);
                 boolean orphanMeta = MetadataIndexFile.isIndexFile(name) && !listedMeta.contains(name);
                 if (orphanSegment || orphanMeta || name.endsWith(".tmp")) {
                     LOG.warn("shard {}: removing {} left by an interrupted seal", dir, name);
@@ -562,10 +550,16 @@ public final class Shard implements AutoCloseable {
         try {
             ensureOpen();
             int frozenBefore = frozen.size();
-            for (ShardWrite w : valid) {
-                MemorySegment vector = w.isDelete() ? null : MemorySegment.ofArray(w.vector());
-                MemorySegment meta = MemorySegment.ofArray(w.metadata());
-                applyRow(w.op(), w.id(), w.version(), vector, meta);
+            RowState applyingTo = state; // searches without the lock see the batch as in progress meanwhile
+            applyingTo.applyStarts();
+            try {
+                for (ShardWrite w : valid) {
+                    MemorySegment vector = w.isDelete() ? null : MemorySegment.ofArray(w.vector());
+                    MemorySegment meta = MemorySegment.ofArray(w.metadata());
+                    applyRow(w.op(), w.id(), w.version(), vector, meta);
+                }
+            } finally {
+                applyingTo.applyEnds();
             }
             markApplied(lsn);
             if (buffer.size() >= config.bufferRows() || buffer.bytes() >= config.bufferBytes()
@@ -645,7 +639,10 @@ public final class Shard implements AutoCloseable {
         int local = buffer.append(id, version, tombstone ? MemoryBuffer.FLAG_TOMBSTONE : 0, v, 0,
                 tombstone ? null : metadata);
         if (!tombstone) {
-            bufferMeta.add(local, metadata);
+            MetadataIndexSet meta = bufferMeta;
+            synchronized (meta) { // searches read the growing indexes holding it
+                meta.add(local, metadata);
+            }
         }
         track(id, version, tombstone, bufferBase + local);
     }
@@ -722,6 +719,7 @@ public final class Shard implements AutoCloseable {
         bufferBase += rows;
         buffer = next;
         bufferMeta = MetadataIndexSet.growing(metaSpecs);
+        publish();
     }
 
     /**
@@ -784,15 +782,15 @@ public final class Shard implements AutoCloseable {
     private void seal(FrozenBuffer f) {
         int rows = f.rows().size();
         long started = System.nanoTime();
-        String name = segmentName(manifest.generation() + 1, f.base());
+        String name = SegmentFiles.name(manifest.generation() + 1, f.base());
         Path file = dir.resolve(name);
         Segment segment = null;
-        try (Arena arena = Arena.ofConfined()) {
-            MemoryBuffer.Columns c = f.rows().columns(rows, arena);
-            SegmentWriter.write(file, new SegmentData(config.dimension(), config.metric(), rows, c.vectors(), c.ids(),
-                    c.versions(), c.flags(), c.metadata(), c.metadataOffsets()));
-            segment = Segment.open(file);
-            MetadataIndexSet meta = f.meta().freeze(rows);
+        try {
+            segment = segmentFiles.write(name, f.rows(), rows);
+            MetadataIndexSet meta;
+            synchronized (f.meta()) { // searches of the frozen buffer read its indexes holding it
+                meta = f.meta().freeze(rows);
+            }
             segmentMeta.write(name, meta);
             Manifest next = manifest.withSegment(new Manifest.SegmentEntry(name, f.base(), rows), f.replayAfterLsn());
             next.write(dir);
@@ -803,6 +801,7 @@ public final class Shard implements AutoCloseable {
                 sealed.add(new SealedSegment(f.base(), segment, name));
                 segmentMeta.install(name, meta);
                 frozen.removeFirst();
+                publish(f.rows()); // closed once no search reads it
                 scheduleIndexWork();
                 if (!meta.covers(metaSpecs)) {
                     scheduleMetadataIndexWork(); // an index declared after this buffer froze
@@ -817,7 +816,6 @@ public final class Shard implements AutoCloseable {
             throw new UncheckedIOException("cannot seal " + rows + " rows of shard " + dir + " into " + file + ": "
                     + e.getMessage(), e);
         }
-        f.rows().close(); // no search can hold it: they read it under the read lock, and it is gone from the list
         listener.segmentSealed(rows, System.nanoTime() - started);
         if (wal == null) {
             return; // sealing while the WAL replays at open: its files are released at the next seal
@@ -935,9 +933,13 @@ public final class Shard implements AutoCloseable {
                     built.persistedRows));
             manifest.write(dir);
             index = built;
-            bootstrapCalibration(built);
             if (previous != null) {
-                previous.close();
+                publish(previous); // closed once no search reads it
+            } else {
+                publish();
+            }
+            searcher.bootstrapCalibration(built);
+            if (previous != null) {
                 if (!previous.file.equals(built.file)) {
                     Files.deleteIfExists(dir.resolve(previous.file));
                 }
@@ -998,7 +1000,7 @@ public final class Shard implements AutoCloseable {
      */
     private MemoryBuffer newLiveBuffer() {
         int rows = Math.min(config.bufferRows(), Math.max(64, config.bufferRows() / 16));
-        return newBuffer(rows, "memory buffer of shard " + dir);
+        return segmentFiles.newBuffer(rows, "memory buffer of shard " + dir);
     }
 
     /** Moves the buffer's rows into one 4x larger (at most {@code bufferRows}); under the write lock. */
@@ -1013,25 +1015,9 @@ public final class Shard implements AutoCloseable {
             reservation.close();
             throw e;
         }
-        buffer.close();
+        MemoryBuffer old = buffer;
         buffer = bigger;
-    }
-
-    /** A memory buffer whose native memory is reserved from the budget first. */
-    private MemoryBuffer newBuffer(int rows, String what) {
-        NativeMemoryBudget.Reservation reservation =
-                config.budget().reserve(MemoryBuffer.bytesFor(config.dimension(), rows), what);
-        try {
-            return new MemoryBuffer(config.dimension(), rows, reservation);
-        } catch (RuntimeException e) {
-            reservation.close();
-            throw e;
-        }
-    }
-
-    /** Segment file names carry the manifest generation, so a compaction never reuses a name. */
-    private static String segmentName(long generation, long base) {
-        return String.format("seg-%08d-%016d", generation, base) + SEGMENT_SUFFIX;
+        publish(old); // closed once no search reads it
     }
 
     /**
@@ -1072,7 +1058,8 @@ public final class Shard implements AutoCloseable {
             // No segment is sealed until the swap (we hold the seal mutex), so `old` stays the sealed list.
             long[] newestTombstones = newestTombstones(old);
             long before = old.stream().mapToLong(x -> x.segment().count()).sum();
-            List<SealedSegment> rewritten = rewriteSealed(old, newestTombstones);
+            List<SealedSegment> rewritten = segmentFiles.rewrite(old, state.dead, newestTombstones,
+                    manifest.generation() + 1);
             Map<String, MetadataIndexSet> rewrittenMeta = buildMetadataIndexes(rewritten);
             long after = rewritten.stream().mapToLong(x -> x.segment().count()).sum();
             dropped = before - after;
@@ -1101,22 +1088,26 @@ public final class Shard implements AutoCloseable {
                 }
                 oldBufferBase = bufferBase;
                 bufferBase = base;
-                // Rows written during the rewrite are newer than what it kept: tracked last, they win.
                 state = next;
-                for (FrozenBuffer f : frozen) {
-                    trackBuffer(f.rows(), f.base());
-                }
-                trackBuffer(buffer, bufferBase);
                 oldIndex = index;
                 index = null;
+                List<AutoCloseable> replaced = new ArrayList<>();
                 if (oldIndex != null) {
-                    oldIndex.close();
+                    replaced.add(oldIndex);
                 }
                 for (SealedSegment s : old) {
-                    s.segment().close();
+                    replaced.add(s.segment());
                     segmentMeta.drop(s.file());
                 }
                 rewrittenMeta.forEach(segmentMeta::installBuilt);
+                // Rows written during the rewrite are newer than what it kept: tracked last, they win. They
+                // are tracked before the view is published, so no search sees them half tracked.
+                ShardView staged = newView();
+                for (FrozenBuffer f : frozen) {
+                    trackBuffer(next, staged, f.rows(), f.base());
+                }
+                trackBuffer(next, staged, buffer, bufferBase);
+                views.publish(staged, replaced); // the old segments and index close once no search reads them
             } finally {
                 lock.writeLock().unlock();
             }
@@ -1142,9 +1133,10 @@ public final class Shard implements AutoCloseable {
         return dropped;
     }
 
-    private void trackBuffer(MemoryBuffer rows, long base) {
+    /** Tracks the rows of a buffer into {@code into}, whose earlier rows {@code layout} holds. */
+    private static void trackBuffer(RowState into, ShardView layout, MemoryBuffer rows, long base) {
         for (int r = 0; r < rows.size(); r++) {
-            track(rows.id(r), rows.version(r), rows.isTombstone(r), base + r);
+            into.track(rows.id(r), rows.version(r), rows.isTombstone(r), base + r, layout::versionOf);
         }
     }
 
@@ -1178,7 +1170,7 @@ public final class Shard implements AutoCloseable {
     }
 
     private static long versionIn(List<SealedSegment> segments, long row) {
-        SealedSegment s = segmentOf(segments, row);
+        SealedSegment s = ShardView.segmentOf(segments, row);
         return s.segment().version(row - s.base());
     }
 
@@ -1264,6 +1256,7 @@ public final class Shard implements AutoCloseable {
                 return;
             }
             segmentMeta.installBuilt(s.file(), merged);
+            publish();
         } finally {
             lock.writeLock().unlock();
         }
@@ -1291,7 +1284,9 @@ public final class Shard implements AutoCloseable {
             next.add(spec);
             metaSpecs = MetadataIndexSpec.checkList(next);
             MemoryBuffer b = buffer;
-            bufferMeta.addField(spec, b.size(), b::metadata);
+            synchronized (bufferMeta) { // searches read the growing indexes holding it
+                bufferMeta.addField(spec, b.size(), b::metadata);
+            }
             scheduleMetadataIndexWork();
             return true;
         } finally {
@@ -1343,207 +1338,25 @@ public final class Shard implements AutoCloseable {
         return segmentMeta.lastError();
     }
 
-    /**
-     * Writes the rows of {@code segments} that are live now or newest tombstones into new segments
-     * numbered from 0, without any lock. A row that dies while this runs is kept; the row that
-     * superseded it is newer, so the swap's row state marks it dead again.
-     */
-    private List<SealedSegment> rewriteSealed(List<SealedSegment> segments, long[] newestTombstones)
-            throws IOException {
-        RowBitmap dead = state.dead;
-        List<SealedSegment> out = new ArrayList<>();
-        int per = config.bufferRows();
-        long generation = manifest.generation() + 1;
-        try (Arena arena = Arena.ofConfined()) {
-            MemoryBuffer staging = null;
-            long base = 0;
-            try {
-                for (SealedSegment s : segments) {
-                    for (long r = 0; r < s.segment().count(); r++) {
-                        long row = s.base() + r;
-                        boolean tombstone = s.segment().isTombstone(r);
-                        boolean keep = tombstone ? Arrays.binarySearch(newestTombstones, row) >= 0 : !dead.get(row);
-                        if (!keep) {
-                            continue; // superseded or deleted
-                        }
-                        if (staging == null) {
-                            staging = newBuffer(per, "compaction of shard " + dir);
-                        }
-                        staging.append(s.segment().id(r), s.segment().version(r),
-                                tombstone ? MemoryBuffer.FLAG_TOMBSTONE : 0, s.segment().vectors(), r * rowBytes,
-                                tombstone ? null : s.segment().metadata(r));
-                        if (staging.isFull()) {
-                            out.add(writeSegment(staging, generation, base, arena));
-                            base += staging.size();
-                            staging.close();
-                            staging = null;
-                        }
-                    }
-                }
-                if (staging != null && staging.size() > 0) {
-                    out.add(writeSegment(staging, generation, base, arena));
-                }
-            } finally {
-                if (staging != null) {
-                    staging.close();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            for (SealedSegment s : out) {
-                s.segment().close();
-                Files.deleteIfExists(dir.resolve(s.file()));
-            }
-            throw e;
-        }
-        return out;
-    }
-
-    private SealedSegment writeSegment(MemoryBuffer rows, long generation, long base, Arena arena) throws IOException {
-        String name = segmentName(generation, base);
-        Path file = dir.resolve(name);
-        MemoryBuffer.Columns c = rows.columns(rows.size(), arena);
-        SegmentWriter.write(file, new SegmentData(config.dimension(), config.metric(), rows.size(), c.vectors(), c.ids(),
-                c.versions(), c.flags(), c.metadata(), c.metadataOffsets()));
-        return new SealedSegment(base, Segment.open(file), name);
-    }
-
     /** The newest version of {@code id}, if it exists and is not deleted. */
     public Optional<StoredVector> get(long id) {
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            long row = state.idToRow.get(id);
-            if (row == -1 || state.dead.get(row)) {
-                return Optional.empty();
-            }
-            return Optional.of(new StoredVector(id, versionOf(row), vectorOf(row),
-                    MetadataCodec.decode(metadataOf(row))));
-        } finally {
-            lock.readLock().unlock();
-        }
+        return records.get(id);
     }
 
-    /**
-     * One {@link BucketDigest} per bucket {@code 0 .. buckets - 1}, in order, over the newest record
-     * of every id the shard holds (tombstones included), bucketed by {@code IdHashing.bucketOf}.
-     * Equal for two shards with the same newest (id, version, deleted) set, however their rows are
-     * laid out. Scans the id map under the read lock (writes wait; searches do not).
-     */
+    /** {@link ShardRecords#digest}. */
     public List<BucketDigest> digest(int buckets) {
-        BucketDigest.checkBuckets(buckets);
-        long[] records = new long[buckets];
-        long[] hashes = new long[buckets];
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            state.idToRow.forEachLong((id, row) -> {
-                int b = IdHashing.bucketOf(id, buckets);
-                records[b]++;
-                hashes[b] += BucketDigest.recordHash(id, versionOf(row), isTombstoneRow(row));
-            });
-        } finally {
-            lock.readLock().unlock();
-        }
-        List<BucketDigest> digests = new ArrayList<>(buckets);
-        for (int b = 0; b < buckets; b++) {
-            digests.add(new BucketDigest(b, records[b], hashes[b]));
-        }
-        return digests;
+        return records.digest(buckets);
     }
 
-    /**
-     * Hands the newest record of every id whose bucket ({@code IdHashing.bucketOf(id, buckets)})
-     * passes {@code bucketFilter} to {@code sink}, ids ascending, at most {@code batchRows} per
-     * batch: live ids as upserts (stored vector, encoded metadata; cosine vectors are the stored unit
-     * vectors), deleted ids as {@link ShardWrite#delete}. Writing the batches into an empty shard
-     * reproduces this shard's digest. The sink runs without any shard lock held, so writes continue
-     * (the sink may even write to this shard): the ids are listed once, then each batch is read as it
-     * is at that moment. The filter runs under the read lock and must be quick.
-     */
+    /** {@link ShardRecords#streamRecords}. */
     public void streamRecords(int buckets, IntPredicate bucketFilter, int batchRows,
                               Consumer<List<ShardWrite>> sink) {
-        BucketDigest.checkBuckets(buckets);
-        if (batchRows < 1 || batchRows > MAX_BATCH_ROWS) {
-            throw new IllegalArgumentException("batchRows must be 1-" + MAX_BATCH_ROWS + ", got " + batchRows);
-        }
-        Objects.requireNonNull(bucketFilter, "bucketFilter");
-        Objects.requireNonNull(sink, "sink");
-        long[] ids = idsInBuckets(buckets, bucketFilter);
-        for (int from = 0; from < ids.length; from += batchRows) {
-            List<ShardWrite> batch = newestRecords(ids, from, Math.min(ids.length, from + batchRows));
-            if (!batch.isEmpty()) {
-                sink.accept(batch);
-            }
-        }
+        records.streamRecords(buckets, bucketFilter, batchRows, sink);
     }
 
-    /**
-     * The newest record of each of {@code ids} the shard holds, as the write that recreates it (a
-     * tombstone as a delete with its version), in the order asked; ids the shard never saw are left
-     * out. What a coordinator compares between replicas for a read at QUORUM or ALL.
-     */
+    /** {@link ShardRecords#newestRecords}. */
     public List<ShardWrite> newestRecords(long[] ids) {
-        List<ShardWrite> out = new ArrayList<>(ids.length);
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            for (long id : ids) {
-                long row = state.idToRow.get(id);
-                if (row != -1) {
-                    out.add(recordOf(id, row));
-                }
-            }
-        } finally {
-            lock.readLock().unlock();
-        }
-        return out;
-    }
-
-    /** The ids with a record in the buckets the filter accepts, sorted. */
-    private long[] idsInBuckets(int buckets, IntPredicate bucketFilter) {
-        LongArrayList ids = new LongArrayList();
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            state.idToRow.forEachLong((id, row) -> {
-                if (bucketFilter.test(IdHashing.bucketOf(id, buckets))) {
-                    ids.addLong(id);
-                }
-            });
-        } finally {
-            lock.readLock().unlock();
-        }
-        long[] sorted = ids.toLongArray();
-        Arrays.sort(sorted);
-        return sorted;
-    }
-
-    /** The newest records of {@code ids[from, to)} as they are now, as writes that recreate them. */
-    private List<ShardWrite> newestRecords(long[] ids, int from, int to) {
-        List<ShardWrite> batch = new ArrayList<>(to - from);
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            for (int i = from; i < to; i++) {
-                long row = state.idToRow.get(ids[i]);
-                if (row == -1) {
-                    continue; // never expected: ids keep a record (at least a tombstone) once they have one
-                }
-                batch.add(recordOf(ids[i], row));
-            }
-        } finally {
-            lock.readLock().unlock();
-        }
-        return batch;
-    }
-
-    /** The write that recreates {@code row}, the newest row of {@code id}. */
-    private ShardWrite recordOf(long id, long row) {
-        long version = versionOf(row);
-        if (isTombstoneRow(row)) {
-            return ShardWrite.delete(id, version);
-        }
-        return ShardWrite.upsert(id, version, vectorOf(row), metadataOf(row).toArray(ValueLayout.JAVA_BYTE));
+        return records.newestRecords(ids);
     }
 
     /** {@link #search(float[], int, Filter, SearchParams)} with the index's default parameters. */
@@ -1558,815 +1371,67 @@ public final class Shard implements AutoCloseable {
 
     /**
      * Top-k over the buffer (exact scan) and the sealed segments (the index where it covers them,
-     * exact scan beyond), skipping dead rows and rows the filter rejects. The outcome names the plan
-     * that ran. A filter is evaluated on the metadata indexes ({@link FilterEvaluator}); a cost model
-     * ({@link FilterPlanner}) then chooses between scanning the matching rows exactly and searching
-     * the index with the matches as allowed ids (with more lists or a larger efSearch when the filter
-     * is selective). Whatever the plan, if k rows match, k come back.
-     *
-     * <p>With a {@code recallTarget} (0: none) and no explicit nprobe or efSearch, an unfiltered
-     * search through the index runs at the smallest setting whose recall, measured by the shard's
-     * {@link RecallCalibrator}, meets the target. Every search through the index names the setting
-     * that ran and the recall measured there in its plan and {@link SearchOutcome#recall()}.
+     * exact scan beyond), skipping dead rows and rows the filter rejects, read from the current
+     * {@link ShardView} without the shard's lock: {@link ShardSearcher#search}.
      */
     public SearchOutcome search(float[] query, int k, Filter filter, SearchParams params, double recallTarget) {
-        IndexArguments.checkK(k);
-        checkRecallTarget(recallTarget);
-        if (query == null || query.length != config.dimension()) {
-            throw new IllegalArgumentException("query has " + (query == null ? 0 : query.length)
-                    + " dimensions, the collection has " + config.dimension());
-        }
-        for (int d = 0; d < query.length; d++) {
-            if (!Float.isFinite(query[d])) {
-                throw new IllegalArgumentException("query component " + d + " is not finite (" + query[d] + ")");
-            }
-        }
-        float[] q = query.clone();
-        if (config.metric() == Metric.COSINE) {
-            LinearIndex.normalize(q);
-        }
-        ShardIndex idx;
-        SearchOutcome outcome;
-        FilterTuning sampleFilter;
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            idx = index;
-            RecallCalibrator.Setting setting = null;
-            SearchParams effective = params;
-            if (filter == null && idx != null && idx.coveredRows > 0) {
-                int defaultSetting = defaultSetting(idx);
-                if (params.nprobe() == 0 && params.efSearch() == 0 && recallTarget > 0) {
-                    setting = calibration.forTarget(idx, defaultSetting, recallTarget);
-                    effective = setting == null ? params : setting.params();
-                } else {
-                    int value = idx.index.spec().type().isIvf() ? (params.nprobe() > 0 ? params.nprobe()
-                            : defaultSetting) : (params.efSearch() > 0 ? params.efSearch() : defaultSetting);
-                    setting = calibration.at(idx, defaultSetting, value);
-                }
-            }
-            TopK top = new TopK(k);
-            Searched searched = filter == null ? unfiltered(q, k, effective, top)
-                    : filtered(q, k, filter, params, recallTarget, top);
-            long[] rows = new long[top.size()];
-            float[] distances = new float[top.size()];
-            int n = top.drain(rows, distances);
-            List<Hit> hits = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                long row = rows[i];
-                hits.add(new Hit(idOf(row), distances[i], versionOf(row), MetadataCodec.decode(metadataOf(row))));
-            }
-            String plan = searched.plan();
-            double recall = searched.recall();
-            if (setting != null && plan.startsWith("index")) {
-                recall = setting.recall();
-                plan += " " + setting.label() + (Double.isNaN(recall) ? " recall=unmeasured"
-                        : String.format(java.util.Locale.ROOT, " recall=%.3f", recall))
-                        + (recallTarget > 0 ? " target=" + recallTarget : "");
-            }
-            outcome = new SearchOutcome(hits, plan, searched.scanned(), recall);
-            sampleFilter = searched.sample();
-        } finally {
-            lock.readLock().unlock();
-        }
-        if (sampleFilter != null && filterCalibration.shouldSample()) {
-            FilterTuning tuning = sampleFilter;
-            RecallCalibrator.submit(() -> {
-                long started = System.nanoTime();
-                try {
-                    calibrateFilter(idx, q, k, filter, tuning);
-                } finally {
-                    filterCalibration.sampled(idx, tuning.key(), System.nanoTime() - started);
-                }
-            });
-        }
-        if (filter == null && idx != null && calibration.shouldSample(idx)) {
-            float[] sampled = q;
-            RecallCalibrator.submit(() -> {
-                long started = System.nanoTime();
-                try {
-                    calibrate(idx, sampled, k, -1);
-                } finally {
-                    calibration.sampled(idx, System.nanoTime() - started);
-                }
-            });
-        }
+        SearchOutcome outcome = searcher.search(query, k, filter, params, recallTarget);
         lastSearchNanos = System.nanoTime(); // index work waiting for a pause in the writes goes ahead now
         return outcome;
     }
 
-    private static void checkRecallTarget(double target) {
-        if (!(target >= 0 && target <= 1)) {
-            throw new IllegalArgumentException("recall target must be between 0 and 1 (0: none), got " + target);
-        }
-    }
-
-    /** The setting an index search runs at when none is given: the default nprobe, or FAISS HNSW's efSearch. */
-    private int defaultSetting(ShardIndex idx) {
-        return idx.index.spec().type().isIvf() ? defaultNprobe(idx) : FaissVectorIndex.DEFAULT_EF_SEARCH;
-    }
-
-    /**
-     * One calibration sample (on the calibration thread): the exact top-k of {@code q} over the
-     * rows {@code idx} covers, then the index's answer at each ladder setting, compared. Takes the
-     * read lock per segment and per setting, so writes are never held up for a whole scan; gives up
-     * if the index was replaced or the shard closed meanwhile. {@code self}: a row that is the query
-     * itself (leave-one-out), excluded from both answers; -1 for a served query.
-     */
-    private void calibrate(ShardIndex idx, float[] q, int k, long self) {
-        int[] ladder;
-        List<SealedSegment> segments;
-        lock.readLock().lock();
-        try {
-            if (closed || index != idx) {
-                return;
-            }
-            ladder = calibration.ladder(idx, defaultSetting(idx));
-            segments = List.copyOf(sealed);
-        } finally {
-            lock.readLock().unlock();
-        }
-        if (ladder.length == 0) {
-            return;
-        }
-        int want = self >= 0 ? k + 1 : k;
-        long covered = idx.coveredRows;
-        TopK exact = new TopK(want);
-        if (!scanEachSegment(idx, segments, covered, seg -> scan(q, seg.segment().vectors(),
-                (int) Math.min(seg.segment().count(), covered - seg.base()), seg.base(), exact))) {
-            return;
-        }
-        long[] truthRows = withoutSelf(exact, want, self, k);
-        if (truthRows.length == 0) {
-            return;
-        }
-        boolean ivf = idx.index.spec().type().isIvf();
-        double[] recalls = recallsAlong(idx, ladder, truthRows, want, self, k, (got, value) -> probeIndex(idx,
-                covered, q, want, ivf ? SearchParams.nprobe(value) : SearchParams.efSearch(value), got));
-        if (recalls == null) {
-            return;
-        }
-        calibration.add(idx, ladder, recalls, self < 0);
-        int at = java.util.Arrays.binarySearch(ladder, defaultSetting(idx));
-        listener.recallSampled(self < 0, recalls[Math.max(0, at)]);
-    }
-
-    /**
-     * Whether a wider setting can never find fewer of the true neighbours than a narrower one: an
-     * IVF index with exact (Flat) codes probes a superset of the lists, and a true top-k row found
-     * in fewer lists is still in the top k of more. A sample then stops at the first setting that
-     * finds them all. (Not so for quantized codes or HNSW, whose answers may shift.)
-     */
-    private static boolean recallNeverFalls(ShardIndex idx) {
-        return idx.index.spec().type() == IndexType.IVF_FLAT;
-    }
-
-    /** The first {@code k} rows of {@code top} (nearest first) other than {@code self}. */
-    private static long[] withoutSelf(TopK top, int want, long self, int k) {
-        long[] rows = new long[top.size()];
-        float[] distances = new float[top.size()];
-        int n = top.drain(rows, distances);
-        long[] out = new long[Math.min(k, n)];
-        int m = 0;
-        for (int i = 0; i < n && m < out.length; i++) {
-            if (rows[i] != self) {
-                out[m++] = rows[i];
-            }
-        }
-        return Arrays.copyOf(out, m);
-    }
-
-    /**
-     * Leave-one-out samples for a new index: live covered rows, spread over the shard, each used
-     * as a query with itself left out, so the first searches with a recall target already find a
-     * calibrated setting.
-     */
-    private void bootstrapCalibration(ShardIndex idx) {
-        long covered = idx.coveredRows;
-        if (covered == 0) {
-            return;
-        }
-        long step = Math.max(1, covered / RecallCalibrator.BOOTSTRAP_SAMPLES);
-        RecallCalibrator.submit(() -> {
-            for (long row = step / 2; row < covered; row += step) {
-                float[] q;
-                lock.readLock().lock();
-                try {
-                    if (closed || index != idx) {
-                        return;
-                    }
-                    if (state.dead.get(row)) {
-                        continue;
-                    }
-                    q = vectorOf(row);
-                } finally {
-                    lock.readLock().unlock();
-                }
-                calibrate(idx, q, 10, row);
-            }
-        });
-    }
-
     /** Calibration samples from served queries the live index has. */
     int servedCalibrationSamples() {
-        ShardIndex idx = index;
-        return idx == null ? 0 : calibration.servedSamples(idx);
+        return searcher.servedCalibrationSamples();
     }
 
     /** Calibration samples the live index has (tests wait for the bootstrap with it). */
     int calibrationSamples() {
-        ShardIndex idx = index;
-        return idx == null ? 0 : calibration.samples(idx);
-    }
-
-    /**
-     * The plan that ran, the rows compared exactly, the recall measured for the setting that ran
-     * (NaN: none), and a filtered search's tuning when it may be sampled for calibration (else null).
-     */
-    private record Searched(String plan, long scanned, double recall, FilterTuning sample) {
-        Searched(String plan, long scanned) {
-            this(plan, scanned, Double.NaN, null);
-        }
-    }
-
-    private Searched unfiltered(float[] q, int k, SearchParams params, TopK top) {
-        long scanned = 0;
-        ShardIndex idx = index;
-        long covered = idx == null ? 0 : idx.coveredRows;
-        String plan;
-        if (covered > 0) {
-            Searched probe = probeIndex(idx, covered, q, k, params, top);
-            scanned += probe.scanned();
-            plan = probe.plan();
-        } else {
-            plan = "exact-scan";
-        }
-        for (SealedSegment seg : sealed) {
-            if (seg.base() >= covered) {
-                scanned += scan(q, seg.segment().vectors(), (int) seg.segment().count(), seg.base(), top);
-            }
-        }
-        for (FrozenBuffer f : frozen) {
-            scanned += scan(q, f.rows().vectors(), f.rows().size(), f.base(), top);
-        }
-        MemoryBuffer b = buffer;
-        scanned += scan(q, b.vectors(), b.size(), bufferBase, top);
-        return new Searched(plan, scanned);
-    }
-
-    /** A segment or the memory buffer as the filter evaluator sees it, with where its rows start. */
-    private record Part(long base, int rows, MetadataIndexSet indexes, MetadataIndexSet.RowMetadata meta,
-                        MemorySegment vectors) implements FilterEvaluator.RowSource {
-        @Override
-        public MemorySegment metadata(int row) {
-            return meta.metadata(row);
-        }
-    }
-
-    private List<Part> parts() {
-        List<Part> parts = new ArrayList<>(sealed.size() + frozen.size() + 1);
-        for (SealedSegment s : sealed) {
-            Segment seg = s.segment();
-            parts.add(new Part(s.base(), (int) seg.count(), segmentMeta.get(s.file()), seg::metadata, seg.vectors()));
-        }
-        for (FrozenBuffer f : frozen) {
-            MemoryBuffer b = f.rows();
-            parts.add(new Part(f.base(), b.size(), f.meta(), b::metadata, b.vectors()));
-        }
-        MemoryBuffer b = buffer;
-        parts.add(new Part(bufferBase, b.size(), bufferMeta, b::metadata, b.vectors()));
-        return parts;
-    }
-
-    private Searched filtered(float[] q, int k, Filter filter, SearchParams params, double recallTarget, TopK top) {
-        List<Part> parts = parts();
-        ShardIndex idx = index;
-        long covered = idx == null ? 0 : idx.coveredRows;
-        long totalRows = 0;
-        for (Part p : parts) {
-            totalRows += p.rows();
-        }
-        // Estimates count dead rows too; scale them by the share of rows that are live.
-        double liveShare = totalRows == 0 ? 0 : Math.min(1.0, (double) state.liveRows / totalRows);
-        double estimate = 0;
-        double estimateCovered = 0;
-        for (Part p : parts) {
-            double e = FilterEvaluator.estimate(filter, p) * liveShare;
-            estimate += e;
-            if (p.base() < covered) {
-                estimateCovered += e;
-            }
-        }
-        FilterTuning tuning = covered == 0 ? null : filterTuning(idx, covered, estimateCovered, filter, params,
-                recallTarget);
-        FilterPlanner.Choice choice;
-        if (covered == 0) {
-            choice = FilterPlanner.EXACT;
-        } else if (tuning == null) {
-            choice = FilterPlanner.choose(idx.index.spec(), covered, estimateCovered, k,
-                    params.nprobe() > 0 ? params.nprobe() : defaultNprobe(idx), params.efSearch());
-        } else {
-            choice = FilterPlanner.choose(idx.index.spec(), covered, estimateCovered, k, tuning.base(),
-                    tuning.base(), tuning.setting() == null ? 0 : tuning.setting().value());
-        }
-        long[] matches = new long[1];
-        long scanned = 0;
-        String plan = choice.kind().label();
-        if (choice.kind() == FilterPlanner.Kind.EXACT_MATCHES) {
-            for (Part p : parts) {
-                scanned += scanMatches(q, p, filter, top, matches);
-            }
-        } else {
-            Searched probe = null;
-            double selectivity = Math.min(1.0, Math.max(estimateCovered, 1.0) / covered);
-            int candidates = FilterPlanner.postCandidates(k, selectivity);
-            if (postFilter && tuning != null && FilterPlanner.postFilterPays(idx.index.spec(), covered, selectivity,
-                    choice.nprobe(), candidates) && filterCalibration.tryPost(idx, tuning.key())) {
-                probe = postFiltered(idx, covered, q, k, filter, choice, candidates, top);
-                filterCalibration.postOutcome(idx, tuning.key(), probe != null);
-                if (probe != null) {
-                    matches[0] += Math.round(estimateCovered); // not counted: the indexes' count, less dead rows
-                }
-            }
-            if (probe == null) {
-                probe = probeFiltered(idx, covered, q, k, filter, parts, choice, top, matches);
-            }
-            scanned += probe.scanned();
-            plan = probe.plan();
-            for (Part p : parts) {
-                if (p.base() >= covered) {
-                    scanned += scanMatches(q, p, filter, top, matches);
-                }
-            }
-        }
-        long est = Math.round(estimate);
-        listener.filteredSearch(plan, est, matches[0]);
-        StringBuilder text = new StringBuilder("filter:").append(plan).append(" est=").append(est);
-        if (choice.nprobe() > 0) {
-            text.append(" nprobe=").append(choice.nprobe());
-        }
-        if (choice.efSearch() > 0) {
-            text.append(" ef=").append(choice.efSearch());
-        }
-        double recall = Double.NaN;
-        if (tuning != null && choice.kind() != FilterPlanner.Kind.EXACT_MATCHES && !plan.endsWith("->exact")) {
-            recall = tuning.setting() == null ? Double.NaN : tuning.setting().recall();
-            text.append(Double.isNaN(recall) ? " recall=unmeasured"
-                    : String.format(java.util.Locale.ROOT, " recall=%.3f", recall));
-            if (recallTarget > 0) {
-                text.append(" target=").append(recallTarget);
-            }
-        }
-        // Sampled when the index could answer at its narrowest step: then calibration may change the plan.
-        boolean sample = tuning != null && FilterPlanner.choose(idx.index.spec(), covered, estimateCovered, k,
-                tuning.base(), tuning.base(), tuning.base()).kind() != FilterPlanner.Kind.EXACT_MATCHES;
-        return new Searched(text.toString(), scanned, recall, sample ? tuning : null);
-    }
-
-    /**
-     * How a filtered search through an index with a knob is tuned: the unfiltered setting it widens
-     * from ({@code base}: the explicit nprobe or efSearch, else the one calibrated for the recall
-     * target, else the default), its calibration key, and the setting calibrated for the target
-     * (null until measured). The target is the request's recall target (met with 95% confidence),
-     * else the recall the unfiltered search has at {@code base} less {@link FilterCalibrator#DEFAULT_SLACK}.
-     */
-    private record FilterTuning(FilterCalibrator.Key key, int base, int cap, boolean ivf,
-                                RecallCalibrator.Setting setting) {
-    }
-
-    /** The tuning of a filtered search over {@code covered} indexed rows; null for an index without a knob. */
-    private FilterTuning filterTuning(ShardIndex idx, long covered, double matches, Filter filter, SearchParams params,
-                                      double recallTarget) {
-        boolean ivf = idx.index.spec().type().isIvf();
-        if (!ivf && idx.index.spec().type() != IndexType.HNSW_FLAT) {
-            return null;
-        }
-        int defaultSetting = defaultSetting(idx);
-        int explicit = ivf ? params.nprobe() : params.efSearch();
-        int base;
-        if (explicit > 0) {
-            base = explicit;
-        } else if (recallTarget > 0) {
-            RecallCalibrator.Setting s = calibration.forTarget(idx, defaultSetting, recallTarget);
-            base = s == null ? defaultSetting : s.value();
-        } else {
-            base = defaultSetting;
-        }
-        int cap = ivf ? idx.index.spec().nlist() : FilterPlanner.MAX_FILTER_EF_SEARCH;
-        base = Math.min(cap, base);
-        double target;
-        if (recallTarget > 0) {
-            target = recallTarget;
-        } else {
-            RecallCalibrator.Setting unfiltered = calibration.at(idx, defaultSetting, base);
-            target = unfiltered == null ? Double.NaN : unfiltered.recall() - FilterCalibrator.DEFAULT_SLACK;
-        }
-        double selectivity = Math.min(1.0, Math.max(matches, 1.0) / covered);
-        FilterCalibrator.Key key = FilterCalibrator.key(filter, selectivity, base);
-        RecallCalibrator.Setting setting = filterCalibration.choose(idx, key, cap, ivf, target, recallTarget > 0);
-        return new FilterTuning(key, base, cap, ivf, setting);
-    }
-
-    /**
-     * One filtered calibration sample (on the calibration thread): the exact filtered top-k over
-     * the rows {@code idx} covers, then the index's answer with the same allowed rows at each step
-     * of the key's ladder, compared. Takes the read lock per segment and per step; gives up if the
-     * index was replaced or the shard closed meanwhile.
-     */
-    private void calibrateFilter(ShardIndex idx, float[] q, int k, Filter filter, FilterTuning tuning) {
-        int[] ladder = filterCalibration.ladder(idx, tuning.key(), tuning.cap());
-        long covered = idx.coveredRows;
-        long[] bits;
-        List<SealedSegment> segments;
-        lock.readLock().lock();
-        try {
-            if (closed || index != idx) {
-                return;
-            }
-            bits = allowedBits(filter, parts(), covered);
-            segments = List.copyOf(sealed);
-        } finally {
-            lock.readLock().unlock();
-        }
-        long allowedRows = 0;
-        for (long w : bits) {
-            allowedRows += Long.bitCount(w);
-        }
-        if (allowedRows == 0) {
-            return;
-        }
-        int kk = (int) Math.min(k, allowedRows);
-        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve((long) bits.length * Long.BYTES
-                + 12L * kk, "calibration bitmap over " + covered + " rows");
-             Arena arena = Arena.ofConfined()) {
-            MemorySegment allowed = arena.allocate((long) bits.length * Long.BYTES, 8);
-            MemorySegment.copy(bits, 0, allowed, ValueLayout.JAVA_LONG, 0, bits.length);
-            TopK exact = new TopK(kk);
-            if (!scanEachSegment(idx, segments, covered, seg -> scanAllowed(q, seg, covered, allowed, exact))) {
-                return;
-            }
-            long[] truth = withoutSelf(exact, kk, -1, kk);
-            double[] recalls = recallsAlong(idx, ladder, truth, kk, -1, kk, (got, value) -> searchIndex(idx, q, kk,
-                    tuning.ivf() ? new SearchParams(value, 0, allowed) : new SearchParams(0, Math.max(kk, value),
-                            allowed), arena, got));
-            if (recalls == null) {
-                return;
-            }
-            filterCalibration.add(idx, tuning.key(), ladder, recalls);
-            listener.filteredRecallSampled(recalls[0]);
-        }
-    }
-
-    /**
-     * Runs {@code scanSegment} over each sealed segment below {@code covered}, under the read lock
-     * one segment at a time (writes are never held up for a whole scan); false, stopping, if the
-     * index was replaced or the shard closed meanwhile.
-     */
-    private boolean scanEachSegment(ShardIndex idx, List<SealedSegment> segments, long covered,
-                                    java.util.function.Consumer<SealedSegment> scanSegment) {
-        for (SealedSegment seg : segments) {
-            if (seg.base() >= covered) {
-                break;
-            }
-            lock.readLock().lock();
-            try {
-                if (closed || index != idx) {
-                    return false;
-                }
-                scanSegment.accept(seg);
-            } finally {
-                lock.readLock().unlock();
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Recall against {@code truth} at each ladder setting: {@code searchAt} runs the index at a
-     * setting into a top-{@code want}, under the read lock, whose first {@code k} rows other than
-     * {@code self} count. Null if the index was replaced or the shard closed meanwhile. Once a
-     * setting finds every true neighbour of an {@link #recallNeverFalls} index, the wider ones are
-     * not run (they cost the most and cannot lose a neighbour found).
-     */
-    private double[] recallsAlong(ShardIndex idx, int[] ladder, long[] truth, int want, long self, int k,
-                                  java.util.function.ObjIntConsumer<TopK> searchAt) {
-        double[] recalls = new double[ladder.length];
-        for (int i = 0; i < ladder.length; i++) {
-            if (i > 0 && recalls[i - 1] == 1.0 && recallNeverFalls(idx)) {
-                recalls[i] = 1.0;
-                continue;
-            }
-            TopK got = new TopK(want);
-            lock.readLock().lock();
-            try {
-                if (closed || index != idx) {
-                    return null;
-                }
-                searchAt.accept(got, ladder[i]);
-            } finally {
-                lock.readLock().unlock();
-            }
-            recalls[i] = overlap(withoutSelf(got, want, self, k), truth);
-        }
-        return recalls;
-    }
-
-    /** Share of {@code truth} found in {@code found}. */
-    private static double overlap(long[] found, long[] truth) {
-        if (truth.length == 0) {
-            return 1.0;
-        }
-        int hits = 0;
-        for (long row : found) {
-            for (long t : truth) {
-                if (t == row) {
-                    hits++;
-                    break;
-                }
-            }
-        }
-        return hits / (double) truth.length;
+        return searcher.calibrationSamples();
     }
 
     /** Post-filter tries and successes of filters shaped as {@code filter} (tests). */
     int[] postFilterCounts(Filter filter) {
-        ShardIndex idx = index;
-        return idx == null ? new int[2] : filterCalibration.postCounts(idx, FilterCalibrator.shape(filter));
+        return searcher.postFilterCounts(filter);
     }
 
     /** Turns the post-filter plan on or off (tests compare it with the allowed-ids plan). */
     void postFilter(boolean enabled) {
-        postFilter = enabled;
+        searcher.postFilter(enabled);
     }
 
     /** The most filtered calibration samples a kind of filter shaped as {@code filter} has (tests). */
     int filterCalibrationSamples(Filter filter) {
-        ShardIndex idx = index;
-        return idx == null ? 0 : filterCalibration.samples(idx, FilterCalibrator.shape(filter));
+        return searcher.filterCalibrationSamples(filter);
     }
 
-    /** Exact distances to the live rows of {@code part} the filter matches; counts them into {@code matches[0]}. */
-    private long scanMatches(float[] q, Part part, Filter filter, TopK top, long[] matches) {
-        if (part.rows() == 0) {
-            return 0;
-        }
-        RoaringBitmap rows = FilterEvaluator.evaluate(filter, part);
-        long scanned = 0;
-        float worst = top.worst();
-        IntIterator it = rows.getIntIterator();
-        while (it.hasNext()) {
-            int r = it.next();
-            long row = part.base() + r;
-            if (state.dead.get(row)) {
-                continue;
-            }
-            scanned++;
-            float d = distance(q, part.vectors(), r * rowBytes);
-            if (d <= worst) {
-                top.offer(d, row);
-                worst = top.worst();
-            }
-        }
-        matches[0] += scanned;
-        return scanned;
+    /** Searches that took the read lock because writes kept changing what their lock-free tries read. */
+    public long lockedSearches() {
+        return searcher.lockedSearches();
     }
 
-    /**
-     * The covered part of a filtered search through the index: the live matches become the allowed
-     * ids; if the probed lists held fewer than k of them, the matches are scanned exactly instead.
-     */
-    private Searched probeFiltered(ShardIndex idx, long covered, float[] q, int k, Filter filter, List<Part> parts,
-                                   FilterPlanner.Choice choice, TopK top, long[] matches) {
-        int words = (int) ((covered + 63) >>> 6);
-        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve((long) words * Long.BYTES * 2
-                + 12L * k, "search bitmap over " + covered + " rows");
-             Arena arena = Arena.ofConfined()) {
-            long[] bits = allowedBits(filter, parts, covered);
-            long allowedRows = 0;
-            for (long w : bits) {
-                allowedRows += Long.bitCount(w);
-            }
-            matches[0] += allowedRows;
-            String plan = choice.kind().label();
-            if (allowedRows == 0) {
-                return new Searched(plan, 0);
-            }
-            MemorySegment allowed = arena.allocate((long) words * Long.BYTES, 8);
-            MemorySegment.copy(bits, 0, allowed, ValueLayout.JAVA_LONG, 0, words);
-            int kk = (int) Math.min(k, allowedRows);
-            SearchParams p = new SearchParams(choice.nprobe(), choice.efSearch(), allowed);
-            int found = searchIndex(idx, q, kk, p, arena, top);
-            if (found < kk) {
-                TopK exact = new TopK(k);
-                long scanned = scanAllowed(q, covered, allowed, exact);
-                replaceIndexedPart(top, exact);
-                return new Searched(plan + "->exact", scanned);
-            }
-            return new Searched(plan, 0);
-        }
+    /** Objects that publications of new views dropped and that were closed since (tests). */
+    long viewDropsClosed() {
+        return views.closedCount();
     }
 
-    /**
-     * The covered part of a filtered IVF search without building the allowed rows: the index's
-     * nearest {@code candidates} live rows at the plan's nprobe, of which the first k the filter
-     * matches are kept. When k of them match, that is exactly what the search with the matches as
-     * allowed ids returns at that nprobe (any nearer match in the probed lists would be among the
-     * candidates), so recall and calibration are the same; otherwise null, and nothing was offered.
-     */
-    private Searched postFiltered(ShardIndex idx, long covered, float[] q, int k, Filter filter,
-                                  FilterPlanner.Choice choice, int candidates, TopK top) {
-        long words = (covered + 63) >>> 6;
-        boolean allLive = state.dead.cardinality() == 0;
-        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve(
-                (allLive ? 0 : words * Long.BYTES) + 12L * candidates, "search bitmap over " + covered + " rows");
-             Arena arena = Arena.ofConfined()) {
-            MemorySegment allowed = allLive ? null : liveRows(covered, arena);
-            TopK near = new TopK(candidates);
-            searchIndex(idx, q, candidates, new SearchParams(choice.nprobe(), 0, allowed), arena, near);
-            long[] rows = new long[near.size()];
-            float[] distances = new float[near.size()];
-            int n = near.drain(rows, distances);
-            long[] keptRows = new long[k];
-            float[] keptDistances = new float[k];
-            int kept = 0;
-            for (int i = 0; i < n && kept < k; i++) {
-                if (filter.matches(metadataOf(rows[i]))) {
-                    keptRows[kept] = rows[i];
-                    keptDistances[kept++] = distances[i];
-                }
-            }
-            if (kept < k) {
-                return null;
-            }
-            for (int i = 0; i < kept; i++) {
-                top.offer(keptDistances[i], keptRows[i]);
-            }
-            return new Searched(choice.kind().label() + "+post", 0);
-        }
+    /** The current view, with a reference the caller gives back with {@link #releaseView} (tests). */
+    ShardView acquireView() {
+        return views.acquire();
     }
 
-    /** One bit per covered row, set for the live ones. */
-    private MemorySegment liveRows(long covered, Arena arena) {
-        long words = (covered + 63) >>> 6;
-        MemorySegment allowed = arena.allocate(words * Long.BYTES, 8);
-        for (long w = 0; w < words; w++) {
-            long alive = ~state.dead.word(w);
-            if (w == words - 1 && (covered & 63) != 0) {
-                alive &= (1L << (covered & 63)) - 1;
-            }
-            allowed.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, w, alive);
-        }
-        return allowed;
+    void releaseView(ShardView view) {
+        views.release(view);
     }
 
-    /** One bit per covered row: set for the live rows {@code filter} matches. */
-    private long[] allowedBits(Filter filter, List<Part> parts, long covered) {
-        int words = (int) ((covered + 63) >>> 6);
-        long[] bits = new long[words];
-        for (Part p : parts) {
-            if (p.base() >= covered) {
-                continue;
-            }
-            FilterEvaluator.evaluateInto(filter, p, bits, p.base());
+    /** Runs {@code body} holding the shard's write lock, as a write or a seal's publication does (tests). */
+    void underWriteLock(Runnable body) {
+        lock.writeLock().lock();
+        try {
+            body.run();
+        } finally {
+            lock.writeLock().unlock();
         }
-        for (int w = 0; w < words; w++) {
-            bits[w] &= ~state.dead.word(w);
-        }
-        return bits;
-    }
-
-    /** Searches the index for {@code kk} rows into {@code top}; returns how many it found. */
-    private int searchIndex(ShardIndex idx, float[] q, int kk, SearchParams p, Arena arena, TopK top) {
-        MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, kk);
-        MemorySegment dist = arena.allocate(ValueLayout.JAVA_FLOAT, kk);
-        idx.index.search(MemorySegment.ofArray(q), kk, p, ids, dist);
-        int found = 0;
-        for (int i = 0; i < kk; i++) {
-            long row = ids.getAtIndex(ValueLayout.JAVA_LONG, i);
-            if (row >= 0) {
-                found++;
-                top.offer(ShardIndex.toShardDistance(config.metric(), dist.getAtIndex(ValueLayout.JAVA_FLOAT, i)), row);
-            }
-        }
-        return found;
-    }
-
-    /** The unfiltered search of the covered rows; dead rows are excluded with a bitmap when there are any. */
-    private Searched probeIndex(ShardIndex idx, long covered, float[] q, int k, SearchParams params, TopK top) {
-        long words = (covered + 63) >>> 6;
-        boolean allLive = state.dead.cardinality() == 0;
-        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve(
-                (allLive ? 0 : words * Long.BYTES) + 12L * k, "search bitmap over " + covered + " rows");
-             Arena arena = Arena.ofConfined()) {
-            MemorySegment allowed = allLive ? null : liveRows(covered, arena);
-            long live = allLive ? covered : 0;
-            for (long w = 0; !allLive && w < words; w++) {
-                live += Long.bitCount(allowed.getAtIndex(ValueLayout.JAVA_LONG, w));
-            }
-            if (live == 0) {
-                return new Searched("index", 0);
-            }
-            int kk = (int) Math.min(k, live);
-            SearchParams p = new SearchParams(params.nprobe() > 0 ? params.nprobe() : defaultNprobe(idx),
-                    params.efSearch(), allowed);
-            int found = searchIndex(idx, q, kk, p, arena, top);
-            if (found < kk) {
-                // The probed lists held fewer live rows than wanted: answer this part exactly.
-                TopK exact = new TopK(k);
-                long scanned = allLive ? scanCovered(q, covered, exact) : scanAllowed(q, covered, allowed, exact);
-                replaceIndexedPart(top, exact);
-                return new Searched("index->exact", scanned);
-            }
-            return new Searched("index", 0);
-        }
-    }
-
-    /** Exact scan of every covered row (none is dead). */
-    private long scanCovered(float[] q, long covered, TopK top) {
-        long scanned = 0;
-        for (SealedSegment seg : sealed) {
-            if (seg.base() < covered) {
-                scanned += scan(q, seg.segment().vectors(), (int) seg.segment().count(), seg.base(), top);
-            }
-        }
-        return scanned;
-    }
-    /** The index's hits are the only entries in {@code top} so far; swap them for exact ones. */
-    private static void replaceIndexedPart(TopK top, TopK exact) {
-        top.clear();
-        long[] rows = new long[exact.size()];
-        float[] distances = new float[exact.size()];
-        int n = exact.drain(rows, distances);
-        for (int i = 0; i < n; i++) {
-            top.offer(distances[i], rows[i]);
-        }
-    }
-
-    private int defaultNprobe(ShardIndex idx) {
-        if (config.index().defaultNprobe() > 0) {
-            return config.index().defaultNprobe();
-        }
-        // sqrt(nlist): a common starting point (about 63 of 4000 lists); tune per collection.
-        return Math.max(1, (int) Math.round(Math.sqrt(idx.index.spec().nlist())));
-    }
-
-    /** Exact scan of the covered rows whose bit is set in {@code allowed}. */
-    private long scanAllowed(float[] q, long covered, MemorySegment allowed, TopK top) {
-        long scanned = 0;
-        for (SealedSegment seg : sealed) {
-            if (seg.base() >= covered) {
-                break;
-            }
-            scanned += scanAllowed(q, seg, covered, allowed, top);
-        }
-        return scanned;
-    }
-
-    /** Exact scan of the rows of {@code seg} below {@code covered} whose bit is set in {@code allowed}. */
-    private long scanAllowed(float[] q, SealedSegment seg, long covered, MemorySegment allowed, TopK top) {
-        long scanned = 0;
-        MemorySegment vectors = seg.segment().vectors();
-        long n = Math.min(seg.segment().count(), covered - seg.base());
-        float worst = top.worst();
-        for (long r = 0; r < n; r++) {
-            long row = seg.base() + r;
-            if (!SearchParams.allows(allowed, row)) {
-                continue;
-            }
-            scanned++;
-            float d = distance(q, vectors, r * rowBytes);
-            if (d <= worst) {
-                top.offer(d, row);
-                worst = top.worst();
-            }
-        }
-        return scanned;
-    }
-
-    private float distance(float[] q, MemorySegment vectors, long off) {
-        return switch (config.metric()) {
-            case L2 -> kernels.squaredL2(q, vectors, off);
-            case INNER_PRODUCT -> -kernels.dot(q, vectors, off);
-            case COSINE -> 1f - kernels.dot(q, vectors, off);
-        };
-    }
-
-    private long scan(float[] q, MemorySegment vectors, int rows, long base, TopK top) {
-        float worst = top.worst();
-        long scanned = 0;
-        for (int r = 0; r < rows; r++) {
-            long row = base + r;
-            if (state.dead.get(row)) {
-                continue;
-            }
-            scanned++;
-            float d = distance(q, vectors, r * rowBytes);
-            if (d <= worst) {
-                top.offer(d, row);
-                worst = top.worst();
-            }
-        }
-        return scanned;
     }
 
     /** Live (non-deleted, newest-version) vectors. */
@@ -2453,91 +1518,41 @@ public final class Shard implements AutoCloseable {
         return IndexSpec.flat(config.dimension(), config.metric());
     }
 
-    /** A buffered row: the live or a frozen buffer holding it and its row number there. */
-    private record Buffered(MemoryBuffer rows, int local) {
-    }
-
-    /** The buffer (live or frozen) holding {@code row}, or null when a sealed segment holds it. Under the lock. */
-    private Buffered buffered(long row) {
-        if (row >= bufferBase) {
-            return new Buffered(buffer, (int) (row - bufferBase));
-        }
-        for (int i = frozen.size() - 1; i >= 0; i--) {
-            FrozenBuffer f = frozen.get(i);
-            if (row >= f.base()) {
-                return new Buffered(f.rows(), (int) (row - f.base()));
-            }
-        }
-        return null;
-    }
+    // Rows by global number, through the current view (the caller holds the lock, or the shard is opening).
 
     private long idOf(long row) {
-        Buffered b = buffered(row);
-        if (b != null) {
-            return b.rows().id(b.local());
-        }
-        SealedSegment s = sealedOf(row);
-        return s.segment().id(row - s.base());
+        return views.current().idOf(row);
     }
 
     private long versionOf(long row) {
-        Buffered b = buffered(row);
-        if (b != null) {
-            return b.rows().version(b.local());
-        }
-        SealedSegment s = sealedOf(row);
-        return s.segment().version(row - s.base());
+        return views.current().versionOf(row);
     }
 
     private boolean isTombstoneRow(long row) {
-        Buffered b = buffered(row);
-        if (b != null) {
-            return b.rows().isTombstone(b.local());
-        }
-        SealedSegment s = sealedOf(row);
-        return s.segment().isTombstone(row - s.base());
+        return views.current().isTombstoneRow(row);
     }
 
     private MemorySegment metadataOf(long row) {
-        Buffered b = buffered(row);
-        if (b != null) {
-            return b.rows().metadata(b.local());
-        }
-        SealedSegment s = sealedOf(row);
-        return s.segment().metadata(row - s.base());
+        return views.current().metadataOf(row);
     }
 
     private float[] vectorOf(long row) {
-        MemorySegment v;
-        Buffered b = buffered(row);
-        if (b != null) {
-            v = b.rows().vector(b.local());
-        } else {
-            SealedSegment s = sealedOf(row);
-            v = s.segment().vectors().asSlice((row - s.base()) * rowBytes, rowBytes);
-        }
-        return v.toArray(ValueLayout.JAVA_FLOAT);
+        return views.current().vectorOf(row);
     }
 
-    private SealedSegment sealedOf(long row) {
-        return segmentOf(sealed, row);
+    /** A view of the fields as they are now (under the write lock, or during open). */
+    private ShardView newView() {
+        return new ShardView(sealed, frozen, buffer, bufferBase, bufferMeta, segmentMeta.snapshot(), state, index,
+                config.dimension());
     }
 
-    private static SealedSegment segmentOf(List<SealedSegment> segments, long row) {
-        int lo = 0;
-        int hi = segments.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            SealedSegment s = segments.get(mid);
-            if (row < s.base()) {
-                hi = mid - 1;
-            } else if (row >= s.end()) {
-                lo = mid + 1;
-            } else {
-                return s;
-            }
-        }
-        throw new IllegalStateException("row " + row + " is in no sealed segment");
+    /**
+     * Publishes the fields as the view searches read (under the write lock, or during open);
+     * {@code dropped} are what the previous view had and this one does not, closed once no search
+     * holds a view that may read them.
+     */
+    private void publish(AutoCloseable... dropped) {
+        views.publish(newView(), List.of(dropped));
     }
 
     /** Saves an index that caught up with segments sealed after it was last written. */
@@ -2583,28 +1598,45 @@ public final class Shard implements AutoCloseable {
             }
             closed = true;
             persistGrownIndex();
-            if (index != null) {
-                index.close();
-                index = null;
-            }
             segmentMeta.close();
             if (wal != null) {
                 wal.close();
             }
+            // Everything the views read; closed now, or by the last search still reading the current view.
+            List<AutoCloseable> held = new ArrayList<>();
+            if (index != null) {
+                held.add(index);
+                index = null;
+            }
             for (SealedSegment s : sealed) {
-                s.segment().close();
+                held.add(s.segment());
             }
             sealed.clear();
             if (buffer != null) {
-                buffer.close();
+                held.add(buffer);
             }
             for (FrozenBuffer f : frozen) {
-                f.rows().close();
+                held.add(f.rows());
             }
             frozen.clear();
+            if (views.current() != null) {
+                views.publish(null, held);
+            } else {
+                closeAll(held); // failed before its first view: nothing else can read them
+            }
         } finally {
             lock.writeLock().unlock();
             sealMutex.unlock();
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> held) {
+        for (AutoCloseable c : held) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", c, e.toString());
+            }
         }
     }
 }
