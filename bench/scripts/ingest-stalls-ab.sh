@@ -19,7 +19,7 @@ if [[ ! -d "$OLD_TREE" ]]; then
   git -C "$ROOT" worktree add -q "$OLD_TREE" "$OLD"
 fi
 (cd "$OLD_TREE" && ./mvnw -B -q -pl bench -am package -DskipTests)
-mapfile -t FLAGS < <(grep -v '^[[:space:]]*$' "$ROOT/ops/jvm.args")
+FLAGS=("@$ROOT/ops/jvm.args") # one flag per line, as the java launcher reads an @argfile
 ARGS=(mixed --target embedded --n 1000000 --dim 96 --cache "$ROOT/bench/target/data" --preload 0.2
       --ingest-rate 25000 --batch 1000 --search-rate 200 --duration 30 --shards 1 --progress off)
 {

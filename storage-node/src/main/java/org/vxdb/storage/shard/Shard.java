@@ -16,9 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -110,7 +107,6 @@ public final class Shard implements AutoCloseable {
     /** Written under {@link #sealMutex} (and during open); volatile for readers without it. */
     private volatile Manifest manifest;
     private WriteAheadLog wal;
-    /** Highest version of any row tracked; recomputed with the row state, so it survives restarts. */
     private boolean closed;
     /** Set when {@link #close} starts, before it waits for the indexer: queued index work is then skipped. */
     private volatile boolean closing;
@@ -129,16 +125,10 @@ public final class Shard implements AutoCloseable {
     private final ShardSearcher searcher;
     private final ShardRecords records;
     private final SegmentFiles segmentFiles;
-    private final ExecutorService indexer;
-    private boolean indexWorkQueued;
+    /** The background thread: index builds and catch-ups, compaction, metadata index builds. */
+    private final ShardIndexer indexer;
     /** True until open() has replayed the WAL; index work waits for a consistent shard. */
     private boolean recovering = true;
-    private volatile String lastIndexError;
-    /**
-     * True while the indexer builds or rebuilds the index, or waits for a build slot to do so (a
-     * previous index keeps serving meanwhile).
-     */
-    private volatile boolean indexBuilding;
     /** Declared metadata indexes: the config's, then those added since open. Replaced under the write lock. */
     private volatile List<MetadataIndexSpec> metaSpecs;
     /** Metadata indexes of the sealed segments. Guarded by the lock. */
@@ -157,11 +147,7 @@ public final class Shard implements AutoCloseable {
         this.searcher = new ShardSearcher(config, listener, views, lock.readLock());
         this.records = new ShardRecords(views, lock.readLock(), dir.toString());
         this.segmentFiles = new SegmentFiles(config);
-        this.indexer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "vxdb-index-" + dir.getFileName());
-            t.setDaemon(true);
-            return t;
-        });
+        this.indexer = new ShardIndexer(config, listener, provider, new IndexHost());
     }
 
     private boolean indexingEnabled() {
@@ -381,7 +367,7 @@ public final class Shard implements AutoCloseable {
                 reservation.close();
             }
             LOG.error("shard {}: cannot use index {} ({}); it will be rebuilt", dir, file, e.getMessage());
-            lastIndexError = e.getMessage();
+            indexer.failed(e.getMessage());
         }
     }
 
@@ -844,80 +830,41 @@ public final class Shard implements AutoCloseable {
 
     /** Queues one round of index work (build, rebuild or catch-up) unless one is already queued. */
     private void scheduleIndexWork() {
-        if (!indexingEnabled() || indexWorkQueued || closed || recovering) {
-            return;
-        }
-        indexWorkQueued = true;
-        indexer.execute(this::indexWork);
-    }
-
-    /**
-     * Runs on the indexer thread. Builds (or rebuilds) the index from a snapshot of the sealed
-     * segments without holding the shard lock, then swaps it in atomically; or adds newly sealed
-     * segments to the current index. Searches keep running throughout.
-     */
-    private void indexWork() {
-        // While a write stream keeps coming, training and adding rows would take its CPUs: wait for a pause
-        // (bounded; not while searches need the index). Segments sealed meanwhile join this round's snapshot;
-        // a closing shard stops waiting.
-        if (!config.builds().awaitQuiet(() -> lastWriteNanos, () -> lastSearchNanos, () -> closing)) {
-            return;
-        }
-        List<SealedSegment> snapshot;
-        ShardIndex current;
-        long sealedRows;
-        lock.writeLock().lock();
-        try {
-            indexWorkQueued = false;
-            if (closed) {
-                return;
-            }
-            snapshot = List.copyOf(sealed);
-            current = index;
-            sealedRows = snapshot.stream().mapToLong(x -> x.segment().count()).sum();
-        } finally {
-            lock.writeLock().unlock();
-        }
-        boolean rebuild = current == null || sealedRows >= config.index().rebuildFactor() * current.trainedRows;
-        if (rebuild && sealedRows < config.index().buildThreshold()) {
-            return;
-        }
-        // A build waiting for its turn counts as building: it will run as soon as a slot is free.
-        indexBuilding = rebuild;
-        try {
-            buildOrExtendIndex(snapshot, current, rebuild);
-        } finally {
-            indexBuilding = false;
+        if (indexingEnabled() && !closed && !recovering) {
+            indexer.schedule();
         }
     }
 
-    private void buildOrExtendIndex(List<SealedSegment> snapshot, ShardIndex current, boolean rebuild) {
-        // A closing shard stops waiting for its turn: the rows stay sealed and are indexed when it opens again.
-        if (!config.builds().enter(() -> closing)) {
-            return;
-        }
-        try {
-            if (rebuild) {
-                long started = System.nanoTime();
-                String file = "index-" + (snapshot.isEmpty() ? 0 : snapshot.getLast().end()) + ".vxi";
-                ShardIndex built = ShardIndex.build(provider, config.index(), config.dimension(), config.metric(),
-                        snapshot, file, config.budget());
-                built.save(dir);
-                swapIndex(built, current);
-                long nanos = System.nanoTime() - started;
-                LOG.info("shard {}: built {} over {} rows in {} ms", dir, built.index.spec().description(),
-                        built.coveredRows, nanos / 1_000_000);
-                listener.indexBuilt(built.index.spec().description(), built.coveredRows, nanos);
-            } else {
-                current.addSegments(snapshot);
+    /** The shard as its {@link ShardIndexer} sees it. */
+    private final class IndexHost implements ShardIndexer.Host {
+        @Override
+        public ShardIndexer.Sealed sealed() {
+            lock.readLock().lock();
+            try {
+                return closed ? null : new ShardIndexer.Sealed(List.copyOf(sealed), index);
+            } finally {
+                lock.readLock().unlock();
             }
-            lastIndexError = null;
-        } catch (RuntimeException e) {
-            lastIndexError = e.getMessage();
-            LOG.error("shard {}: index work failed: {}", dir, e.toString());
-            listener.indexBuildFailed(e.toString());
-        } finally {
-            config.builds().leave();
+        }
+
+        @Override
+        public void install(ShardIndex built, ShardIndex previous) {
+            swapIndex(built, previous);
+        }
+
+        @Override
+        public long lastWriteNanos() {
+            return lastWriteNanos;
+        }
+
+        @Override
+        public long lastSearchNanos() {
+            return lastSearchNanos;
+        }
+
+        @Override
+        public boolean closing() {
+            return closing;
         }
     }
 
@@ -956,18 +903,12 @@ public final class Shard implements AutoCloseable {
 
     /** Waits until queued index work has finished (for tests and orderly shutdown). */
     public void awaitIndexing() {
-        try {
-            indexer.submit(() -> { }).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        indexer.awaitIdle();
     }
 
     /** Why the last index build, load or catch-up failed, or null when the last one succeeded. */
     public String indexError() {
-        return lastIndexError;
+        return indexer.lastError();
     }
 
     /** Rows the index covers (0 without an index). */
@@ -978,7 +919,7 @@ public final class Shard implements AutoCloseable {
 
     /** Whether an index build or rebuild is running now, or waiting for a build slot. */
     public boolean indexBuilding() {
-        return indexBuilding;
+        return indexer.building();
     }
 
     /** Native memory the live index holds (0 without an index). */
@@ -1028,7 +969,7 @@ public final class Shard implements AutoCloseable {
      */
     public long compact() {
         try {
-            return indexer.submit(this::compactNow).get();
+            return indexer.call(this::compactNow);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while compacting shard " + dir, e);
@@ -1129,7 +1070,7 @@ public final class Shard implements AutoCloseable {
         }
         writeFrozen(false); // frozen by a writer that saw the compaction still running
         listener.compacted(dropped, System.nanoTime() - started);
-        indexWork(); // a new index over the renumbered rows (we are on the index thread already)
+        indexer.work(); // a new index over the renumbered rows (we are on the index thread already)
         return dropped;
     }
 
@@ -1583,13 +1524,6 @@ public final class Shard implements AutoCloseable {
     public void close() {
         closing = true;
         indexer.shutdown();
-        try {
-            while (!indexer.awaitTermination(1, TimeUnit.MINUTES)) {
-                LOG.info("shard {}: waiting for index work to finish before closing", dir);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         sealMutex.lock(); // a seal in progress finishes first; frozen rows not yet sealed are in the WAL
         lock.writeLock().lock();
         try {
