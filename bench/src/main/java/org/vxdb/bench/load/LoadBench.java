@@ -42,7 +42,7 @@ public final class LoadBench {
             search:   --clients 4 --duration 10 (s) --rate 25%,50%,75%|1000,2000 --workers 64 --nprobe 0 --warmup 200
             ingest:   --batch 100 --concurrency 2 --rows N --await-indexed true (then report the time until indexed)
             mixed:    --duration 10 --ingest-rate 10000 (vectors/s) --search-rate 100 --batch 100 --preload 0.5
-                      --workers 32 --nprobe 0
+                      --workers 32 --nprobe 0 --warmup 500 (searches before the loops, not measured)
             filter:   --filter 50,10,1,0.1,0.01 (% of rows matched) --filter-queries 200 --warmup 100
                       --filter-baseline true (also measure each filter before the metadata indexes exist)
                       --filter-node HOST:PORT (through a coordinator: watch index builds on this storage node)

@@ -11,12 +11,14 @@ import org.vxdb.bench.storage.JsonLine;
  * the base is loaded and indexed; then, for {@code --duration} seconds, two open loops run at once:
  * batches of {@code --batch} of the remaining rows at {@code --ingest-rate} vectors per second, and
  * searches at {@code --search-rate} per second. Both latencies are measured from scheduled send
- * times. Ingest stops early when the remaining rows run out.
+ * times. Ingest stops early when the remaining rows run out. Before the two loops start, {@code
+ * --warmup} searches (default 500) run one after another and are not measured, so the searches'
+ * code is compiled before the first measured call (the write path still starts cold).
  */
 final class MixedWorkload {
 
     static final Set<String> OPTIONS = Set.of("duration", "ingest-rate", "search-rate", "batch", "preload", "workers",
-            "nprobe");
+            "nprobe", "warmup");
 
     private MixedWorkload() {
     }
@@ -28,6 +30,7 @@ final class MixedWorkload {
         int batch = c.options.integer("batch", 100, 1);
         int workers = c.options.integer("workers", 32, 1);
         int nprobe = c.options.integer("nprobe", 0, 0);
+        int warmup = c.options.integer("warmup", 500, 0);
         double preloadFraction = c.options.decimal("preload", 0.5);
         if (!(preloadFraction > 0 && preloadFraction < 1)) {
             throw new IllegalArgumentException("mixed: --preload must be a fraction between 0 and 1 (exclusive), got "
@@ -45,6 +48,9 @@ final class MixedWorkload {
         for (Target t : targets) {
             JsonLine load = c.load(t, preload).json();
             LoadLoop loops = new LoadLoop(Ticker.SYSTEM);
+            if (warmup > 0) {
+                SearchWorkload.check(t, loops.closed(1, warmup, 0, SearchWorkload.searchOp(c, t, nprobe)));
+            }
             CompletableFuture<LoadLoop.Result> ingest = CompletableFuture.supplyAsync(() -> loops.open(
                     ingestRate / batch, workers, batches, durationNanos, i -> {
                         int from = (int) (preload + i * batch);
@@ -68,6 +74,7 @@ final class MixedWorkload {
         JsonLine json = new JsonLine().put("workload", "mixed").put("dataset", c.dataset.name()).put("n", n)
                 .put("dim", c.base().dimension()).put("k", c.k).put("index", c.index)
                 .put("ingest_rate", ingestRate).put("search_rate", searchRate).put("batch", batch)
+                .put("search_warmup", warmup)
                 .put("duration_s", durationNanos / 1e9).put("targets", perTarget);
         return new Outcome(json, List.of(new Outcome.Table("mixed: ingest " + (long) ingestRate + " vectors/s with "
                 + (long) searchRate + " searches/s (latency us)", List.of("target", "loop", "achieved/s", "p50", "p99",

@@ -59,6 +59,10 @@ final class RowState {
 
     private void kill(long row) {
         dead.set(row);
+        log(row);
+    }
+
+    private void log(long row) {
         long n = kills;
         killLog.set((int) (n & (KILL_LOG - 1)), row);
         kills = n + 1;
@@ -66,10 +70,26 @@ final class RowState {
 
     /** Odd while a batch is being applied, bumped at its start and end (a sequence lock's counter). */
     private volatile long applying;
+    /** {@link #kills} when the batch being applied started; written before {@link #applying} turns odd. */
+    private volatile long batchKillsFrom;
+    /** Whether the batch being applied announced every row it kills; written before {@link #applying} turns odd. */
+    private volatile boolean announced;
 
-    /** A batch starts to be applied (the writer holds the shard's write lock). */
-    void applyStarts() {
+    /**
+     * A batch starts to be applied (the writer holds the shard's write lock). {@code victims}: the
+     * rows it will kill, logged now, before any of them dies, so that a search running beside the
+     * batch knows them; null when they cannot be known beforehand (an id twice in the batch), and a
+     * search that overlaps the batch must then assume anything changed.
+     */
+    void applyStarts(long[] victims) {
+        batchKillsFrom = kills;
+        announced = victims != null;
         applying = applying + 1;
+        if (victims != null) {
+            for (long row : victims) {
+                log(row);
+            }
+        }
     }
 
     /** The batch is applied: every row it killed is logged. */
@@ -80,6 +100,16 @@ final class RowState {
     /** The batch counter: odd while one is being applied; unchanged over a search that no batch overlapped. */
     long applying() {
         return applying;
+    }
+
+    /** Whether the batch being applied (if {@link #applying} is odd) announced the rows it kills. */
+    boolean announced() {
+        return announced;
+    }
+
+    /** {@link #kills} when the batch being applied (if {@link #applying} is odd) started. */
+    long batchKillsFrom() {
+        return batchKillsFrom;
     }
 
     /** Rows that died so far: a search notes it before it reads and passes it to {@link #killsSince}. */

@@ -537,7 +537,7 @@ public final class Shard implements AutoCloseable {
             ensureOpen();
             int frozenBefore = frozen.size();
             RowState applyingTo = state; // searches without the lock see the batch as in progress meanwhile
-            applyingTo.applyStarts();
+            applyingTo.applyStarts(victims(valid));
             try {
                 for (ShardWrite w : valid) {
                     MemorySegment vector = w.isDelete() ? null : MemorySegment.ofArray(w.vector());
@@ -562,6 +562,26 @@ public final class Shard implements AutoCloseable {
             // mutex: it seals what we froze when it is done.
             writeFrozen(!compacting || pending > 2);
         }
+    }
+
+    /**
+     * The rows that applying {@code batch} will kill: the live newest row of each id the batch
+     * supersedes. Null when an id comes twice (its first new row dies within the batch, at a row
+     * number not known yet). Under the write lock.
+     */
+    private long[] victims(List<ShardWrite> batch) {
+        LongHashSet ids = new LongHashSet();
+        LongArrayList rows = new LongArrayList();
+        for (ShardWrite w : batch) {
+            if (!ids.add(w.id())) {
+                return null;
+            }
+            long prev = state.idToRow.get(w.id());
+            if (prev != -1 && !state.dead.get(prev) && w.version() > versionOf(prev)) {
+                rows.addLong(prev);
+            }
+        }
+        return rows.toLongArray();
     }
 
     private List<ShardWrite> validate(List<ShardWrite> writes) {
@@ -621,6 +641,9 @@ public final class Shard implements AutoCloseable {
             }
         }
         boolean tombstone = op == ShardRecordCodec.OP_DELETE;
+        if (tombstone) {
+            state.dead.set(bufferBase + buffer.size()); // dead before it exists: no search sees it live
+        }
         MemorySegment v = tombstone ? zeros() : vector;
         int local = buffer.append(id, version, tombstone ? MemoryBuffer.FLAG_TOMBSTONE : 0, v, 0,
                 tombstone ? null : metadata);

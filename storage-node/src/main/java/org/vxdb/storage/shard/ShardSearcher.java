@@ -96,8 +96,12 @@ final class ShardSearcher {
         for (int attempt = 0; attempt < LOCK_FREE_ATTEMPTS; attempt++) {
             ShardView v = views.acquire();
             try {
-                long applyingBefore = v.state.applying();
                 long killsBefore = v.state.kills();
+                long applyingBefore = v.state.applying();
+                if ((applyingBefore & 1) != 0) {
+                    // A batch is being applied: the rows it kills were logged from its start on.
+                    killsBefore = Math.min(killsBefore, v.state.batchKillsFrom());
+                }
                 Read read = searchView(v, q, k, filter, params, recallTarget);
                 if (!changedUnder(v, applyingBefore, killsBefore, read, q, filter)) {
                     sample(read, q, k, filter);
@@ -130,11 +134,12 @@ final class ShardSearcher {
      * moment of the shard had. A write appends the new version of a row, then marks the old one
      * dead, row by row; a search reads the dead bits as it goes. So it may see an old version dead
      * without its new one, or both versions, or a row that died at once (a stale write, a
-     * tombstone); or the buffer it read may have been frozen or grown, or the rows renumbered by a
-     * compaction. No batch applied during the search: no change. A batch still being applied: a
-     * change (what it will kill is not known yet). Otherwise the rows the batches killed are
-     * checked: a change if one was returned, or was near enough to be returned (then its new
-     * version may be missing). An old version too far to be an answer changes nothing.
+     * compaction. No batch applied during the search: no change. A batch still being applied that
+     * did not announce what it kills (an id twice in it): a change. Otherwise the rows the batches
+     * killed, or announced they will kill, are checked: a change if one was returned, or was near
+     * enough to be returned (then its new version may be missing). An old version too far to be an
+     * answer changes nothing; a batch of new ids changes nothing either. (Tombstones are dead
+     * before they are appended, so no search sees one.)
      */
     private boolean changedUnder(ShardView v, long applyingBefore, long killsBefore, Read read, float[] q,
                                  Filter filter) {
@@ -146,8 +151,8 @@ final class ShardSearcher {
         if (applyingAfter == applyingBefore && (applyingBefore & 1) == 0) {
             return false;
         }
-        if ((applyingAfter & 1) != 0) {
-            return true;
+        if ((applyingAfter & 1) != 0 && !v.state.announced()) {
+            return true; // a batch still being applied, whose kills are not known yet
         }
         long[] died = v.state.killsSince(killsBefore);
         if (died == null) {
@@ -163,7 +168,9 @@ final class ShardSearcher {
             if (filter != null && !filter.matches(v.metadataOf(row))) {
                 continue;
             }
-            if (distance(q, MemorySegment.ofArray(v.vectorOf(row)), 0) <= read.worst()) {
+            // The row where it lies (native memory, as every scan passes): a heap copy here would make the
+            // kernel's call site see a third kind of segment, and the JIT would then slow every scan.
+            if (distance(q, v.vectorSegment(row), 0) <= read.worst()) {
                 return true;
             }
         }

@@ -159,15 +159,17 @@ final class ShardView {
     }
 
     float[] vectorOf(long row) {
-        MemorySegment v;
+        return vectorSegment(row).toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    /** The stored vector of {@code row}, in place (a slice of its buffer or mapped segment). */
+    MemorySegment vectorSegment(long row) {
         Buffered b = buffered(row);
         if (b != null) {
-            v = b.rows().vector(b.local());
-        } else {
-            SealedSegment s = segmentOf(sealed, row);
-            v = s.segment().vectors().asSlice((row - s.base()) * rowBytes, rowBytes);
+            return b.rows().vector(b.local());
         }
-        return v.toArray(ValueLayout.JAVA_FLOAT);
+        SealedSegment s = segmentOf(sealed, row);
+        return s.segment().vectors().asSlice((row - s.base()) * rowBytes, rowBytes);
     }
 
     static SealedSegment segmentOf(List<SealedSegment> segments, long row) {

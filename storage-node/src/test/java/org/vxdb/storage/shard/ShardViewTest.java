@@ -148,6 +148,48 @@ class ShardViewTest {
         }
     }
 
+    /**
+     * Deletes and re-creates beside searches, some in one batch (an id twice: the batch cannot
+     * announce what it kills): no search returns an id twice, and none returns a deleted record
+     * (every live version here is odd, every delete even).
+     */
+    @Test
+    void searchesDuringDeletesAndRecreatesNeverSeeAnIdTwiceOrATombstone() throws Exception {
+        int ids = 40;
+        int rounds = 200;
+        try (Shard shard = open(64)) {
+            shard.write(ShardFixtures.upserts(0, ids, 1, DIM));
+            Future<?> writer = pool.submit(() -> {
+                for (int r = 1; r <= rounds; r++) {
+                    long id = r % ids;
+                    if (r % 3 == 0) {
+                        // Delete and re-create in one batch.
+                        List<ShardWrite> batch = new java.util.ArrayList<>(List.of(ShardWrite.delete(id, 2L * r)));
+                        batch.addAll(ShardFixtures.upserts(id, 1, 2L * r + 1, DIM));
+                        shard.write(batch);
+                    } else {
+                        shard.write(List.of(ShardWrite.delete(id, 2L * r)));
+                        shard.write(ShardFixtures.upserts(id, 1, 2L * r + 1, DIM));
+                    }
+                }
+                return null;
+            });
+            int searches = 0;
+            while (!writer.isDone() || searches == 0) {
+                SearchOutcome found = shard.search(ShardFixtures.vector(3, DIM), ids, null);
+                List<Long> all = ShardFixtures.ids(found);
+                assertEquals(all.size(), new HashSet<>(all).size(), "hits " + found.hits());
+                assertTrue(all.size() >= ids - 1, "hits " + found.hits()); // at most one id is between delete and re-create
+                for (Hit h : found.hits()) {
+                    assertEquals(1, h.version() % 2, "a deleted record was returned: " + h);
+                }
+                searches++;
+            }
+            writer.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(ids, shard.count());
+        }
+    }
+
     @Test
     void aViewCannotBeTakenFromAClosedShard() throws Exception {
         Shard shard = open(50);
