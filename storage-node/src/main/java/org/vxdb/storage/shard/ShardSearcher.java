@@ -168,8 +168,8 @@ final class ShardSearcher {
             if (filter != null && !filter.matches(v.metadataOf(row))) {
                 continue;
             }
-            // The row where it lies (native memory, as every scan passes): a heap copy here would make the
-            // kernel's call site see a third kind of segment, and the JIT would then slow every scan.
+            // The row where it lies (native memory, as every scan passes): a heap copy here would give the
+            // kernel's call site a second kind of segment to profile, for every scan's compiled code.
             if (distance(q, v.vectorSegment(row), 0) <= read.worst()) {
                 return true;
             }
