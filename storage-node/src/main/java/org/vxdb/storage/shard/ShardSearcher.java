@@ -133,8 +133,8 @@ final class ShardSearcher {
      * Whether a write applied while the search read {@code v} may have given it an answer that no
      * moment of the shard had. A write appends the new version of a row, then marks the old one
      * dead, row by row; a search reads the dead bits as it goes. So it may see an old version dead
-     * without its new one, or both versions, or a row that died at once (a stale write, a
-     * compaction. No batch applied during the search: no change. A batch still being applied that
+     * without its new one, or both versions; or the buffer it read may have been frozen or grown, or
+     * the rows renumbered by a compaction. No batch applied during the search: no change. A batch still being applied that
      * did not announce what it kills (an id twice in it): a change. Otherwise the rows the batches
      * killed, or announced they will kill, are checked: a change if one was returned, or was near
      * enough to be returned (then its new version may be missing). An old version too far to be an
