@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -59,12 +59,13 @@ class HungNodeDeadlineTest {
     /** Holds every SearchShards call; counts the calls and their cancellations. */
     private static final class HungSearches extends StorageNodeServiceGrpc.StorageNodeServiceImplBase {
         final AtomicInteger received = new AtomicInteger();
-        final AtomicInteger cancelled = new AtomicInteger();
+        /** One permit per cancelled call. */
+        final Semaphore cancelled = new Semaphore(0);
         final List<StreamObserver<ShardSearchResponse>> held = new CopyOnWriteArrayList<>();
 
         @Override
         public void searchShards(ShardSearchRequest request, StreamObserver<ShardSearchResponse> out) {
-            ((ServerCallStreamObserver<ShardSearchResponse>) out).setOnCancelHandler(cancelled::incrementAndGet);
+            ((ServerCallStreamObserver<ShardSearchResponse>) out).setOnCancelHandler(cancelled::release);
             held.add(out);
             received.incrementAndGet();
         }
@@ -136,20 +137,20 @@ class HungNodeDeadlineTest {
         assertEquals("the deadline passed before Search finished", failure.getMessage());
     }
 
-    /** Waits (at most {@link #WAIT_SECONDS}) until {@code condition} holds. */
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+    /**
+     * Every node call made so far is cancelled (each cancellation releases a permit), and the
+     * in-flight slots are all back. The budget announces no event for that, so it is polled, with
+     * the same bound.
+     */
+    private void awaitCleanedUp(CoordinatorCore core, int cancelledBefore) throws InterruptedException {
+        int calls = searches.received.get() - cancelledBefore;
+        assertTrue(searches.cancelled.tryAcquire(calls, WAIT_SECONDS, TimeUnit.SECONDS),
+                "node calls not cancelled: " + calls + " expected");
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, what);
+        while (core.budget().inFlight() != 0) {
+            assertTrue(System.nanoTime() < end, "in-flight slots not released: " + core.budget().inFlight());
             Thread.sleep(5);
         }
-    }
-
-    /** Every node call made so far was cancelled, and the in-flight slots are all back. */
-    private void awaitCleanedUp(CoordinatorCore core) throws InterruptedException {
-        awaitTrue("node calls not cancelled: " + searches.cancelled.get() + " of " + searches.received.get(),
-                () -> searches.cancelled.get() == searches.received.get());
-        awaitTrue("in-flight slots not released: " + core.budget().inFlight(), () -> core.budget().inFlight() == 0);
     }
 
     @Test
@@ -159,19 +160,19 @@ class HungNodeDeadlineTest {
         // First search: the spec is not cached, so a core thread fetches it, then calls the node.
         assertDeadlineExceeded(search(Duration.ofMillis(500)));
         assertTrue(searches.received.get() >= 1, "the node got no search");
-        awaitCleanedUp(core);
+        awaitCleanedUp(core, 0);
 
         // Second search: the spec is cached, so it starts on this thread; its context's deadline ends it.
         int before = searches.received.get();
         assertDeadlineExceeded(search(Duration.ofMillis(300)));
         assertTrue(searches.received.get() > before, "the node got no search");
-        awaitCleanedUp(core);
+        awaitCleanedUp(core, before);
 
         // The coordinator goes on serving: the next search is admitted and ends the same way.
         before = searches.received.get();
         assertDeadlineExceeded(search(Duration.ofMillis(200)));
         assertTrue(searches.received.get() > before, "the node got no search");
-        awaitCleanedUp(core);
+        awaitCleanedUp(core, before);
         assertEquals(0, searches.held.stream().filter(o -> !((ServerCallStreamObserver<?>) o).isCancelled()).count());
     }
 }

@@ -193,46 +193,39 @@ final class FilteredSearch {
      * closed meanwhile.
      */
     private void calibrate(ShardIndex idx, float[] q, int k, Filter filter, FilterTuning tuning) {
-        ShardView v = views.tryAcquire();
-        if (v == null) {
+        views.readIfCurrent(idx, v -> calibrate(v, idx, q, k, filter, tuning));
+    }
+
+    private void calibrate(ShardView v, ShardIndex idx, float[] q, int k, Filter filter, FilterTuning tuning) {
+        int[] ladder = filterCalibration.ladder(idx, tuning.key(), tuning.cap());
+        long covered = v.covered();
+        long[] bits = allowedBits(v, filter, v.parts(), covered);
+        long allowedRows = 0;
+        for (long w : bits) {
+            allowedRows += Long.bitCount(w);
+        }
+        if (allowedRows == 0) {
             return;
         }
-        try {
-            if (v.index != idx) {
+        int kk = (int) Math.min(k, allowedRows);
+        try (NativeMemoryBudget.Reservation reservation = config.budget().reserve((long) bits.length * Long.BYTES
+                + 12L * kk, "calibration bitmap over " + covered + " rows");
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment allowed = arena.allocate((long) bits.length * Long.BYTES, 8);
+            MemorySegment.copy(bits, 0, allowed, ValueLayout.JAVA_LONG, 0, bits.length);
+            TopK exact = new TopK(kk);
+            if (!searcher.scanEachSegment(v, idx, covered, seg -> searcher.scanAllowed(q, seg, covered, allowed, exact))) {
                 return;
             }
-            int[] ladder = filterCalibration.ladder(idx, tuning.key(), tuning.cap());
-            long covered = v.covered();
-            long[] bits = allowedBits(v, filter, v.parts(), covered);
-            long allowedRows = 0;
-            for (long w : bits) {
-                allowedRows += Long.bitCount(w);
-            }
-            if (allowedRows == 0) {
+            long[] truth = ShardSearcher.withoutSelf(exact, kk, -1, kk);
+            double[] recalls = searcher.recallsAlong(idx, ladder, truth, kk, -1, kk, (got, value) -> searcher.searchIndex(idx,
+                    covered, q, kk, tuning.ivf() ? new SearchParams(value, 0, allowed)
+                            : new SearchParams(0, Math.max(kk, value), allowed), arena, got));
+            if (recalls == null) {
                 return;
             }
-            int kk = (int) Math.min(k, allowedRows);
-            try (NativeMemoryBudget.Reservation reservation = config.budget().reserve((long) bits.length * Long.BYTES
-                    + 12L * kk, "calibration bitmap over " + covered + " rows");
-                 Arena arena = Arena.ofConfined()) {
-                MemorySegment allowed = arena.allocate((long) bits.length * Long.BYTES, 8);
-                MemorySegment.copy(bits, 0, allowed, ValueLayout.JAVA_LONG, 0, bits.length);
-                TopK exact = new TopK(kk);
-                if (!searcher.scanEachSegment(v, idx, covered, seg -> searcher.scanAllowed(q, seg, covered, allowed, exact))) {
-                    return;
-                }
-                long[] truth = ShardSearcher.withoutSelf(exact, kk, -1, kk);
-                double[] recalls = searcher.recallsAlong(idx, ladder, truth, kk, -1, kk, (got, value) -> searcher.searchIndex(idx,
-                        covered, q, kk, tuning.ivf() ? new SearchParams(value, 0, allowed)
-                                : new SearchParams(0, Math.max(kk, value), allowed), arena, got));
-                if (recalls == null) {
-                    return;
-                }
-                filterCalibration.add(idx, tuning.key(), ladder, recalls);
-                listener.filteredRecallSampled(recalls[0]);
-            }
-        } finally {
-            views.release(v);
+            filterCalibration.add(idx, tuning.key(), ladder, recalls);
+            listener.filteredRecallSampled(recalls[0]);
         }
     }
 

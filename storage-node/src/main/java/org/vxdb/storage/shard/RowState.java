@@ -77,7 +77,7 @@ final class RowState {
 
     /**
      * A batch starts to be applied (the writer holds the shard's write lock). {@code victims}: the
-     * rows it will kill, logged now, before any of them dies, so that a search running beside the
+     * rows it may kill, logged now, before any of them dies, so that a search running beside the
      * batch knows them; null when they cannot be known beforehand (an id twice in the batch), and a
      * search that overlaps the batch must then assume anything changed.
      */

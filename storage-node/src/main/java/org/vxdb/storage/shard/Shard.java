@@ -565,8 +565,9 @@ public final class Shard implements AutoCloseable {
     }
 
     /**
-     * The rows that applying {@code batch} will kill: the live newest row of each id the batch
-     * supersedes. Null when an id comes twice (its first new row dies within the batch, at a row
+     * The rows that applying {@code batch} may kill: the live newest row of each id it writes (a
+     * superset: a write older than that row kills nothing, and announcing it only costs a search a
+     * second look). Null when an id comes twice (its first new row dies within the batch, at a row
      * number not known yet). Under the write lock.
      */
     private long[] victims(List<ShardWrite> batch) {
@@ -577,7 +578,7 @@ public final class Shard implements AutoCloseable {
                 return null;
             }
             long prev = state.idToRow.get(w.id());
-            if (prev != -1 && !state.dead.get(prev) && w.version() > versionOf(prev)) {
+            if (prev != -1 && !state.dead.get(prev)) {
                 rows.addLong(prev);
             }
         }
@@ -1579,21 +1580,11 @@ public final class Shard implements AutoCloseable {
             if (views.current() != null) {
                 views.publish(null, held);
             } else {
-                closeAll(held); // failed before its first view: nothing else can read them
+                ShardViews.closeAll(dir.toString(), held); // failed before its first view: nothing else reads them
             }
         } finally {
             lock.writeLock().unlock();
             sealMutex.unlock();
-        }
-    }
-
-    private static void closeAll(List<AutoCloseable> held) {
-        for (AutoCloseable c : held) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("closing {} failed: {}", c, e.toString());
-            }
         }
     }
 }

@@ -276,41 +276,34 @@ final class ShardSearcher {
      * itself (leave-one-out), excluded from both answers; -1 for a served query.
      */
     private void calibrate(ShardIndex idx, float[] q, int k, long self) {
-        ShardView v = views.tryAcquire();
-        if (v == null) {
+        views.readIfCurrent(idx, v -> calibrate(v, idx, q, k, self));
+    }
+
+    private void calibrate(ShardView v, ShardIndex idx, float[] q, int k, long self) {
+        int[] ladder = calibration.ladder(idx, defaultSetting(idx));
+        if (ladder.length == 0) {
             return;
         }
-        try {
-            if (v.index != idx) {
-                return;
-            }
-            int[] ladder = calibration.ladder(idx, defaultSetting(idx));
-            if (ladder.length == 0) {
-                return;
-            }
-            int want = self >= 0 ? k + 1 : k;
-            long covered = v.covered();
-            TopK exact = new TopK(want);
-            if (!scanEachSegment(v, idx, covered, seg -> scan(v, q, seg.segment().vectors(),
-                    (int) Math.min(seg.segment().count(), covered - seg.base()), seg.base(), exact))) {
-                return;
-            }
-            long[] truthRows = withoutSelf(exact, want, self, k);
-            if (truthRows.length == 0) {
-                return;
-            }
-            boolean ivf = idx.index.spec().type().isIvf();
-            double[] recalls = recallsAlong(idx, ladder, truthRows, want, self, k, (got, value) -> probeIndex(v, idx,
-                    covered, q, want, ivf ? SearchParams.nprobe(value) : SearchParams.efSearch(value), got));
-            if (recalls == null) {
-                return;
-            }
-            calibration.add(idx, ladder, recalls, self < 0);
-            int at = java.util.Arrays.binarySearch(ladder, defaultSetting(idx));
-            listener.recallSampled(self < 0, recalls[Math.max(0, at)]);
-        } finally {
-            views.release(v);
+        int want = self >= 0 ? k + 1 : k;
+        long covered = v.covered();
+        TopK exact = new TopK(want);
+        if (!scanEachSegment(v, idx, covered, seg -> scan(v, q, seg.segment().vectors(),
+                (int) Math.min(seg.segment().count(), covered - seg.base()), seg.base(), exact))) {
+            return;
         }
+        long[] truthRows = withoutSelf(exact, want, self, k);
+        if (truthRows.length == 0) {
+            return;
+        }
+        boolean ivf = idx.index.spec().type().isIvf();
+        double[] recalls = recallsAlong(idx, ladder, truthRows, want, self, k, (got, value) -> probeIndex(v, idx,
+                covered, q, want, ivf ? SearchParams.nprobe(value) : SearchParams.efSearch(value), got));
+        if (recalls == null) {
+            return;
+        }
+        calibration.add(idx, ladder, recalls, self < 0);
+        int at = java.util.Arrays.binarySearch(ladder, defaultSetting(idx));
+        listener.recallSampled(self < 0, recalls[Math.max(0, at)]);
     }
 
     /**
@@ -351,23 +344,14 @@ final class ShardSearcher {
         long step = Math.max(1, covered / RecallCalibrator.BOOTSTRAP_SAMPLES);
         RecallCalibrator.submit(() -> {
             for (long row = step / 2; row < covered; row += step) {
-                ShardView v = views.tryAcquire();
-                if (v == null) {
+                long r = row;
+                float[][] q = new float[1][];
+                if (!views.readIfCurrent(idx, v -> q[0] = v.state.dead.get(r) ? null : v.vectorOf(r))) {
                     return;
                 }
-                float[] q;
-                try {
-                    if (v.index != idx) {
-                        return;
-                    }
-                    if (v.state.dead.get(row)) {
-                        continue;
-                    }
-                    q = v.vectorOf(row);
-                } finally {
-                    views.release(v);
+                if (q[0] != null) {
+                    calibrate(idx, q[0], 10, row);
                 }
-                calibrate(idx, q, 10, row);
             }
         });
     }

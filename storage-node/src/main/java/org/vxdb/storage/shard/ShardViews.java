@@ -2,6 +2,7 @@ package org.vxdb.storage.shard;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,27 @@ final class ShardViews {
         }
     }
 
+    /**
+     * Runs {@code body} on the current view, holding a reference, if that view's index is {@code
+     * index}; false, without running it, once the shard is closed or the index was replaced (the
+     * recall calibration's samples are only worth taking on the index they calibrate).
+     */
+    boolean readIfCurrent(ShardIndex index, Consumer<ShardView> body) {
+        ShardView v = tryAcquire();
+        if (v == null) {
+            return false;
+        }
+        try {
+            if (v.index != index) {
+                return false;
+            }
+            body.accept(v);
+            return true;
+        } finally {
+            release(v);
+        }
+    }
+
     /** Whether {@code index} is no longer the current view's (replaced, or the shard closed). */
     boolean replaced(ShardIndex index) {
         ShardView v = current;
@@ -104,7 +126,12 @@ final class ShardViews {
             }
             closedCount += toClose.size();
         }
-        for (AutoCloseable c : toClose) {
+        closeAll(shard, toClose);
+    }
+
+    /** Closes each of {@code objects}; a failure is logged (with the shard's name) and the rest still close. */
+    static void closeAll(String shard, List<? extends AutoCloseable> objects) {
+        for (AutoCloseable c : objects) {
             try {
                 c.close();
             } catch (Exception e) {
